@@ -1,0 +1,588 @@
+//! The catalogue: instance types plus, per region, its zones and capacity pools — and
+//! fleetopt's own versioned file format for it (`fleetopt.catalog/v1`).
+//!
+//! A [`Catalog`] is always valid once constructed: every pool names a known type and a known
+//! zone of its region, prices are finite and positive, buckets and scores are in range, and no
+//! pool key appears twice. Construction ([`Catalog::new`], [`Catalog::from_json`]) is the only
+//! place that checks; everything downstream trusts it.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{LoadError, parse_json};
+use crate::model::{
+    CapacityPool, InstanceType, Market, Platform, PoolKey, PriceSource, RegionName, TypeName,
+    ZoneId,
+};
+
+/// The schema tag written into and required from catalogue files.
+pub const CATALOG_SCHEMA: &str = "fleetopt.catalog/v1";
+
+/// Where a catalogue's facts came from and how old they are.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CatalogInfo {
+    /// A one-line description (`embedded default catalogue`, or what `catalog build` was given).
+    pub title: String,
+    /// The data date: the newest date among the sources, `YYYY-MM-DD`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_date: Option<String>,
+    /// One entry per input source.
+    #[serde(default)]
+    pub sources: Vec<SourceInfo>,
+    /// How estimated values were produced (one sentence each).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub methods: Vec<String>,
+}
+
+/// One input a catalogue was built from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceInfo {
+    /// What kind of input (`describe-instance-types`, `spot-advisor`, …).
+    pub kind: String,
+    /// The file name (or a description of its provenance).
+    pub origin: String,
+    /// The data date of this source, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+}
+
+/// An AZ of a region.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Zone {
+    /// AZ ID (`use1-az4`).
+    pub id: ZoneId,
+    /// The AZ name as the input gave it (account-specific), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// An offering the inputs showed but could not price: the type is sold in that zone and market,
+/// yet no price source covered it. Kept so "offered but unpriced" is visible, never silently
+/// dropped; the solver cannot use it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct UnpricedOffering {
+    /// Instance type.
+    #[serde(rename = "type")]
+    pub instance_type: TypeName,
+    /// AZ ID.
+    pub zone: ZoneId,
+    /// Market.
+    pub market: Market,
+}
+
+/// One region's zones and pools.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Region {
+    name: RegionName,
+    zones: BTreeMap<ZoneId, Zone>,
+    /// Sorted by (type, zone, platform, market) so a type's pools are contiguous.
+    pools: Vec<CapacityPool>,
+    unpriced: Vec<UnpricedOffering>,
+}
+
+impl Region {
+    /// Region code.
+    pub fn name(&self) -> &RegionName {
+        &self.name
+    }
+
+    /// Zones by AZ ID.
+    pub fn zones(&self) -> impl Iterator<Item = &Zone> {
+        self.zones.values()
+    }
+
+    /// Whether the region has this AZ ID.
+    pub fn has_zone(&self, zone: &str) -> bool {
+        self.zones.contains_key(zone)
+    }
+
+    /// All pools, sorted by (type, zone, platform, market).
+    pub fn pools(&self) -> &[CapacityPool] {
+        &self.pools
+    }
+
+    /// The pools of one instance type.
+    pub fn pools_of(&self, instance_type: &str) -> &[CapacityPool] {
+        let start = self
+            .pools
+            .partition_point(|p| p.instance_type.as_str() < instance_type);
+        let end = start
+            + self.pools[start..]
+                .partition_point(|p| p.instance_type.as_str() == instance_type);
+        &self.pools[start..end]
+    }
+
+    /// Offerings seen but not priced.
+    pub fn unpriced(&self) -> &[UnpricedOffering] {
+        &self.unpriced
+    }
+
+    /// Instance types with at least one pool or offering in the region.
+    pub fn offered_types(&self) -> BTreeSet<&TypeName> {
+        self.pools
+            .iter()
+            .map(|p| &p.instance_type)
+            .chain(self.unpriced.iter().map(|o| &o.instance_type))
+            .collect()
+    }
+}
+
+/// Instance types and capacity pools, indexed for lookup.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Catalog {
+    info: CatalogInfo,
+    types: BTreeMap<TypeName, InstanceType>,
+    regions: BTreeMap<RegionName, Region>,
+}
+
+/// The pieces of one region, before validation.
+#[derive(Debug, Clone, Default)]
+pub struct RegionParts {
+    /// Zones.
+    pub zones: Vec<Zone>,
+    /// Pools (any order; region fields must equal the region's name).
+    pub pools: Vec<CapacityPool>,
+    /// Offerings without a price.
+    pub unpriced: Vec<UnpricedOffering>,
+}
+
+impl Catalog {
+    /// Builds a catalogue, checking every invariant. `label` names the input in errors, and
+    /// errors carry the catalogue-file path of the offending item.
+    pub fn new(
+        label: &str,
+        info: CatalogInfo,
+        types: Vec<InstanceType>,
+        regions: BTreeMap<RegionName, RegionParts>,
+    ) -> Result<Catalog, LoadError> {
+        let mut type_map = BTreeMap::new();
+        for (index, instance_type) in types.into_iter().enumerate() {
+            check_type(label, index, &instance_type)?;
+            let name = instance_type.name.clone();
+            if type_map.insert(name.clone(), instance_type).is_some() {
+                return Err(LoadError::at_path(
+                    label,
+                    format!("instance_types[{index}].name"),
+                    format!("duplicate instance type `{name}`"),
+                ));
+            }
+        }
+        let mut region_map = BTreeMap::new();
+        for (region_index, (name, parts)) in regions.into_iter().enumerate() {
+            let region = check_region(label, region_index, name.clone(), parts, &type_map)?;
+            region_map.insert(name, region);
+        }
+        Ok(Catalog {
+            info,
+            types: type_map,
+            regions: region_map,
+        })
+    }
+
+    /// Provenance and data date.
+    pub fn info(&self) -> &CatalogInfo {
+        &self.info
+    }
+
+    /// One instance type by name.
+    pub fn instance_type(&self, name: &str) -> Option<&InstanceType> {
+        self.types.get(name)
+    }
+
+    /// All instance types, sorted by name.
+    pub fn instance_types(&self) -> impl Iterator<Item = &InstanceType> {
+        self.types.values()
+    }
+
+    /// Number of instance types.
+    pub fn type_count(&self) -> usize {
+        self.types.len()
+    }
+
+    /// One region by code.
+    pub fn region(&self, name: &str) -> Option<&Region> {
+        self.regions.get(name)
+    }
+
+    /// All regions, sorted by code.
+    pub fn regions(&self) -> impl Iterator<Item = &Region> {
+        self.regions.values()
+    }
+
+    /// Every pool of every region.
+    pub fn pools(&self) -> impl Iterator<Item = &CapacityPool> {
+        self.regions.values().flat_map(|r| r.pools.iter())
+    }
+
+    /// The region a zone belongs to, when a region of the catalogue has that AZ ID.
+    pub fn region_of_zone(&self, zone: &str) -> Option<&Region> {
+        self.regions.values().find(|r| r.has_zone(zone))
+    }
+
+    /// Parses a `fleetopt.catalog/v1` file. `label` names the file in errors.
+    pub fn from_json(label: &str, text: &str) -> Result<Catalog, LoadError> {
+        let header: SchemaProbe = parse_json(label, text)?;
+        match header.schema.as_deref() {
+            Some(CATALOG_SCHEMA) => {}
+            Some(other) => {
+                return Err(LoadError::at_path(
+                    label,
+                    "schema",
+                    format!("unsupported catalogue schema `{other}`; expected `{CATALOG_SCHEMA}`"),
+                ));
+            }
+            None => {
+                return Err(LoadError::at_path(
+                    label,
+                    "schema",
+                    format!(
+                        "missing `schema`; a fleetopt catalogue starts with \"schema\": \"{CATALOG_SCHEMA}\""
+                    ),
+                ));
+            }
+        }
+        let file: CatalogFile = parse_json(label, text)?;
+        let mut regions = BTreeMap::new();
+        for (region_index, region) in file.regions.into_iter().enumerate() {
+            let name = region.region.clone();
+            let pools = region
+                .pools
+                .into_iter()
+                .map(|p| p.into_pool(&name))
+                .collect();
+            let parts = RegionParts {
+                zones: region.zones,
+                pools,
+                unpriced: region.unpriced,
+            };
+            if regions.insert(name.clone(), parts).is_some() {
+                return Err(LoadError::at_path(
+                    label,
+                    format!("regions[{region_index}].region"),
+                    format!("region `{name}` appears twice"),
+                ));
+            }
+        }
+        Catalog::new(label, file.info, file.instance_types, regions)
+    }
+
+    /// Serialises to `fleetopt.catalog/v1` JSON: compact, one line, same catalogue → same bytes.
+    pub fn to_json(&self) -> String {
+        let file = CatalogFileRef {
+            schema: CATALOG_SCHEMA,
+            info: &self.info,
+            instance_types: self.types.values().collect(),
+            regions: self
+                .regions
+                .values()
+                .map(|r| RegionFileRef {
+                    region: &r.name,
+                    zones: r.zones.values().collect(),
+                    pools: r.pools.iter().map(PoolRecord::from_pool).collect(),
+                    unpriced: &r.unpriced,
+                })
+                .collect(),
+        };
+        // Serialising plain data with string keys cannot fail.
+        serde_json::to_string(&file).unwrap_or_default()
+    }
+}
+
+fn check_type(label: &str, index: usize, t: &InstanceType) -> Result<(), LoadError> {
+    let at = |field: &str| format!("instance_types[{index}].{field}");
+    if t.name.as_str().is_empty() || !t.name.as_str().contains('.') {
+        return Err(LoadError::at_path(
+            label,
+            at("name"),
+            format!("expected an instance type name like `m5.large`, found `{}`", t.name),
+        ));
+    }
+    if t.vcpus == 0 {
+        return Err(LoadError::at_path(
+            label,
+            at("vcpus"),
+            format!("`{}` has 0 vCPUs; expected at least 1", t.name),
+        ));
+    }
+    if t.memory_mib == 0 {
+        return Err(LoadError::at_path(
+            label,
+            at("memory_mib"),
+            format!("`{}` has 0 MiB of memory; expected at least 1", t.name),
+        ));
+    }
+    Ok(())
+}
+
+fn check_region(
+    label: &str,
+    region_index: usize,
+    name: RegionName,
+    parts: RegionParts,
+    types: &BTreeMap<TypeName, InstanceType>,
+) -> Result<Region, LoadError> {
+    let at = |rest: String| format!("regions[{region_index}].{rest}");
+    let mut zones = BTreeMap::new();
+    for (i, zone) in parts.zones.into_iter().enumerate() {
+        if zones.insert(zone.id.clone(), zone.clone()).is_some() {
+            return Err(LoadError::at_path(
+                label,
+                at(format!("zones[{i}].id")),
+                format!("zone `{}` appears twice in region `{name}`", zone.id),
+            ));
+        }
+    }
+    let mut seen = BTreeSet::new();
+    for (i, pool) in parts.pools.iter().enumerate() {
+        let field = |f: &str| at(format!("pools[{i}].{f}"));
+        if pool.region != name {
+            return Err(LoadError::at_path(
+                label,
+                field("region"),
+                format!("pool is in region `{}` but listed under `{name}`", pool.region),
+            ));
+        }
+        let Some(instance_type) = types.get(&pool.instance_type) else {
+            return Err(LoadError::at_path(
+                label,
+                field("type"),
+                format!("unknown instance type `{}`; it is not in instance_types", pool.instance_type),
+            ));
+        };
+        if !zones.contains_key(&pool.zone) {
+            return Err(LoadError::at_path(
+                label,
+                field("zone"),
+                format!("zone `{}` is not a zone of region `{name}`", pool.zone),
+            ));
+        }
+        if !(pool.price_per_hour.is_finite() && pool.price_per_hour > 0.0) {
+            return Err(LoadError::at_path(
+                label,
+                field("price"),
+                format!(
+                    "expected a positive, finite USD/hour price for {}, found {}",
+                    pool.key(),
+                    pool.price_per_hour
+                ),
+            ));
+        }
+        if pool.market == Market::OnDemand
+            && (pool.interruption_bucket.is_some() || pool.savings_percent.is_some())
+        {
+            return Err(LoadError::at_path(
+                label,
+                field("bucket"),
+                "on-demand pools cannot be interrupted; interruption bucket and savings are for spot pools",
+            ));
+        }
+        if let Some(bucket) = pool.interruption_bucket
+            && bucket > 4
+        {
+            return Err(LoadError::at_path(
+                label,
+                field("bucket"),
+                format!("expected a Spot Advisor bucket 0..=4, found {bucket}"),
+            ));
+        }
+        if let Some(savings) = pool.savings_percent
+            && savings > 100
+        {
+            return Err(LoadError::at_path(
+                label,
+                field("savings"),
+                format!("expected savings 0..=100 %, found {savings}"),
+            ));
+        }
+        if let Some(score) = pool.placement_score
+            && !(1..=10).contains(&score)
+        {
+            return Err(LoadError::at_path(
+                label,
+                field("score"),
+                format!("expected a placement score 1..=10, found {score}"),
+            ));
+        }
+        if !instance_type.supports_market(pool.market) {
+            return Err(LoadError::at_path(
+                label,
+                field("market"),
+                format!(
+                    "`{}` cannot be bought as {} (its usage classes are {})",
+                    pool.instance_type,
+                    pool.market,
+                    instance_type
+                        .markets
+                        .iter()
+                        .map(|m| m.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        }
+        if !seen.insert(pool.key()) {
+            return Err(LoadError::at_path(
+                label,
+                field("type"),
+                format!("duplicate pool {}", pool.key()),
+            ));
+        }
+    }
+    for (i, offering) in parts.unpriced.iter().enumerate() {
+        if !types.contains_key(&offering.instance_type) {
+            return Err(LoadError::at_path(
+                label,
+                at(format!("unpriced[{i}].type")),
+                format!("unknown instance type `{}`", offering.instance_type),
+            ));
+        }
+        if !zones.contains_key(&offering.zone) {
+            return Err(LoadError::at_path(
+                label,
+                at(format!("unpriced[{i}].zone")),
+                format!("zone `{}` is not a zone of region `{name}`", offering.zone),
+            ));
+        }
+    }
+    let mut pools = parts.pools;
+    pools.sort_by(|a, b| pool_order(a).cmp(&pool_order(b)));
+    let mut unpriced = parts.unpriced;
+    unpriced.sort();
+    unpriced.dedup();
+    Ok(Region {
+        name,
+        zones,
+        pools,
+        unpriced,
+    })
+}
+
+fn pool_order(pool: &CapacityPool) -> (&TypeName, &ZoneId, Platform, Market) {
+    (&pool.instance_type, &pool.zone, pool.platform, pool.market)
+}
+
+/// Reads only the schema tag, so a wrong file kind fails with a clear message first.
+#[derive(Deserialize)]
+struct SchemaProbe {
+    schema: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CatalogFile {
+    #[allow(dead_code)]
+    schema: String,
+    info: CatalogInfo,
+    instance_types: Vec<InstanceType>,
+    regions: Vec<RegionFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RegionFile {
+    region: RegionName,
+    zones: Vec<Zone>,
+    pools: Vec<PoolRecord>,
+    #[serde(default)]
+    unpriced: Vec<UnpricedOffering>,
+}
+
+#[derive(Serialize)]
+struct CatalogFileRef<'a> {
+    schema: &'static str,
+    info: &'a CatalogInfo,
+    instance_types: Vec<&'a InstanceType>,
+    regions: Vec<RegionFileRef<'a>>,
+}
+
+#[derive(Serialize)]
+struct RegionFileRef<'a> {
+    region: &'a RegionName,
+    zones: Vec<&'a Zone>,
+    pools: Vec<PoolRecord>,
+    #[serde(skip_serializing_if = "<[UnpricedOffering]>::is_empty")]
+    unpriced: &'a [UnpricedOffering],
+}
+
+/// A pool as stored in a catalogue file: the region is implied by the enclosing region, the
+/// platform defaults to Linux/UNIX, and absent facts are omitted, which keeps the embedded
+/// catalogue small and fast to load.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PoolRecord {
+    #[serde(rename = "type")]
+    instance_type: TypeName,
+    zone: ZoneId,
+    market: Market,
+    #[serde(default = "linux", skip_serializing_if = "is_linux")]
+    platform: Platform,
+    price: f64,
+    source: PriceSource,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    bucket: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    savings: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    score: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    available: Option<u32>,
+}
+
+fn linux() -> Platform {
+    Platform::LinuxUnix
+}
+
+fn is_linux(platform: &Platform) -> bool {
+    *platform == Platform::LinuxUnix
+}
+
+impl PoolRecord {
+    fn from_pool(pool: &CapacityPool) -> PoolRecord {
+        PoolRecord {
+            instance_type: pool.instance_type.clone(),
+            zone: pool.zone.clone(),
+            market: pool.market,
+            platform: pool.platform,
+            price: pool.price_per_hour,
+            source: pool.price_source,
+            bucket: pool.interruption_bucket,
+            savings: pool.savings_percent,
+            score: pool.placement_score,
+            available: pool.available_instances,
+        }
+    }
+
+    fn into_pool(self, region: &RegionName) -> CapacityPool {
+        CapacityPool {
+            region: region.clone(),
+            zone: self.zone,
+            instance_type: self.instance_type,
+            platform: self.platform,
+            market: self.market,
+            price_per_hour: self.price,
+            price_source: self.source,
+            interruption_bucket: self.bucket,
+            savings_percent: self.savings,
+            placement_score: self.score,
+            available_instances: self.available,
+        }
+    }
+}
+
+/// The key a pool would have; handy for lookups by callers.
+pub fn pool_key(
+    region: &str,
+    zone: &str,
+    instance_type: &str,
+    platform: Platform,
+    market: Market,
+) -> PoolKey {
+    PoolKey {
+        region: RegionName::new(region),
+        zone: ZoneId::new(zone),
+        instance_type: TypeName::new(instance_type),
+        platform,
+        market,
+    }
+}

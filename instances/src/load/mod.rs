@@ -1,0 +1,135 @@
+//! Loaders for the real inputs a capacity planner has: AWS CLI JSON outputs, the Spot Advisor
+//! feed, price lists, and fleetopt's own catalogue format.
+//!
+//! One module per source format. Each exposes `parse(label, text)` (pure, for tests and
+//! in-memory input) and `load(path)` (reads the file, then parses). Loaders check shapes and
+//! values and turn AWS spellings into model types; they do not join sources — that is
+//! [`crate::build`]'s job. Every error names the file, the path inside it and what was expected.
+
+pub mod advisor;
+pub mod instance_types;
+pub mod offerings;
+pub mod on_demand;
+pub mod placement_scores;
+pub mod spot_prices;
+pub mod zones;
+
+use std::path::Path;
+
+use crate::error::{LoadError, read_to_string};
+use crate::model::{Platform, RegionName, TypeName, ZoneId};
+
+/// Where an input places something: by AZ ID, or by account-specific AZ name.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ZoneRef {
+    /// `use1-az4`.
+    Id(ZoneId),
+    /// `us-east-1a` (needs describe-availability-zones to resolve to an ID).
+    Name(String),
+}
+
+/// One row of describe-instance-type-offerings.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Offering {
+    /// Instance type.
+    pub instance_type: TypeName,
+    /// Where it is offered.
+    pub zone: ZoneRef,
+}
+
+/// One entry of describe-spot-price-history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpotPriceRecord {
+    /// AZ ID when the entry had `AvailabilityZoneId`, else the AZ name.
+    pub zone: ZoneRef,
+    /// The AZ name, when given (kept even when the ID is known).
+    pub zone_name: Option<String>,
+    /// Instance type.
+    pub instance_type: TypeName,
+    /// Platform from `ProductDescription`.
+    pub platform: Platform,
+    /// USD per instance-hour (finite, > 0).
+    pub price: f64,
+    /// Seconds since the Unix epoch (UTC) of `Timestamp`, for "latest wins".
+    pub timestamp: i64,
+    /// The timestamp as RFC 3339 (`2022-05-31T20:25:36Z`).
+    pub timestamp_text: String,
+}
+
+/// Spot Advisor entry for one (region, OS, type).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Advice {
+    /// Interruption bucket `r` (0..=4).
+    pub bucket: u8,
+    /// Savings vs On-Demand, whole percent (0..=100).
+    pub savings_percent: u8,
+}
+
+/// The Spot Advisor feed (`spot-advisor-data.json`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SpotAdvisor {
+    /// Bucket labels by index, as the feed gives them.
+    pub bucket_labels: Vec<String>,
+    /// (region, platform) → type → advice. Platforms are Linux/UNIX and Windows.
+    pub advice: std::collections::BTreeMap<(RegionName, Platform), std::collections::BTreeMap<TypeName, Advice>>,
+}
+
+impl SpotAdvisor {
+    /// The advice for one type, if the feed has it.
+    pub fn get(&self, region: &str, platform: Platform, instance_type: &str) -> Option<Advice> {
+        self.advice
+            .get(&(RegionName::new(region), platform))
+            .and_then(|types| types.get(instance_type))
+            .copied()
+    }
+}
+
+/// One get-spot-placement-scores result: a region score (no zone) or an AZ score.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlacementScore {
+    /// Region code.
+    pub region: RegionName,
+    /// AZ ID for single-AZ scores.
+    pub zone: Option<ZoneId>,
+    /// 1..=10.
+    pub score: u8,
+}
+
+/// One On-Demand price.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OnDemandPrice {
+    /// Instance type.
+    pub instance_type: TypeName,
+    /// Region code.
+    pub region: RegionName,
+    /// Platform (default Linux/UNIX).
+    pub platform: Platform,
+    /// USD per instance-hour (finite, > 0).
+    pub price: f64,
+}
+
+/// One zone from describe-availability-zones.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ZoneRecord {
+    /// AZ name (`us-east-1a`), account-specific.
+    pub name: String,
+    /// AZ ID (`use1-az4`).
+    pub id: ZoneId,
+    /// Region code.
+    pub region: RegionName,
+}
+
+/// Reads a file and hands its text and label to a parser.
+pub(crate) fn load_with<T>(
+    path: &Path,
+    parse: impl FnOnce(&str, &str) -> Result<T, LoadError>,
+) -> Result<T, LoadError> {
+    let label = path.display().to_string();
+    let text = read_to_string(path)?;
+    parse(&label, &text)
+}
+
+/// The first non-whitespace character of a text, to tell JSON from CSV and objects from arrays.
+pub(crate) fn first_significant_char(text: &str) -> Option<char> {
+    text.trim_start_matches('\u{feff}').chars().find(|c| !c.is_whitespace())
+}

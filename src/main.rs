@@ -1,0 +1,2 @@
+//! The `fleetopt` command line.
+fn main() {}
