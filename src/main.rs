@@ -1,2 +1,21 @@
-//! The `fleetopt` command line.
-fn main() {}
+//! The `fleetopt` command line: parses arguments, loads files, calls the library, renders the
+//! result. It holds no planning logic; everything a test needs is reachable through the
+//! library. Exit codes (DESIGN §11): 0 ok, 2 bad input or usage, 3 infeasible, 4 time limit
+//! without a plan, 1 anything else.
+
+mod cli;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let args = cli::args::Cli::parse();
+    match cli::run(args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("error: {}", failure.message);
+            ExitCode::from(failure.kind.exit_code())
+        }
+    }
+}

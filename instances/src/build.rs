@@ -1,1 +1,586 @@
-//! (being written)
+//! Joining loaded sources into one [`Catalog`]: which pools exist, what each costs, how risky
+//! it is — and, where a source is missing, a stated estimate instead of a silent gap.
+//!
+//! The join, per region:
+//! 1. A pool exists for every offered (AZ ID, type) × platform × market the type supports.
+//!    Offerings come from describe-instance-type-offerings and, when a type/AZ appears only in
+//!    describe-spot-price-history, from that history (a price is proof of an offering).
+//! 2. On-Demand price: the price list for (type, region, platform) — later files override
+//!    earlier ones — else, with [`BuildOptions::on_demand_reference_region`], the reference
+//!    region's price × the median ratio of this region's prices to the reference's over types
+//!    priced in both ([`PriceSource::RegionalRatio`]).
+//! 3. Spot price: the latest observed describe-spot-price-history entry for the pool, else,
+//!    with [`BuildOptions::estimate_spot`], On-Demand × (1 − Advisor savings %)
+//!    ([`PriceSource::AdvisorSavings`]), scaled per AZ by the pool's price relative to the
+//!    type's regional mean in the shaping history when it has that type
+//!    ([`PriceSource::AdvisorSavingsAzShaped`]), and never above On-Demand (AWS: you never pay
+//!    more than the On-Demand price).
+//! 4. Spot pools carry the Advisor bucket and savings for (region, platform, type), and the
+//!    placement score of their AZ (or, failing that, their region).
+//! 5. Offerings no source can price are kept as unpriced offerings, never dropped silently.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::catalog::{Catalog, CatalogInfo, RegionParts, UnpricedOffering, Zone};
+use crate::error::LoadError;
+use crate::load::{
+    Offering, OnDemandPrice, PlacementScore, SpotAdvisor, SpotPriceRecord, ZoneRecord, ZoneRef,
+};
+use crate::model::{
+    CapacityPool, InstanceType, Market, Platform, PriceSource, RegionName, TypeName, ZoneId,
+};
+use crate::regions;
+
+/// Everything loaded from the input files, tagged with the file each part came from.
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    /// describe-instance-types.
+    pub instance_types: Vec<InstanceType>,
+    /// describe-instance-type-offerings, per file.
+    pub offerings: Vec<Labelled<Vec<Offering>>>,
+    /// describe-spot-price-history, per file: observed spot prices.
+    pub spot_prices: Vec<Labelled<Vec<SpotPriceRecord>>>,
+    /// Spot Advisor feed.
+    pub advisor: Option<SpotAdvisor>,
+    /// get-spot-placement-scores, per file.
+    pub placement_scores: Vec<Labelled<Vec<PlacementScore>>>,
+    /// On-Demand price lists, per file, in override order.
+    pub on_demand: Vec<Labelled<Vec<OnDemandPrice>>>,
+    /// describe-availability-zones.
+    pub zones: Vec<Labelled<Vec<ZoneRecord>>>,
+    /// A spot price history used only to shape estimates per AZ, never as prices.
+    pub shaping_history: Vec<Labelled<Vec<SpotPriceRecord>>>,
+}
+
+/// A loaded value and the file it came from.
+#[derive(Debug, Clone)]
+pub struct Labelled<T> {
+    /// The file label used in errors.
+    pub label: String,
+    /// The loaded value.
+    pub value: T,
+}
+
+impl<T> Labelled<T> {
+    /// Pairs a value with its file label.
+    pub fn new(label: impl Into<String>, value: T) -> Self {
+        Labelled {
+            label: label.into(),
+            value,
+        }
+    }
+}
+
+/// Choices that shape the join.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// Keep only these regions (empty: every region the offerings mention).
+    pub regions: Vec<RegionName>,
+    /// Platforms to build pools for.
+    pub platforms: Vec<Platform>,
+    /// Fill missing spot prices from On-Demand × (1 − Advisor savings).
+    pub estimate_spot: bool,
+    /// Fill missing On-Demand prices from this region's prices × a regional ratio.
+    pub on_demand_reference_region: Option<RegionName>,
+    /// Provenance written into the catalogue.
+    pub info: CatalogInfo,
+}
+
+impl Default for BuildOptions {
+    fn default() -> Self {
+        BuildOptions {
+            regions: Vec::new(),
+            platforms: vec![Platform::LinuxUnix],
+            estimate_spot: false,
+            on_demand_reference_region: None,
+            info: CatalogInfo::default(),
+        }
+    }
+}
+
+/// What the join noticed but did not treat as an error.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BuildReport {
+    /// Human-readable notes, one per kind of event, deterministic order.
+    pub warnings: Vec<String>,
+}
+
+/// Joins the sources into a catalogue. Errors name the file and item that cannot be joined.
+pub fn build(sources: &Sources, options: &BuildOptions) -> Result<(Catalog, BuildReport), LoadError> {
+    let mut report = BuildReport::default();
+    let types: BTreeMap<&TypeName, &InstanceType> = sources
+        .instance_types
+        .iter()
+        .map(|t| (&t.name, t))
+        .collect();
+    let resolver = ZoneResolver::new(&sources.zones)?;
+
+    for region in &options.regions {
+        if !regions::is_known_region(region.as_str()) && !resolver.knows_region(region) {
+            return Err(LoadError::whole_file(
+                "--region",
+                format!("unknown region `{region}`; known regions include us-east-1, us-west-2, eu-west-1, ap-northeast-2"),
+            ));
+        }
+    }
+
+    // 1. Offered (region, zone, type) triples.
+    let mut offered: BTreeMap<RegionName, BTreeMap<ZoneId, BTreeSet<TypeName>>> = BTreeMap::new();
+    let mut zone_names: BTreeMap<ZoneId, String> = BTreeMap::new();
+    let mut unknown_types: BTreeSet<TypeName> = BTreeSet::new();
+    let mut add = |region: RegionName, zone: ZoneId, instance_type: &TypeName| {
+        if types.contains_key(instance_type) {
+            offered
+                .entry(region)
+                .or_default()
+                .entry(zone)
+                .or_default()
+                .insert(instance_type.clone());
+        } else {
+            unknown_types.insert(instance_type.clone());
+        }
+    };
+    for file in &sources.offerings {
+        for (index, offering) in file.value.iter().enumerate() {
+            let (zone, region) = resolver.resolve(&file.label, &format!("[{index}].Location"), &offering.zone)?;
+            add(region, zone, &offering.instance_type);
+        }
+    }
+    let observed = latest_prices(&sources.spot_prices, &resolver, &mut zone_names)?;
+    for (zone, instance_type, _) in observed.keys() {
+        let region = resolver.region_of(zone);
+        if let Some(region) = region {
+            add(region, zone.clone(), instance_type);
+        }
+    }
+    if offered.is_empty() {
+        return Err(LoadError::whole_file(
+            "catalog build",
+            "no offerings: give describe-instance-type-offerings (--offerings) or describe-spot-price-history (--spot-prices) for at least one known instance type",
+        ));
+    }
+    if !unknown_types.is_empty() {
+        report.warnings.push(format!(
+            "{} offered type(s) have no describe-instance-types entry and were skipped: {}",
+            unknown_types.len(),
+            preview(unknown_types.iter().map(|t| t.as_str()))
+        ));
+    }
+    if !options.regions.is_empty() {
+        offered.retain(|region, _| options.regions.contains(region));
+        for region in &options.regions {
+            if !offered.contains_key(region) {
+                return Err(LoadError::whole_file(
+                    "catalog build",
+                    format!("no offerings for region `{region}` in the given files"),
+                ));
+            }
+        }
+    }
+    // describe-availability-zones is authoritative for names; history names fill the rest.
+    for (zone, (name, _)) in &resolver.by_id {
+        zone_names.insert(zone.clone(), name.clone());
+    }
+
+    // 2. Prices and risk facts.
+    let on_demand = on_demand_prices(&sources.on_demand);
+    let ratios = match &options.on_demand_reference_region {
+        Some(reference) => regional_ratios(&on_demand, reference, offered.keys()),
+        None => BTreeMap::new(),
+    };
+    let shapes = az_shapes(&sources.shaping_history, &resolver)?;
+    let scores = placement_scores(&sources.placement_scores, &mut report);
+
+    let mut regions_out = BTreeMap::new();
+    let mut estimated_od = 0usize;
+    for (region, zones) in &offered {
+        let mut parts = RegionParts {
+            zones: zones
+                .keys()
+                .map(|id| Zone {
+                    id: id.clone(),
+                    name: zone_names.get(id).cloned(),
+                })
+                .collect(),
+            ..RegionParts::default()
+        };
+        for (zone, type_names) in zones {
+            for name in type_names {
+                let Some(instance_type) = types.get(name) else {
+                    continue;
+                };
+                for &platform in &options.platforms {
+                    let od = on_demand
+                        .get(&(name.clone(), region.clone(), platform))
+                        .map(|&p| (p, PriceSource::Published))
+                        .or_else(|| {
+                            let reference = options.on_demand_reference_region.as_ref()?;
+                            let ratio = ratios.get(region)?;
+                            let base = on_demand.get(&(name.clone(), reference.clone(), platform))?;
+                            Some((base * ratio, PriceSource::RegionalRatio))
+                        });
+                    for &market in &instance_type.markets {
+                        let pool = match market {
+                            Market::OnDemand => od.map(|(price, source)| {
+                                if source == PriceSource::RegionalRatio {
+                                    estimated_od += 1;
+                                }
+                                base_pool(region, zone, name, platform, market, price, source)
+                            }),
+                            Market::Spot => spot_pool(SpotInputs {
+                                region,
+                                zone,
+                                name,
+                                platform,
+                                on_demand: od.map(|(p, _)| p),
+                                observed: &observed,
+                                advisor: sources.advisor.as_ref(),
+                                estimate: options.estimate_spot,
+                                shapes: &shapes,
+                                scores: &scores,
+                            }),
+                        };
+                        match pool {
+                            Some(pool) => parts.pools.push(pool),
+                            None => parts.unpriced.push(UnpricedOffering {
+                                instance_type: name.clone(),
+                                zone: zone.clone(),
+                                market,
+                            }),
+                        }
+                    }
+                }
+            }
+        }
+        let unpriced_types: BTreeSet<_> = parts.unpriced.iter().map(|o| &o.instance_type).collect();
+        if !unpriced_types.is_empty() {
+            report.warnings.push(format!(
+                "{region}: {} offering(s) of {} type(s) have no price in any source and are listed as unpriced",
+                parts.unpriced.len(),
+                unpriced_types.len()
+            ));
+        }
+        regions_out.insert(region.clone(), parts);
+    }
+
+    let mut info = options.info.clone();
+    if options.estimate_spot {
+        info.methods.push(
+            "spot prices without an observed price are estimated as on-demand × (1 − Spot Advisor savings %), \
+             scaled per AZ by the AZ's price relative to the type's regional mean in the shaping history where it has the type, \
+             and capped at the on-demand price"
+                .to_owned(),
+        );
+    }
+    if let Some(reference) = &options.on_demand_reference_region
+        && estimated_od > 0
+    {
+        let listed: Vec<String> = ratios
+            .iter()
+            .map(|(region, ratio)| format!("{region} {ratio:.4}"))
+            .collect();
+        info.methods.push(format!(
+            "on-demand prices missing from the price lists are estimated as the {reference} price × the median ratio of the region's listed prices to {reference}'s ({})",
+            listed.join(", ")
+        ));
+    }
+    if info.data_date.is_none() {
+        info.data_date = info.sources.iter().filter_map(|s| s.date.clone()).max();
+    }
+    let catalog = Catalog::new("catalog build", info, sources.instance_types.clone(), regions_out)?;
+    Ok((catalog, report))
+}
+
+fn preview<'a>(items: impl Iterator<Item = &'a str>) -> String {
+    let all: Vec<&str> = items.collect();
+    let shown = all.iter().take(8).copied().collect::<Vec<_>>().join(", ");
+    if all.len() > 8 {
+        format!("{shown}, …")
+    } else {
+        shown
+    }
+}
+
+fn base_pool(
+    region: &RegionName,
+    zone: &ZoneId,
+    name: &TypeName,
+    platform: Platform,
+    market: Market,
+    price: f64,
+    source: PriceSource,
+) -> CapacityPool {
+    CapacityPool {
+        region: region.clone(),
+        zone: zone.clone(),
+        instance_type: name.clone(),
+        platform,
+        market,
+        price_per_hour: round_price(price),
+        price_source: source,
+        interruption_bucket: None,
+        savings_percent: None,
+        placement_score: None,
+        available_instances: None,
+    }
+}
+
+/// Prices are kept to 1e-6 USD (AWS publishes six decimals), so estimates serialise stably.
+fn round_price(price: f64) -> f64 {
+    (price * 1e6).round() / 1e6
+}
+
+struct SpotInputs<'a> {
+    region: &'a RegionName,
+    zone: &'a ZoneId,
+    name: &'a TypeName,
+    platform: Platform,
+    on_demand: Option<f64>,
+    observed: &'a BTreeMap<(ZoneId, TypeName, Platform), f64>,
+    advisor: Option<&'a SpotAdvisor>,
+    estimate: bool,
+    shapes: &'a BTreeMap<(ZoneId, TypeName, Platform), f64>,
+    scores: &'a Scores,
+}
+
+fn spot_pool(inputs: SpotInputs<'_>) -> Option<CapacityPool> {
+    let key = (inputs.zone.clone(), inputs.name.clone(), inputs.platform);
+    let advice = inputs
+        .advisor
+        .and_then(|a| a.get(inputs.region.as_str(), inputs.platform, inputs.name.as_str()));
+    let (price, source) = if let Some(&price) = inputs.observed.get(&key) {
+        (price, PriceSource::Observed)
+    } else if inputs.estimate {
+        let on_demand = inputs.on_demand?;
+        let advice = advice?;
+        let base = on_demand * (1.0 - f64::from(advice.savings_percent) / 100.0);
+        let (shaped, source) = match inputs.shapes.get(&key) {
+            Some(factor) => (base * factor, PriceSource::AdvisorSavingsAzShaped),
+            None => (base, PriceSource::AdvisorSavings),
+        };
+        (shaped.min(on_demand), source)
+    } else {
+        return None;
+    };
+    let price = round_price(price);
+    if !(price.is_finite() && price > 0.0) {
+        return None;
+    }
+    let mut pool = base_pool(
+        inputs.region,
+        inputs.zone,
+        inputs.name,
+        inputs.platform,
+        Market::Spot,
+        price,
+        source,
+    );
+    pool.interruption_bucket = advice.map(|a| a.bucket);
+    pool.savings_percent = advice.map(|a| a.savings_percent);
+    pool.placement_score = inputs
+        .scores
+        .zone
+        .get(inputs.zone)
+        .or_else(|| inputs.scores.region.get(inputs.region))
+        .copied();
+    Some(pool)
+}
+
+/// Maps AZ names to IDs (from describe-availability-zones) and AZ IDs to regions.
+struct ZoneResolver {
+    by_name: BTreeMap<String, (ZoneId, RegionName)>,
+    by_id: BTreeMap<ZoneId, (String, RegionName)>,
+}
+
+impl ZoneResolver {
+    fn new(files: &[Labelled<Vec<ZoneRecord>>]) -> Result<Self, LoadError> {
+        let mut by_name = BTreeMap::new();
+        let mut by_id = BTreeMap::new();
+        for file in files {
+            for (index, zone) in file.value.iter().enumerate() {
+                if let Some((previous, _)) = by_name.get(&zone.name)
+                    && previous != &zone.id
+                {
+                    return Err(LoadError::at_path(
+                        &file.label,
+                        format!("AvailabilityZones[{index}].ZoneId"),
+                        format!(
+                            "zone `{}` maps to `{}` here but to `{previous}` in an earlier zones file",
+                            zone.name, zone.id
+                        ),
+                    ));
+                }
+                by_name.insert(zone.name.clone(), (zone.id.clone(), zone.region.clone()));
+                by_id.insert(zone.id.clone(), (zone.name.clone(), zone.region.clone()));
+            }
+        }
+        Ok(ZoneResolver { by_name, by_id })
+    }
+
+    fn knows_region(&self, region: &RegionName) -> bool {
+        self.by_id.values().any(|(_, r)| r == region)
+    }
+
+    fn region_of(&self, zone: &ZoneId) -> Option<RegionName> {
+        self.by_id
+            .get(zone)
+            .map(|(_, region)| region.clone())
+            .or_else(|| regions::region_of_zone_id(zone.as_str()).map(RegionName::new))
+    }
+
+    /// Resolves a zone reference to (AZ ID, region), or explains why it cannot.
+    fn resolve(&self, file: &str, path: &str, zone: &ZoneRef) -> Result<(ZoneId, RegionName), LoadError> {
+        match zone {
+            ZoneRef::Id(id) => self.region_of(id).map(|r| (id.clone(), r)).ok_or_else(|| {
+                LoadError::at_path(
+                    file,
+                    path,
+                    format!("AZ ID `{id}` belongs to no known region; give --zones (describe-availability-zones output) that lists it"),
+                )
+            }),
+            ZoneRef::Name(name) => self.by_name.get(name).cloned().ok_or_else(|| {
+                LoadError::at_path(
+                    file,
+                    path,
+                    format!(
+                        "zone `{name}` is an AZ name, which differs per account; give --zones (describe-availability-zones output from the same account) to map it to an AZ ID"
+                    ),
+                )
+            }),
+        }
+    }
+}
+
+/// Latest observed price per (AZ ID, type, platform) across all files; later timestamps win,
+/// and at equal timestamps the later file wins.
+fn latest_prices(
+    files: &[Labelled<Vec<SpotPriceRecord>>],
+    resolver: &ZoneResolver,
+    zone_names: &mut BTreeMap<ZoneId, String>,
+) -> Result<BTreeMap<(ZoneId, TypeName, Platform), f64>, LoadError> {
+    let mut latest: BTreeMap<(ZoneId, TypeName, Platform), (i64, f64)> = BTreeMap::new();
+    for file in files {
+        for (index, record) in file.value.iter().enumerate() {
+            let path = format!("SpotPriceHistory[{index}].AvailabilityZone");
+            let (zone, _) = resolver.resolve(&file.label, &path, &record.zone)?;
+            if let Some(name) = &record.zone_name {
+                zone_names.entry(zone.clone()).or_insert_with(|| name.clone());
+            }
+            let key = (zone, record.instance_type.clone(), record.platform);
+            match latest.get(&key) {
+                Some((at, _)) if *at > record.timestamp => {}
+                _ => {
+                    latest.insert(key, (record.timestamp, record.price));
+                }
+            }
+        }
+    }
+    Ok(latest.into_iter().map(|(k, (_, price))| (k, price)).collect())
+}
+
+fn on_demand_prices(files: &[Labelled<Vec<OnDemandPrice>>]) -> BTreeMap<(TypeName, RegionName, Platform), f64> {
+    let mut prices = BTreeMap::new();
+    for file in files {
+        for price in &file.value {
+            prices.insert(
+                (price.instance_type.clone(), price.region.clone(), price.platform),
+                price.price,
+            );
+        }
+    }
+    prices
+}
+
+/// Median of (region price / reference price) over Linux types listed in both, per region.
+fn regional_ratios<'a>(
+    prices: &BTreeMap<(TypeName, RegionName, Platform), f64>,
+    reference: &RegionName,
+    regions: impl Iterator<Item = &'a RegionName>,
+) -> BTreeMap<RegionName, f64> {
+    let mut ratios = BTreeMap::new();
+    for region in regions {
+        let mut samples: Vec<f64> = prices
+            .iter()
+            .filter(|((_, r, platform), _)| r == region && *platform == Platform::LinuxUnix)
+            .filter_map(|((name, _, platform), price)| {
+                prices
+                    .get(&(name.clone(), reference.clone(), *platform))
+                    .map(|base| price / base)
+            })
+            .collect();
+        if region == reference {
+            ratios.insert(region.clone(), 1.0);
+            continue;
+        }
+        if samples.is_empty() {
+            continue;
+        }
+        samples.sort_by(f64::total_cmp);
+        let mid = samples.len() / 2;
+        let median = if samples.len() % 2 == 0 {
+            (samples[mid - 1] + samples[mid]) / 2.0
+        } else {
+            samples[mid]
+        };
+        ratios.insert(region.clone(), median);
+    }
+    ratios
+}
+
+/// Per-AZ factor = the AZ's latest price / mean of the type's latest prices over the AZs of
+/// its region that the shaping history covers.
+fn az_shapes(
+    files: &[Labelled<Vec<SpotPriceRecord>>],
+    resolver: &ZoneResolver,
+) -> Result<BTreeMap<(ZoneId, TypeName, Platform), f64>, LoadError> {
+    let mut names = BTreeMap::new();
+    let latest = latest_prices(files, resolver, &mut names)?;
+    let mut groups: BTreeMap<(RegionName, TypeName, Platform), Vec<(ZoneId, f64)>> = BTreeMap::new();
+    for ((zone, name, platform), price) in latest {
+        if let Some(region) = resolver.region_of(&zone) {
+            groups
+                .entry((region, name.clone(), platform))
+                .or_default()
+                .push((zone, price));
+        }
+    }
+    let mut shapes = BTreeMap::new();
+    for ((_, name, platform), zones) in groups {
+        let mean = zones.iter().map(|(_, p)| p).sum::<f64>() / zones.len() as f64;
+        for (zone, price) in zones {
+            shapes.insert((zone, name.clone(), platform), price / mean);
+        }
+    }
+    Ok(shapes)
+}
+
+#[derive(Default)]
+struct Scores {
+    zone: BTreeMap<ZoneId, u8>,
+    region: BTreeMap<RegionName, u8>,
+}
+
+/// Placement scores describe a request, not one type: fleetopt applies an AZ's score to every
+/// spot pool in that AZ (a region score to AZs without their own). With several files the
+/// later file wins, so pass the score for the request you plan last.
+fn placement_scores(files: &[Labelled<Vec<PlacementScore>>], report: &mut BuildReport) -> Scores {
+    let mut scores = Scores::default();
+    let mut overridden = 0usize;
+    for file in files {
+        for score in &file.value {
+            let previous = match &score.zone {
+                Some(zone) => scores.zone.insert(zone.clone(), score.score),
+                None => scores.region.insert(score.region.clone(), score.score),
+            };
+            if previous.is_some_and(|p| p != score.score) {
+                overridden += 1;
+            }
+        }
+    }
+    if overridden > 0 {
+        report.warnings.push(format!(
+            "{overridden} placement score(s) were given more than once with different values; the later file wins"
+        ));
+    }
+    scores
+}

@@ -7,6 +7,7 @@
 //! [`crate::build`]'s job. Every error names the file, the path inside it and what was expected.
 
 pub mod advisor;
+pub mod catalog;
 pub mod instance_types;
 pub mod offerings;
 pub mod on_demand;
@@ -132,4 +133,121 @@ pub(crate) fn load_with<T>(
 /// The first non-whitespace character of a text, to tell JSON from CSV and objects from arrays.
 pub(crate) fn first_significant_char(text: &str) -> Option<char> {
     text.trim_start_matches('\u{feff}').chars().find(|c| !c.is_whitespace())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small checks shared by the AWS-format loaders. Each returns the message of a `LoadError`; the
+// caller knows the file and the location.
+
+/// Checks an instance type name: non-empty, no whitespace, and a family and size separated by a
+/// dot (`m5.large`).
+pub(crate) fn parse_type_name(text: &str) -> Result<TypeName, String> {
+    let valid = text
+        .split_once('.')
+        .is_some_and(|(family, size)| !family.is_empty() && !size.is_empty())
+        && !text.chars().any(char::is_whitespace);
+    if valid {
+        Ok(TypeName::new(text))
+    } else {
+        Err(format!(
+            "expected an instance type name such as `m5.large`, found `{text}`"
+        ))
+    }
+}
+
+/// Maps a product description or OS name to a [`Platform`], listing the accepted spellings
+/// when it is unknown.
+pub(crate) fn parse_platform(text: &str) -> Result<Platform, String> {
+    Platform::parse(text).ok_or_else(|| {
+        let accepted: Vec<&str> = Platform::ALL.iter().map(|p| p.as_str()).collect();
+        format!(
+            "unknown platform `{text}`; expected one of {} (optionally with ` (Amazon VPC)`)",
+            accepted.join(", ")
+        )
+    })
+}
+
+/// Checks a region code against the regions fleetopt knows.
+pub(crate) fn parse_known_region(text: &str) -> Result<RegionName, String> {
+    if crate::regions::is_known_region(text) {
+        Ok(RegionName::new(text))
+    } else {
+        Err(format!(
+            "unknown region `{text}`; expected a region code such as `us-east-1`"
+        ))
+    }
+}
+
+/// Parses a price in USD per hour from text such as `0.080000`: finite and above zero.
+pub(crate) fn parse_price(text: &str) -> Result<f64, String> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Err("expected a price in USD per hour, found an empty value".to_owned());
+    }
+    let value: f64 = trimmed
+        .parse()
+        .map_err(|_| format!("expected a price in USD per hour, found `{trimmed}`"))?;
+    check_price(value, trimmed)
+}
+
+/// Checks a price that is already a number; `shown` is how the input spelled it.
+pub(crate) fn check_price(value: f64, shown: &str) -> Result<f64, String> {
+    if !value.is_finite() {
+        Err(format!("expected a finite price, found `{shown}`"))
+    } else if value <= 0.0 {
+        Err(format!("expected a price above 0, found `{shown}`"))
+    } else {
+        Ok(value)
+    }
+}
+
+/// A JSON price field that may be a number (`0.096`) or a numeric string (`"0.096"`).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum JsonPrice {
+    /// A JSON number.
+    Number(f64),
+    /// A JSON string, checked later with [`parse_price`].
+    Text(String),
+}
+
+impl JsonPrice {
+    /// The checked price (finite, above zero).
+    pub(crate) fn value(&self) -> Result<f64, String> {
+        match self {
+            JsonPrice::Number(value) => check_price(*value, &value.to_string()),
+            JsonPrice::Text(text) => parse_price(text),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for JsonPrice {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct PriceVisitor;
+
+        impl serde::de::Visitor<'_> for PriceVisitor {
+            type Value = JsonPrice;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a price as a number or a numeric string")
+            }
+
+            fn visit_f64<E: serde::de::Error>(self, value: f64) -> Result<JsonPrice, E> {
+                Ok(JsonPrice::Number(value))
+            }
+
+            fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<JsonPrice, E> {
+                Ok(JsonPrice::Number(value as f64))
+            }
+
+            fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<JsonPrice, E> {
+                Ok(JsonPrice::Number(value as f64))
+            }
+
+            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<JsonPrice, E> {
+                Ok(JsonPrice::Text(value.to_owned()))
+            }
+        }
+
+        deserializer.deserialize_any(PriceVisitor)
+    }
 }

@@ -1,0 +1,771 @@
+//! `fleetopt catalog build | list | show | info`.
+
+use std::path::{Path, PathBuf};
+
+use fleetopt::instances::build::{BuildOptions, Labelled, Sources, build as build_catalog};
+use fleetopt::instances::load;
+use fleetopt::instances::model::interruption_bucket_label;
+use fleetopt::instances::select::{self, Requirements};
+use fleetopt::instances::{
+    CapacityPool, Catalog, CatalogInfo, InstanceType, Market, Platform, Region, SourceInfo,
+};
+use serde::Serialize;
+
+use super::args::{BuildArgs, InfoArgs, ListArgs, ListFormat, ShowArgs, SortKey};
+use super::output::{print, write_atomically};
+use super::table::{Align, Table};
+use super::{Failure, load_catalog};
+
+/// Input kinds that `--source-date` accepts, in the order `catalog info` lists sources.
+const SOURCE_KINDS: [&str; 8] = [
+    "instance-types",
+    "offerings",
+    "spot-prices",
+    "advisor",
+    "placement-scores",
+    "on-demand-prices",
+    "zones",
+    "shape-spot-history",
+];
+
+pub fn build(args: &BuildArgs) -> Result<(), Failure> {
+    let inputs = build_inputs(args);
+    let dates = parse_source_dates(&args.source_date, &inputs)?;
+    let sources_info = inputs
+        .iter()
+        .map(|(kind, path)| {
+            let origin = file_name(path);
+            let date = dates
+                .iter()
+                .find(|(key, _)| *key == origin)
+                .or_else(|| dates.iter().find(|(key, _)| key == kind))
+                .map(|(_, date)| date.clone());
+            SourceInfo {
+                kind: (*kind).to_owned(),
+                origin,
+                date,
+            }
+        })
+        .collect();
+    let info = CatalogInfo {
+        title: args
+            .title
+            .clone()
+            .unwrap_or_else(|| "catalogue built by fleetopt catalog build".to_owned()),
+        sources: sources_info,
+        ..CatalogInfo::default()
+    };
+
+    let sources = Sources {
+        instance_types: load::instance_types::load(&args.instance_types)?,
+        offerings: load_each(&args.offerings, load::offerings::load)?,
+        spot_prices: load_each(&args.spot_prices, load::spot_prices::load)?,
+        advisor: args.advisor.as_deref().map(load::advisor::load).transpose()?,
+        placement_scores: load_each(&args.placement_scores, load::placement_scores::load)?,
+        on_demand: load_each(&args.on_demand_prices, load::on_demand::load)?,
+        zones: load_each(&args.zones, load::zones::load)?,
+        shaping_history: load_each(&args.shape_spot_history, load::spot_prices::load)?,
+    };
+    let platforms = if args.platform.is_empty() {
+        vec![Platform::LinuxUnix]
+    } else {
+        args.platform
+            .iter()
+            .map(|p| {
+                Platform::parse(p).ok_or_else(|| {
+                    Failure::input(format!(
+                        "--platform: unknown platform `{p}`; expected Linux/UNIX, Windows, Red Hat Enterprise Linux or SUSE Linux"
+                    ))
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?
+    };
+    let options = BuildOptions {
+        regions: args.region.iter().map(|r| r.as_str().into()).collect(),
+        platforms,
+        estimate_spot: args.estimate_spot,
+        on_demand_reference_region: args.estimate_on_demand_from.as_deref().map(Into::into),
+        info,
+    };
+    let (catalog, report) = build_catalog(&sources, &options)?;
+    for warning in &report.warnings {
+        eprintln!("warning: {warning}");
+    }
+    let mut json = catalog.to_json();
+    json.push('\n');
+    write_atomically(&args.output, json.as_bytes())?;
+    eprintln!(
+        "wrote {}: {} instance types, {} pools in {} region(s)",
+        args.output.display(),
+        catalog.type_count(),
+        catalog.pools().count(),
+        catalog.regions().count()
+    );
+    Ok(())
+}
+
+/// Every input file with its kind, in the order `catalog info` lists them.
+fn build_inputs(args: &BuildArgs) -> Vec<(&'static str, &Path)> {
+    let groups: [(&'static str, &[PathBuf]); 8] = [
+        ("instance-types", std::slice::from_ref(&args.instance_types)),
+        ("offerings", &args.offerings),
+        ("spot-prices", &args.spot_prices),
+        ("advisor", args.advisor.as_slice()),
+        ("placement-scores", &args.placement_scores),
+        ("on-demand-prices", &args.on_demand_prices),
+        ("zones", &args.zones),
+        ("shape-spot-history", &args.shape_spot_history),
+    ];
+    groups
+        .into_iter()
+        .flat_map(|(kind, paths)| paths.iter().map(move |p| (kind, p.as_path())))
+        .collect()
+}
+
+/// The file name alone, so a catalogue's bytes do not depend on where its inputs lived.
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+fn load_each<T>(
+    paths: &[PathBuf],
+    load: impl Fn(&Path) -> Result<T, fleetopt::instances::LoadError>,
+) -> Result<Vec<Labelled<T>>, Failure> {
+    paths
+        .iter()
+        .map(|path| Ok(Labelled::new(path.display().to_string(), load(path)?)))
+        .collect()
+}
+
+fn parse_source_dates(
+    items: &[String],
+    inputs: &[(&str, &Path)],
+) -> Result<Vec<(String, String)>, Failure> {
+    items
+        .iter()
+        .map(|item| {
+            let (key, date) = item.split_once('=').ok_or_else(|| {
+                Failure::input(format!("--source-date `{item}`: expected KIND=YYYY-MM-DD or FILE=YYYY-MM-DD"))
+            })?;
+            let known = inputs
+                .iter()
+                .any(|(kind, path)| *kind == key || file_name(path) == key);
+            if !known {
+                return Err(Failure::input(format!(
+                    "--source-date `{item}`: `{key}` is neither the kind nor the file name of an input; kinds are {}",
+                    SOURCE_KINDS.join(", ")
+                )));
+            }
+            let valid = date.len() == 10
+                && date
+                    .char_indices()
+                    .all(|(i, c)| if i == 4 || i == 7 { c == '-' } else { c.is_ascii_digit() });
+            if !valid {
+                return Err(Failure::input(format!(
+                    "--source-date `{item}`: expected a date as YYYY-MM-DD, found `{date}`"
+                )));
+            }
+            Ok((key.to_owned(), date.to_owned()))
+        })
+        .collect()
+}
+
+/// One line of `catalog list`.
+#[derive(Debug, Serialize)]
+struct ListRow<'a> {
+    instance_type: &'a str,
+    vcpus: u32,
+    memory_gib: f64,
+    architectures: Vec<&'static str>,
+    gpus: u32,
+    network: &'a str,
+    on_demand_price: Option<f64>,
+    spot_price: Option<f64>,
+    spot_price_estimated: bool,
+    interruption_bucket: Option<&'static str>,
+    placement_strategies: Vec<&'static str>,
+}
+
+pub fn list(args: &ListArgs) -> Result<(), Failure> {
+    let catalog = load_catalog(&args.source)?;
+    let region = pick_region(&catalog, args.region.as_deref())?;
+    let requirements = list_requirements(args)?;
+    let selected = select::select(&catalog, Some(region.name().as_str()), &requirements);
+    let mut rows: Vec<ListRow<'_>> = selected.iter().map(|t| list_row(t, region)).collect();
+    sort_rows(&mut rows, args.sort);
+    let text = match args.format {
+        ListFormat::Json => {
+            let mut text = serde_json::to_string_pretty(&rows)
+                .map_err(|e| Failure::other(format!("cannot render JSON: {e}")))?;
+            text.push('\n');
+            text
+        }
+        ListFormat::Csv => list_csv(&rows)?,
+        ListFormat::Table => list_table(&rows, &catalog, region),
+    };
+    print(&text)
+}
+
+fn pick_region<'a>(catalog: &'a Catalog, wanted: Option<&str>) -> Result<&'a Region, Failure> {
+    match wanted {
+        Some(name) => catalog.region(name).ok_or_else(|| {
+            let known: Vec<&str> = catalog.regions().map(|r| r.name().as_str()).collect();
+            Failure::input(format!(
+                "--region: the catalogue has no region `{name}`; it has {}",
+                known.join(", ")
+            ))
+        }),
+        None => catalog
+            .region("us-east-1")
+            .or_else(|| catalog.regions().next())
+            .ok_or_else(|| Failure::input("the catalogue has no regions")),
+    }
+}
+
+fn list_requirements(args: &ListArgs) -> Result<Requirements, Failure> {
+    let mut requirements = Requirements::any();
+    if let Some(text) = &args.vcpus {
+        let (min, max) = parse_range("--vcpus", text, |v| v.parse::<u32>().ok())?;
+        requirements.vcpus = select::U32Range { min, max };
+    }
+    if let Some(text) = &args.memory_gib {
+        let (min, max) = parse_range("--memory-gib", text, |v| {
+            v.parse::<f64>()
+                .ok()
+                .filter(|g| g.is_finite() && (0.0..1e12).contains(g))
+                .map(|g| (g * 1024.0).round() as u64)
+        })?;
+        requirements.memory_mib = select::U64Range { min, max };
+    }
+    if let Some(text) = &args.gpus {
+        let (min, max) = parse_range("--gpus", text, |v| v.parse::<u32>().ok())?;
+        requirements.gpus = select::U32Range { min, max };
+    }
+    for arch in &args.arch {
+        requirements.architectures.push(
+            fleetopt::instances::Architecture::parse(arch).ok_or_else(|| {
+                Failure::input(format!(
+                    "--arch: unknown architecture `{arch}`; expected x86_64, arm64, i386, x86_64_mac or arm64_mac"
+                ))
+            })?,
+        );
+    }
+    for cpu in &args.cpu {
+        requirements.cpu_manufacturers.push(
+            fleetopt::instances::CpuManufacturer::parse(cpu).ok_or_else(|| {
+                Failure::input(format!(
+                    "--cpu: unknown manufacturer `{cpu}`; expected intel, amd, amazon-web-services or apple"
+                ))
+            })?,
+        );
+    }
+    requirements.allowed_instance_types = args.allow.clone();
+    requirements.excluded_instance_types = args.exclude.clone();
+    if let Some(strategy) = &args.placement {
+        requirements.placement = Some(
+            fleetopt::instances::PlacementStrategy::parse(strategy).ok_or_else(|| {
+                Failure::input(format!(
+                    "--placement: unknown strategy `{strategy}`; expected cluster, partition or spread"
+                ))
+            })?,
+        );
+    }
+    if let Some(mode) = &args.burstable {
+        requirements.burstable = Some(parse_inclusion("--burstable", mode)?);
+    }
+    if let Some(mode) = &args.bare_metal {
+        requirements.bare_metal = Some(parse_inclusion("--bare-metal", mode)?);
+    }
+    if args.current_generation {
+        requirements.instance_generations = vec![select::Generation::Current];
+    }
+    requirements
+        .validate()
+        .map_err(|e| Failure::input(format!("invalid filter: {e}")))?;
+    Ok(requirements)
+}
+
+fn parse_inclusion(flag: &str, mode: &str) -> Result<select::Inclusion, Failure> {
+    match mode {
+        "included" => Ok(select::Inclusion::Included),
+        "required" => Ok(select::Inclusion::Required),
+        "excluded" => Ok(select::Inclusion::Excluded),
+        _ => Err(Failure::input(format!(
+            "{flag}: expected included, required or excluded, found `{mode}`"
+        ))),
+    }
+}
+
+/// Parses `N`, `A..B`, `A..` or `..B` into a requirements range.
+fn parse_range<T: Copy + PartialOrd + std::fmt::Display>(
+    flag: &str,
+    text: &str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Result<(Option<T>, Option<T>), Failure> {
+    let bad = || {
+        Failure::input(format!(
+            "{flag}: expected `N`, `A..B`, `A..` or `..B` with non-negative numbers, found `{text}`"
+        ))
+    };
+    let value = |part: &str| -> Result<Option<T>, Failure> {
+        if part.is_empty() {
+            Ok(None)
+        } else {
+            parse(part.trim()).map(Some).ok_or_else(bad)
+        }
+    };
+    let (min, max) = match text.split_once("..") {
+        Some((a, b)) => (value(a)?, value(b)?),
+        None => {
+            let v = value(text)?.ok_or_else(bad)?;
+            (Some(v), Some(v))
+        }
+    };
+    if let (Some(a), Some(b)) = (min, max)
+        && a > b
+    {
+        return Err(Failure::input(format!(
+            "{flag}: the minimum {a} is greater than the maximum {b}"
+        )));
+    }
+    Ok((min, max))
+}
+
+fn list_row<'a>(t: &'a InstanceType, region: &'a Region) -> ListRow<'a> {
+    let pools = region.pools_of(t.name.as_str());
+    let cheapest = |market: Market| -> Option<&CapacityPool> {
+        pools
+            .iter()
+            .filter(|p| p.market == market && p.platform == Platform::LinuxUnix)
+            .min_by(|a, b| {
+                a.price_per_hour
+                    .total_cmp(&b.price_per_hour)
+                    .then_with(|| a.zone.cmp(&b.zone))
+            })
+    };
+    let on_demand = cheapest(Market::OnDemand);
+    let spot = cheapest(Market::Spot);
+    ListRow {
+        instance_type: t.name.as_str(),
+        vcpus: t.vcpus,
+        memory_gib: t.memory_gib(),
+        architectures: t.architectures.iter().map(|a| a.as_str()).collect(),
+        gpus: t.gpu_count(),
+        network: &t.network.performance,
+        on_demand_price: on_demand.map(|p| p.price_per_hour),
+        spot_price: spot.map(|p| p.price_per_hour),
+        spot_price_estimated: spot.is_some_and(|p| p.price_source.is_estimated()),
+        interruption_bucket: spot
+            .and_then(|p| p.interruption_bucket)
+            .map(interruption_bucket_label),
+        placement_strategies: t.placement_strategies.iter().map(|s| s.as_str()).collect(),
+    }
+}
+
+fn sort_rows(rows: &mut [ListRow<'_>], key: SortKey) {
+    let price = |p: Option<f64>| p.unwrap_or(f64::INFINITY);
+    rows.sort_by(|a, b| {
+        let primary = match key {
+            SortKey::Name => std::cmp::Ordering::Equal,
+            SortKey::Vcpus => a.vcpus.cmp(&b.vcpus),
+            SortKey::Memory => a.memory_gib.total_cmp(&b.memory_gib),
+            SortKey::OnDemandPrice => price(a.on_demand_price).total_cmp(&price(b.on_demand_price)),
+            SortKey::SpotPrice => price(a.spot_price).total_cmp(&price(b.spot_price)),
+        };
+        primary.then_with(|| a.instance_type.cmp(b.instance_type))
+    });
+}
+
+fn money(price: Option<f64>) -> String {
+    price.map_or_else(|| "-".to_owned(), |p| format!("{p:.4}"))
+}
+
+fn list_table(rows: &[ListRow<'_>], catalog: &Catalog, region: &Region) -> String {
+    let mut table = Table::new(&[
+        ("type", Align::Left),
+        ("vcpu", Align::Right),
+        ("mem GiB", Align::Right),
+        ("arch", Align::Left),
+        ("gpus", Align::Right),
+        ("network", Align::Left),
+        ("on-demand $/h", Align::Right),
+        ("spot $/h", Align::Right),
+        ("interrupt", Align::Left),
+        ("placement", Align::Left),
+    ]);
+    for row in rows {
+        let spot = match row.spot_price {
+            Some(p) if row.spot_price_estimated => format!("~{p:.4}"),
+            other => money(other),
+        };
+        table.row(vec![
+            row.instance_type.to_owned(),
+            row.vcpus.to_string(),
+            format_gib(row.memory_gib),
+            row.architectures.join(","),
+            row.gpus.to_string(),
+            row.network.to_owned(),
+            money(row.on_demand_price),
+            spot,
+            row.interruption_bucket.unwrap_or("-").to_owned(),
+            row.placement_strategies.join(","),
+        ]);
+    }
+    let mut text = table.render();
+    text.push_str(&format!(
+        "{} instance type(s) in {}; prices are the cheapest Linux/UNIX pool; ~ marks estimated spot prices\n",
+        table.len(),
+        region.name()
+    ));
+    text.push_str(&format!("catalogue: {}\n", describe_catalog(catalog)));
+    text
+}
+
+fn describe_catalog(catalog: &Catalog) -> String {
+    let info = catalog.info();
+    match &info.data_date {
+        Some(date) => format!("{} (data as of {date}; `fleetopt catalog info` for sources)", info.title),
+        None => format!("{} (`fleetopt catalog info` for sources)", info.title),
+    }
+}
+
+fn format_gib(gib: f64) -> String {
+    if gib.fract() == 0.0 {
+        format!("{gib:.0}")
+    } else {
+        let text = format!("{gib:.3}");
+        text.trim_end_matches('0').to_owned()
+    }
+}
+
+fn list_csv(rows: &[ListRow<'_>]) -> Result<String, Failure> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let fail = |e: csv::Error| Failure::other(format!("cannot render CSV: {e}"));
+    writer
+        .write_record([
+            "instance_type",
+            "vcpus",
+            "memory_gib",
+            "architectures",
+            "gpus",
+            "network",
+            "on_demand_price",
+            "spot_price",
+            "spot_price_estimated",
+            "interruption_bucket",
+            "placement_strategies",
+        ])
+        .map_err(fail)?;
+    for row in rows {
+        let opt = |p: Option<f64>| p.map(|v| v.to_string()).unwrap_or_default();
+        writer
+            .write_record([
+                row.instance_type.to_owned(),
+                row.vcpus.to_string(),
+                row.memory_gib.to_string(),
+                row.architectures.join(";"),
+                row.gpus.to_string(),
+                row.network.to_owned(),
+                opt(row.on_demand_price),
+                opt(row.spot_price),
+                row.spot_price_estimated.to_string(),
+                row.interruption_bucket.unwrap_or("").to_owned(),
+                row.placement_strategies.join(";"),
+            ])
+            .map_err(fail)?;
+    }
+    let bytes = writer
+        .into_inner()
+        .map_err(|e| Failure::other(format!("cannot render CSV: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| Failure::other(format!("cannot render CSV: {e}")))
+}
+
+pub fn show(args: &ShowArgs) -> Result<(), Failure> {
+    let catalog = load_catalog(&args.source)?;
+    let name = args.instance_type.as_str();
+    let Some(t) = catalog.instance_type(name) else {
+        let hint = closest_type(&catalog, name)
+            .map(|s| format!("; did you mean `{s}`?"))
+            .unwrap_or_default();
+        return Err(Failure::input(format!(
+            "unknown instance type `{name}` in the catalogue{hint}"
+        )));
+    };
+    let regions: Vec<&Region> = match &args.region {
+        Some(region) => vec![pick_region(&catalog, Some(region))?],
+        None => catalog.regions().collect(),
+    };
+    let mut text = describe_type(t);
+    for region in regions {
+        text.push('\n');
+        text.push_str(&pool_table(t, region));
+    }
+    print(&text)
+}
+
+fn describe_type(t: &InstanceType) -> String {
+    let mut lines: Vec<(&str, String)> = Vec::new();
+    let generation = match t.generation {
+        Some(g) => format!("{} (generation {g}", t.family()),
+        None => format!("{} (", t.family()),
+    };
+    let current = if t.current_generation { "current" } else { "previous" };
+    let sep = if t.generation.is_some() { ", " } else { "" };
+    lines.push(("family", format!("{generation}{sep}{current} generation)")));
+    lines.push(("vCPUs", t.vcpus.to_string()));
+    lines.push((
+        "memory",
+        format!("{} GiB ({} MiB)", format_gib(t.memory_gib()), t.memory_mib),
+    ));
+    lines.push((
+        "architecture",
+        t.architectures
+            .iter()
+            .map(|a| a.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+    ));
+    let cpu = match (t.cpu_manufacturer, t.clock_ghz) {
+        (Some(m), Some(ghz)) => format!("{m}, {ghz} GHz"),
+        (Some(m), None) => m.to_string(),
+        (None, Some(ghz)) => format!("{ghz} GHz"),
+        (None, None) => "-".to_owned(),
+    };
+    lines.push(("cpu", cpu));
+    let accelerators = if t.accelerators.is_empty() {
+        "none".to_owned()
+    } else {
+        t.accelerators
+            .iter()
+            .map(|a| {
+                format!(
+                    "{} × {} {} {} ({} MiB each)",
+                    a.count,
+                    a.manufacturer,
+                    a.name,
+                    a.kind.as_str(),
+                    a.memory_mib
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    lines.push(("accelerators", accelerators));
+    lines.push((
+        "network",
+        format!(
+            "{} (baseline {} Gbps, peak {} Gbps, {} interfaces{})",
+            t.network.performance,
+            t.network.baseline_gbps,
+            t.network.peak_gbps,
+            t.network.max_interfaces,
+            if t.network.efa { ", EFA" } else { "" }
+        ),
+    ));
+    let storage = match &t.local_storage {
+        Some(s) => match s.kind {
+            Some(kind) => format!("{} GB {}", s.total_gb, format!("{kind:?}").to_lowercase()),
+            None => format!("{} GB", s.total_gb),
+        },
+        None => "EBS only".to_owned(),
+    };
+    lines.push(("storage", storage));
+    lines.push(("burstable", yes_no(t.burstable)));
+    lines.push(("bare metal", yes_no(t.bare_metal)));
+    lines.push((
+        "placement",
+        t.placement_strategies
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+    ));
+    lines.push((
+        "markets",
+        t.markets
+            .iter()
+            .map(|m| m.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+    ));
+    let width = lines.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    let mut text = format!("{}\n", t.name);
+    for (key, value) in lines {
+        text.push_str(&format!("  {key:<width$}  {value}\n"));
+    }
+    text
+}
+
+fn yes_no(flag: bool) -> String {
+    if flag { "yes" } else { "no" }.to_owned()
+}
+
+fn pool_table(t: &InstanceType, region: &Region) -> String {
+    let pools = region.pools_of(t.name.as_str());
+    let unpriced: Vec<_> = region
+        .unpriced()
+        .iter()
+        .filter(|o| o.instance_type == t.name)
+        .collect();
+    if pools.is_empty() && unpriced.is_empty() {
+        return format!("{}: not offered\n", region.name());
+    }
+    let mut table = Table::new(&[
+        ("zone", Align::Left),
+        ("name", Align::Left),
+        ("market", Align::Left),
+        ("platform", Align::Left),
+        ("$/h", Align::Right),
+        ("price source", Align::Left),
+        ("interrupt", Align::Left),
+        ("savings", Align::Right),
+        ("score", Align::Right),
+        ("available", Align::Right),
+    ]);
+    let zone_name = |id: &str| {
+        region
+            .zones()
+            .find(|z| z.id.as_str() == id)
+            .and_then(|z| z.name.clone())
+            .unwrap_or_else(|| "-".to_owned())
+    };
+    for pool in pools {
+        table.row(vec![
+            pool.zone.to_string(),
+            zone_name(pool.zone.as_str()),
+            pool.market.to_string(),
+            pool.platform.to_string(),
+            format!("{:.6}", pool.price_per_hour),
+            pool.price_source.to_string(),
+            pool.interruption_bucket
+                .map_or("-", interruption_bucket_label)
+                .to_owned(),
+            pool.savings_percent
+                .map_or_else(|| "-".to_owned(), |s| format!("{s}%")),
+            pool.placement_score
+                .map_or_else(|| "-".to_owned(), |s| s.to_string()),
+            pool.available_instances
+                .map_or_else(|| "-".to_owned(), |s| s.to_string()),
+        ]);
+    }
+    for offering in &unpriced {
+        table.row(vec![
+            offering.zone.to_string(),
+            zone_name(offering.zone.as_str()),
+            offering.market.to_string(),
+            "-".to_owned(),
+            "-".to_owned(),
+            "unpriced".to_owned(),
+        ]);
+    }
+    format!("{}: {} pool(s)\n{}", region.name(), pools.len(), table.render())
+}
+
+/// The catalogue type name closest to `name` (edit distance ≤ 3), for "did you mean".
+fn closest_type<'a>(catalog: &'a Catalog, name: &str) -> Option<&'a str> {
+    catalog
+        .instance_types()
+        .map(|t| (edit_distance(name, t.name.as_str()), t.name.as_str()))
+        .filter(|(d, _)| *d <= 3)
+        .min()
+        .map(|(_, n)| n)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+pub fn info(args: &InfoArgs) -> Result<(), Failure> {
+    let catalog = load_catalog(&args.source)?;
+    let info = catalog.info();
+    let mut text = format!("catalogue  {}\n", info.title);
+    text.push_str(&format!(
+        "data date  {}\n",
+        info.data_date.as_deref().unwrap_or("unknown")
+    ));
+    text.push_str("\nsources\n");
+    let mut sources = Table::new(&[("kind", Align::Left), ("origin", Align::Left), ("date", Align::Left)]);
+    for source in &info.sources {
+        sources.row(vec![
+            source.kind.clone(),
+            source.origin.clone(),
+            source.date.clone().unwrap_or_else(|| "-".to_owned()),
+        ]);
+    }
+    text.push_str(&sources.render());
+    if !info.methods.is_empty() {
+        text.push_str("\nestimates\n");
+        for method in &info.methods {
+            text.push_str(&format!("- {method}\n"));
+        }
+    }
+    text.push_str(&format!("\n{} instance types\n", catalog.type_count()));
+    let mut regions = Table::new(&[
+        ("region", Align::Left),
+        ("zones", Align::Right),
+        ("types", Align::Right),
+        ("on-demand pools", Align::Right),
+        ("spot pools", Align::Right),
+        ("estimated prices", Align::Right),
+        ("unpriced offerings", Align::Right),
+    ]);
+    for region in catalog.regions() {
+        let pools = region.pools();
+        let count = |market: Market| pools.iter().filter(|p| p.market == market).count();
+        regions.row(vec![
+            region.name().to_string(),
+            region.zones().count().to_string(),
+            region.offered_types().len().to_string(),
+            count(Market::OnDemand).to_string(),
+            count(Market::Spot).to_string(),
+            pools
+                .iter()
+                .filter(|p| p.price_source.is_estimated())
+                .count()
+                .to_string(),
+            region.unpriced().len().to_string(),
+        ]);
+    }
+    text.push_str(&regions.render());
+    print(&text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edit_distance_counts_single_edits() {
+        assert_eq!(edit_distance("m5.large", "m5.large"), 0);
+        assert_eq!(edit_distance("m5.lrage", "m5.large"), 2);
+        assert_eq!(edit_distance("m5.larg", "m5.large"), 1);
+    }
+
+    #[test]
+    fn source_dates_are_checked() {
+        let inputs = [("advisor", Path::new("/data/spot-advisor-data.json"))];
+        assert!(parse_source_dates(&["advisor=2025-06-28".to_owned()], &inputs).is_ok());
+        assert!(
+            parse_source_dates(&["spot-advisor-data.json=2025-06-28".to_owned()], &inputs).is_ok()
+        );
+        let Err(error) = parse_source_dates(&["advisor=June".to_owned()], &inputs) else {
+            panic!("a malformed date must be rejected");
+        };
+        assert_eq!(
+            error.message,
+            "--source-date `advisor=June`: expected a date as YYYY-MM-DD, found `June`"
+        );
+        assert!(parse_source_dates(&["prices=2025-06-28".to_owned()], &inputs).is_err());
+    }
+}
