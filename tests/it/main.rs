@@ -1,1 +1,15 @@
-//! Integration tests.
+//! The integration-test binary (one binary, compiled once). Each module says what it covers.
+
+/// Running the `fleetopt` binary and capturing what it prints.
+mod support;
+
+/// `fleetopt catalog build` over the AWS-shaped fixtures: the join, byte-stable output, atomic writes.
+mod catalog_build;
+/// `fleetopt catalog list | show | info` output, pinned as insta snapshots.
+mod catalog_cli;
+/// The embedded default catalogue: real facts it must hold.
+mod embedded;
+/// Facts checked against the full raw AWS files in `../shared/data`, when present.
+mod real_data;
+/// The bad-input corpus under `fixtures/bad/`: every file's exact error and exit code.
+mod bad_inputs;

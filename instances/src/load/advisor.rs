@@ -153,7 +153,10 @@ mod tests {
     use super::*;
 
     fn fixture() -> SpotAdvisor {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/aws/spot-advisor.json");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../fixtures/aws/spot-advisor.json"
+        );
         match load(Path::new(path)) {
             Ok(advisor) => advisor,
             Err(e) => panic!("{e}"),
@@ -203,8 +206,14 @@ mod tests {
                 savings_percent: 70
             })
         );
-        assert_eq!(advisor.get("us-east-1", Platform::Windows, "m7g.large"), None);
-        assert_eq!(advisor.get("us-west-2", Platform::Windows, "m5.large"), None);
+        assert_eq!(
+            advisor.get("us-east-1", Platform::Windows, "m7g.large"),
+            None
+        );
+        assert_eq!(
+            advisor.get("us-west-2", Platform::Windows, "m5.large"),
+            None
+        );
         assert_eq!(advisor.advice.len(), 3);
     }
 

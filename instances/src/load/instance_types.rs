@@ -54,7 +54,10 @@ pub fn parse(label: &str, text: &str) -> Result<Vec<InstanceType>, LoadError> {
         keyed.0
     };
     if items.is_empty() {
-        return Err(LoadError::whole_file(label, "no instance types in the file"));
+        return Err(LoadError::whole_file(
+            label,
+            "no instance types in the file",
+        ));
     }
     let mut first_seen: HashMap<String, String> = HashMap::new();
     let mut types = Vec::with_capacity(items.len());
@@ -71,7 +74,9 @@ pub fn parse(label: &str, text: &str) -> Result<Vec<InstanceType>, LoadError> {
             ));
         }
         first_seen.insert(info.instance_type.clone(), path.clone());
-        types.push(convert(info, &path).map_err(|(at, message)| LoadError::at_path(label, at, message))?);
+        types.push(
+            convert(info, &path).map_err(|(at, message)| LoadError::at_path(label, at, message))?,
+        );
     }
     types.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(types)
@@ -374,15 +379,26 @@ fn accelerators(
                 kind,
                 count: device.count,
                 manufacturer: manufacturer(
-                    device.manufacturer.as_deref().unwrap_or(default_manufacturer),
+                    device
+                        .manufacturer
+                        .as_deref()
+                        .unwrap_or(default_manufacturer),
                 ),
                 name,
                 memory_mib: device.memory_info.map_or(0, |memory| memory.size_in_mib),
             });
         }
     };
-    add(AcceleratorKind::Gpu, gpu.map(|g| g.gpus).unwrap_or_default(), "");
-    add(AcceleratorKind::Fpga, fpga.map(|f| f.fpgas).unwrap_or_default(), "");
+    add(
+        AcceleratorKind::Gpu,
+        gpu.map(|g| g.gpus).unwrap_or_default(),
+        "",
+    );
+    add(
+        AcceleratorKind::Fpga,
+        fpga.map(|f| f.fpgas).unwrap_or_default(),
+        "",
+    );
     add(
         AcceleratorKind::Inference,
         inference.map(|i| i.accelerators).unwrap_or_default(),
@@ -427,12 +443,14 @@ fn network(info: Option<NetworkInfo>) -> Network {
     let (baseline_gbps, peak_gbps) = if info.network_cards.is_empty() {
         bandwidth_from_label(&info.network_performance)
     } else {
-        info.network_cards.iter().fold((0.0, 0.0), |(baseline, peak), card| {
-            (
-                baseline + card.baseline_bandwidth_in_gbps.unwrap_or(0.0),
-                peak + card.peak_bandwidth_in_gbps.unwrap_or(0.0),
-            )
-        })
+        info.network_cards
+            .iter()
+            .fold((0.0, 0.0), |(baseline, peak), card| {
+                (
+                    baseline + card.baseline_bandwidth_in_gbps.unwrap_or(0.0),
+                    peak + card.peak_bandwidth_in_gbps.unwrap_or(0.0),
+                )
+            })
     };
     Network {
         performance: info.network_performance,
@@ -670,7 +688,10 @@ mod tests {
 
         let m7g = find(&types, "m7g.large");
         assert_eq!(m7g.architectures, [Architecture::Arm64]);
-        assert_eq!(m7g.cpu_manufacturer, Some(CpuManufacturer::AmazonWebServices));
+        assert_eq!(
+            m7g.cpu_manufacturer,
+            Some(CpuManufacturer::AmazonWebServices)
+        );
         assert!(m7g.current_generation);
         assert_eq!(m7g.generation, Some(7));
 
@@ -682,19 +703,21 @@ mod tests {
 
         let t3 = find(&types, "t3.micro");
         assert!(!t3.supports_placement(PlacementStrategy::Cluster));
-        assert_eq!((t3.network.baseline_gbps, t3.network.peak_gbps), (0.064, 5.0));
+        assert_eq!(
+            (t3.network.baseline_gbps, t3.network.peak_gbps),
+            (0.064, 5.0)
+        );
     }
 
     #[test]
     fn future_strategies_and_capacity_blocks_are_ignored() {
         let text = one_type(|info| {
-            info["PlacementGroupInfo"] =
-                serde_json::json!({"SupportedStrategies": ["spread", "rack-group", "cluster", "spread"]});
-            info["SupportedUsageClasses"] = serde_json::json!(["spot", "capacity-block", "on-demand"]);
+            info["PlacementGroupInfo"] = serde_json::json!({"SupportedStrategies": ["spread", "rack-group", "cluster", "spread"]});
+            info["SupportedUsageClasses"] =
+                serde_json::json!(["spot", "capacity-block", "on-demand"]);
             info["NetworkInfo"] = serde_json::json!({"NetworkPerformance": "Up to 25 Gigabit"});
             info["InstanceStorageSupported"] = true.into();
-            info["InstanceStorageInfo"] =
-                serde_json::json!({"TotalSizeInGB": 16000, "Disks": [{"Count": 2, "SizeInGB": 8000, "Type": "hdd"}]});
+            info["InstanceStorageInfo"] = serde_json::json!({"TotalSizeInGB": 16000, "Disks": [{"Count": 2, "SizeInGB": 8000, "Type": "hdd"}]});
         });
         let types = match parse("t.json", &text) {
             Ok(types) => types,
@@ -764,7 +787,15 @@ mod tests {
         let summary: Vec<(AcceleratorKind, u32, &str, &str, u64)> = types[0]
             .accelerators
             .iter()
-            .map(|a| (a.kind, a.count, a.name.as_str(), a.manufacturer.as_str(), a.memory_mib))
+            .map(|a| {
+                (
+                    a.kind,
+                    a.count,
+                    a.name.as_str(),
+                    a.manufacturer.as_str(),
+                    a.memory_mib,
+                )
+            })
             .collect();
         assert_eq!(
             summary,
@@ -772,9 +803,27 @@ mod tests {
                 (AcceleratorKind::Gpu, 1, "radeon-pro-v520", "amd", 8192),
                 (AcceleratorKind::Gpu, 8, "gaudi-hl-205", "habana", 0),
                 (AcceleratorKind::Gpu, 0, "l4", "nvidia", 2861),
-                (AcceleratorKind::Fpga, 1, "virtex-ultrascale+-(vu47p)", "xilinx", 0),
-                (AcceleratorKind::Inference, 1, "inferentia2", "amazon-web-services", 32768),
-                (AcceleratorKind::Inference, 2, "trainium", "amazon-web-services", 0),
+                (
+                    AcceleratorKind::Fpga,
+                    1,
+                    "virtex-ultrascale+-(vu47p)",
+                    "xilinx",
+                    0
+                ),
+                (
+                    AcceleratorKind::Inference,
+                    1,
+                    "inferentia2",
+                    "amazon-web-services",
+                    32768
+                ),
+                (
+                    AcceleratorKind::Inference,
+                    2,
+                    "trainium",
+                    "amazon-web-services",
+                    0
+                ),
                 (AcceleratorKind::Media, 1, "u30", "xilinx", 0),
             ]
         );
@@ -824,7 +873,8 @@ mod tests {
             "t.json: at InstanceTypes[0].VCpuInfo.DefaultVCpus (line 1, column 186): invalid type: \
              string \"two\", expected u32"
         );
-        let keyed = r#"{"m5.large": {"InstanceType": "m5.large", "VCpuInfo": {"DefaultVCpus": -2}}}"#;
+        let keyed =
+            r#"{"m5.large": {"InstanceType": "m5.large", "VCpuInfo": {"DefaultVCpus": -2}}}"#;
         assert_eq!(
             error_of(keyed),
             "t.json: at m5.large.VCpuInfo.DefaultVCpus (line 1, column 73): invalid value: \
@@ -896,7 +946,10 @@ mod tests {
             error_of(r#"{"InstanceTypes": []}"#),
             "t.json: in the file: no instance types in the file"
         );
-        assert_eq!(error_of("{}"), "t.json: in the file: no instance types in the file");
+        assert_eq!(
+            error_of("{}"),
+            "t.json: in the file: no instance types in the file"
+        );
         assert_eq!(
             error_of("[]"),
             "t.json: in the file: expected a JSON object (`{\"InstanceTypes\": [...]}` or keyed \

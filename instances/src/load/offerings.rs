@@ -69,7 +69,10 @@ struct Item {
 }
 
 /// The zone an offering names, or (field, message) when it names none.
-fn zone_ref(location_type: Option<&str>, location: &str) -> Result<ZoneRef, (&'static str, String)> {
+fn zone_ref(
+    location_type: Option<&str>,
+    location: &str,
+) -> Result<ZoneRef, (&'static str, String)> {
     let no_zone = |kind: &str| {
         format!(
             "offerings by {kind} carry no zone; run describe-instance-type-offerings \
@@ -150,7 +153,10 @@ mod tests {
             .filter(|o| o.instance_type.as_str() == "m5.large")
             .map(|o| &o.zone)
             .collect();
-        assert_eq!(m5_zones, [&id("use1-az1"), &id("use1-az2"), &id("use1-az4")]);
+        assert_eq!(
+            m5_zones,
+            [&id("use1-az1"), &id("use1-az2"), &id("use1-az4")]
+        );
     }
 
     #[test]
@@ -175,7 +181,10 @@ mod tests {
             Err(e) => panic!("{e}"),
         };
         let zones: Vec<&ZoneRef> = offerings.iter().map(|o| &o.zone).collect();
-        assert_eq!(zones, [&id("use1-az4"), &ZoneRef::Name("us-east-1a".into())]);
+        assert_eq!(
+            zones,
+            [&id("use1-az4"), &ZoneRef::Name("us-east-1a".into())]
+        );
     }
 
     #[test]

@@ -101,8 +101,8 @@ fn convert(entry: Entry) -> Result<SpotPriceRecord, (&'static str, String)> {
     };
     let instance_type =
         super::parse_type_name(&entry.instance_type).map_err(|m| (".InstanceType", m))?;
-    let platform =
-        super::parse_platform(&entry.product_description).map_err(|m| (".ProductDescription", m))?;
+    let platform = super::parse_platform(&entry.product_description)
+        .map_err(|m| (".ProductDescription", m))?;
     let price = super::parse_price(&entry.spot_price).map_err(|m| (".SpotPrice", m))?;
     let time = DateTime::parse_from_rfc3339(entry.timestamp.trim())
         .map_err(|_| {
@@ -181,14 +181,36 @@ mod tests {
         let latest = latest(fixture("spot-price-history-v1.json"));
         let summary: Vec<(&ZoneRef, &str, f64, &str)> = latest
             .iter()
-            .map(|r| (&r.zone, r.instance_type.as_str(), r.price, r.timestamp_text.as_str()))
+            .map(|r| {
+                (
+                    &r.zone,
+                    r.instance_type.as_str(),
+                    r.price,
+                    r.timestamp_text.as_str(),
+                )
+            })
             .collect();
         assert_eq!(
             summary,
             [
-                (&name("us-east-1a"), "m5.large", 0.0416, "2022-05-31T23:45:32Z"),
-                (&name("us-east-1c"), "c5.large", 0.0351, "2022-05-31T20:10:11Z"),
-                (&name("us-east-1d"), "m5.large", 0.0424, "2022-05-31T22:14:35Z"),
+                (
+                    &name("us-east-1a"),
+                    "m5.large",
+                    0.0416,
+                    "2022-05-31T23:45:32Z"
+                ),
+                (
+                    &name("us-east-1c"),
+                    "c5.large",
+                    0.0351,
+                    "2022-05-31T20:10:11Z"
+                ),
+                (
+                    &name("us-east-1d"),
+                    "m5.large",
+                    0.0424,
+                    "2022-05-31T22:14:35Z"
+                ),
             ]
         );
     }
@@ -206,7 +228,10 @@ mod tests {
         input.extend(windows);
         let latest = latest(input);
         let prices: Vec<(Platform, f64)> = latest.iter().map(|r| (r.platform, r.price)).collect();
-        assert_eq!(prices, [(Platform::LinuxUnix, 0.05), (Platform::Windows, 0.1336)]);
+        assert_eq!(
+            prices,
+            [(Platform::LinuxUnix, 0.05), (Platform::Windows, 0.1336)]
+        );
     }
 
     #[test]
@@ -230,7 +255,10 @@ mod tests {
 
     #[test]
     fn other_offsets_are_normalised_to_utc() {
-        let records = match parse("s.json", &with("Timestamp", "2022-06-01T01:45:32.250+02:00")) {
+        let records = match parse(
+            "s.json",
+            &with("Timestamp", "2022-06-01T01:45:32.250+02:00"),
+        ) {
             Ok(records) => records,
             Err(e) => panic!("{e}"),
         };

@@ -1,0 +1,139 @@
+//! `fleetopt catalog build` end to end over the AWS-shaped fixtures in `fixtures/aws/`.
+
+use fleetopt::instances::{Market, PriceSource, load};
+
+use crate::support::{fixture, fleetopt, rel};
+
+/// The arguments that build `fixtures/catalogs/small.json` from `fixtures/aws/`.
+fn small_build_args(output: &str) -> Vec<String> {
+    let aws = |name: &str| rel(&fixture(&format!("aws/{name}")));
+    [
+        "catalog",
+        "build",
+        "--title",
+        "fixture catalogue (us-east-1, three zones)",
+        "--instance-types",
+        &aws("describe-instance-types.json"),
+        "--offerings",
+        &aws("offerings-az-id.json"),
+        "--spot-prices",
+        &aws("spot-price-history-v2.json"),
+        "--advisor",
+        &aws("spot-advisor.json"),
+        "--placement-scores",
+        &aws("placement-scores.json"),
+        "--on-demand-prices",
+        &aws("on-demand-prices.csv"),
+        "--zones",
+        &aws("describe-availability-zones.json"),
+        "--region",
+        "us-east-1",
+        "--estimate-spot",
+        "--source-date",
+        "advisor=2025-06-28",
+        "--source-date",
+        "spot-prices=2022-05-31",
+        "-o",
+        output,
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .collect()
+}
+
+#[test]
+fn fixture_catalogue_is_rebuilt_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("small.json");
+    let run = fleetopt(small_build_args(out.to_str().unwrap()));
+    assert_eq!(run.code, 0, "{}", run.render());
+    let built = std::fs::read_to_string(&out).unwrap();
+    let committed = std::fs::read_to_string(fixture("catalogs/small.json")).unwrap();
+    assert!(
+        built == committed,
+        "fixtures/catalogs/small.json is stale; rebuild it with the arguments in tests/it/catalog_build.rs"
+    );
+    // A second build gives the same bytes.
+    let again = dir.path().join("again.json");
+    assert_eq!(fleetopt(small_build_args(again.to_str().unwrap())).code, 0);
+    assert_eq!(std::fs::read_to_string(&again).unwrap(), built);
+}
+
+#[test]
+fn the_join_prices_every_pool_and_marks_estimates() {
+    let catalog = load::catalog::load(&fixture("catalogs/small.json")).unwrap();
+    let region = catalog.region("us-east-1").unwrap();
+    let zones: Vec<&str> = region.zones().map(|z| z.id.as_str()).collect();
+    assert_eq!(zones, ["use1-az1", "use1-az2", "use1-az4"]);
+    // AZ names come from describe-availability-zones.
+    let az4 = region.zones().find(|z| z.id.as_str() == "use1-az4").unwrap();
+    assert_eq!(az4.name.as_deref(), Some("us-east-1a"));
+
+    let m5 = region.pools_of("m5.large");
+    let on_demand: Vec<_> = m5.iter().filter(|p| p.market == Market::OnDemand).collect();
+    assert_eq!(on_demand.len(), 3);
+    assert!(on_demand.iter().all(|p| p.price_per_hour == 0.096 && p.price_source == PriceSource::Published));
+
+    // Observed history wins where it exists; the advisor estimate fills the other AZ.
+    let spot = |zone: &str| {
+        m5.iter()
+            .find(|p| p.market == Market::Spot && p.zone.as_str() == zone)
+            .unwrap()
+    };
+    assert_eq!(spot("use1-az4").price_per_hour, 0.0416);
+    assert_eq!(spot("use1-az4").price_source, PriceSource::Observed);
+    assert_eq!(spot("use1-az2").price_per_hour, 0.0424);
+    let estimated = spot("use1-az1");
+    assert_eq!(estimated.price_source, PriceSource::AdvisorSavings);
+    // 0.096 × (1 − 66 %) = 0.03264
+    assert!((estimated.price_per_hour - 0.03264).abs() < 1e-9, "{}", estimated.price_per_hour);
+    // Every spot pool carries the advisor bucket: m5.large in us-east-1 is r = 3 (15-20 %).
+    assert!(m5.iter().filter(|p| p.market == Market::Spot).all(|p| p.interruption_bucket == Some(3)));
+    assert!(catalog.info().methods.iter().any(|m| m.contains("Spot Advisor savings")));
+}
+
+#[test]
+fn offerings_by_az_name_need_the_zones_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("by-name.json");
+    let types = rel(&fixture("aws/describe-instance-types.json"));
+    let by_name = rel(&fixture("aws/offerings-az-name.json"));
+    let run = fleetopt([
+        "catalog", "build", "--instance-types", &types, "--offerings", &by_name, "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 2, "{}", run.render());
+    assert!(run.stderr.contains("is an AZ name, which differs per account; give --zones"), "{}", run.stderr);
+    assert!(!out.exists(), "a failed build must not leave an output file");
+
+    let zones = rel(&fixture("aws/describe-availability-zones.json"));
+    let run = fleetopt([
+        "catalog", "build", "--instance-types", &types, "--offerings", &by_name, "--zones", &zones,
+        "-o", out.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.render());
+    let catalog = load::catalog::load(&out).unwrap();
+    let region = catalog.region("us-east-1").unwrap();
+    assert!(region.zones().all(|z| z.id.as_str().starts_with("use1-az") && z.name.is_some()));
+}
+
+#[test]
+fn a_failed_build_keeps_the_previous_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("catalog.json");
+    std::fs::write(&out, "previous contents").unwrap();
+    let run = fleetopt([
+        "catalog",
+        "build",
+        "--instance-types",
+        &rel(&fixture("aws/describe-instance-types.json")),
+        "--offerings",
+        &rel(&fixture("bad/offerings/region-location-type.json")),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 2, "{}", run.render());
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "previous contents");
+    let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
+    assert_eq!(leftovers, 1, "no temporary file may be left behind");
+}
