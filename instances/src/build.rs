@@ -265,12 +265,16 @@ pub fn build(sources: &Sources, options: &BuildOptions) -> Result<(Catalog, Buil
 
     let mut info = options.info.clone();
     if options.estimate_spot {
-        info.methods.push(
-            "spot prices without an observed price are estimated as on-demand × (1 − Spot Advisor savings %), \
-             scaled per AZ by the AZ's price relative to the type's regional mean in the shaping history where it has the type, \
-             and capped at the on-demand price"
-                .to_owned(),
-        );
+        let shaping = if sources.shaping_history.is_empty() {
+            ""
+        } else {
+            ", scaled per AZ by the AZ's price relative to the type's regional mean in the shaping \
+             spot price history where that history has the type"
+        };
+        info.methods.push(format!(
+            "spot prices without an observed price are estimated as on-demand × (1 − Spot Advisor \
+             savings %){shaping}, and capped at the on-demand price"
+        ));
     }
     if let Some(reference) = &options.on_demand_reference_region
         && estimated_od > 0
@@ -517,7 +521,7 @@ fn regional_ratios<'a>(
         }
         samples.sort_by(f64::total_cmp);
         let mid = samples.len() / 2;
-        let median = if samples.len() % 2 == 0 {
+        let median = if samples.len().is_multiple_of(2) {
             (samples[mid - 1] + samples[mid]) / 2.0
         } else {
             samples[mid]

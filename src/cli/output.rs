@@ -19,6 +19,15 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     let mut file =
         tempfile::NamedTempFile::new_in(dir).map_err(|e| describe("create a temporary file", e))?;
     file.write_all(bytes).map_err(|e| describe("write", e))?;
+    // Temporary files are created private (0600); the result is an ordinary file.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o7777);
+        file.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(mode))
+            .map_err(|e| describe("set permissions on", e))?;
+    }
     file.as_file().sync_all().map_err(|e| describe("sync", e))?;
     file.persist(path)
         .map_err(|e| describe("replace the file", e.error))?;
