@@ -6,6 +6,8 @@
 //! `cargo bench --bench catalog -- --save-baseline main` then `-- --baseline main`.
 //! Results and the machine they ran on are recorded in `benches/README.md`.
 
+#![allow(missing_docs, reason = "criterion_group! generates an undocumented public fn")]
+
 use std::hint::black_box;
 use std::path::Path;
 
@@ -22,7 +24,8 @@ const FULL_INSTANCE_TYPES: &str = concat!(
 fn embedded_catalog(c: &mut Criterion) {
     c.bench_function("catalog/embedded_load", |b| {
         b.iter(|| {
-            let catalog = Catalog::from_json(DEFAULT_CATALOG_LABEL, black_box(DEFAULT_CATALOG_JSON));
+            let catalog =
+                Catalog::from_json(DEFAULT_CATALOG_LABEL, black_box(DEFAULT_CATALOG_JSON));
             black_box(catalog.map(|c| c.type_count()))
         })
     });
@@ -31,7 +34,9 @@ fn embedded_catalog(c: &mut Criterion) {
 fn full_describe_instance_types(c: &mut Criterion) {
     let path = Path::new(FULL_INSTANCE_TYPES);
     let Ok(text) = std::fs::read_to_string(path) else {
-        eprintln!("skipped catalog/describe_instance_types_full: {FULL_INSTANCE_TYPES} not found (CI provides ../shared/data)");
+        eprintln!(
+            "skipped catalog/describe_instance_types_full: {FULL_INSTANCE_TYPES} not found (CI provides ../shared/data)"
+        );
         return;
     };
     c.bench_function("catalog/describe_instance_types_full", |b| {
@@ -57,9 +62,16 @@ fn selection(c: &mut Criterion) {
         }
     };
     c.bench_function("catalog/select_us_east_1", |b| {
-        b.iter(|| black_box(select::select(&catalog, Some("us-east-1"), black_box(&requirements)).len()))
+        b.iter(|| {
+            black_box(select::select(&catalog, Some("us-east-1"), black_box(&requirements)).len())
+        })
     });
 }
 
-criterion_group!(benches, embedded_catalog, full_describe_instance_types, selection);
+criterion_group!(
+    benches,
+    embedded_catalog,
+    full_describe_instance_types,
+    selection
+);
 criterion_main!(benches);

@@ -4,4 +4,4 @@
 pub use fleetopt_instances as instances;
 pub use fleetopt_solver as solver;
 
-pub use fleetopt_instances::{Catalog, CatalogInfo, InstanceType, CapacityPool, LoadError};
+pub use fleetopt_instances::{CapacityPool, Catalog, CatalogInfo, InstanceType, LoadError};

@@ -106,7 +106,10 @@ pub struct BuildReport {
 }
 
 /// Joins the sources into a catalogue. Errors name the file and item that cannot be joined.
-pub fn build(sources: &Sources, options: &BuildOptions) -> Result<(Catalog, BuildReport), LoadError> {
+pub fn build(
+    sources: &Sources,
+    options: &BuildOptions,
+) -> Result<(Catalog, BuildReport), LoadError> {
     let mut report = BuildReport::default();
     let types: BTreeMap<&TypeName, &InstanceType> = sources
         .instance_types
@@ -119,7 +122,9 @@ pub fn build(sources: &Sources, options: &BuildOptions) -> Result<(Catalog, Buil
         if !regions::is_known_region(region.as_str()) && !resolver.knows_region(region) {
             return Err(LoadError::whole_file(
                 "--region",
-                format!("unknown region `{region}`; known regions include us-east-1, us-west-2, eu-west-1, ap-northeast-2"),
+                format!(
+                    "unknown region `{region}`; known regions include us-east-1, us-west-2, eu-west-1, ap-northeast-2"
+                ),
             ));
         }
     }
@@ -142,7 +147,8 @@ pub fn build(sources: &Sources, options: &BuildOptions) -> Result<(Catalog, Buil
     };
     for file in &sources.offerings {
         for (index, offering) in file.value.iter().enumerate() {
-            let (zone, region) = resolver.resolve(&file.label, &format!("[{index}].Location"), &offering.zone)?;
+            let (zone, region) =
+                resolver.resolve(&file.label, &format!("[{index}].Location"), &offering.zone)?;
             add(region, zone, &offering.instance_type);
         }
     }
@@ -216,7 +222,8 @@ pub fn build(sources: &Sources, options: &BuildOptions) -> Result<(Catalog, Buil
                         .or_else(|| {
                             let reference = options.on_demand_reference_region.as_ref()?;
                             let ratio = ratios.get(region)?;
-                            let base = on_demand.get(&(name.clone(), reference.clone(), platform))?;
+                            let base =
+                                on_demand.get(&(name.clone(), reference.clone(), platform))?;
                             Some((base * ratio, PriceSource::RegionalRatio))
                         });
                     for &market in &instance_type.markets {
@@ -291,7 +298,12 @@ pub fn build(sources: &Sources, options: &BuildOptions) -> Result<(Catalog, Buil
     if info.data_date.is_none() {
         info.data_date = info.sources.iter().filter_map(|s| s.date.clone()).max();
     }
-    let catalog = Catalog::new("catalog build", info, sources.instance_types.clone(), regions_out)?;
+    let catalog = Catalog::new(
+        "catalog build",
+        info,
+        sources.instance_types.clone(),
+        regions_out,
+    )?;
     Ok((catalog, report))
 }
 
@@ -349,9 +361,13 @@ struct SpotInputs<'a> {
 
 fn spot_pool(inputs: SpotInputs<'_>) -> Option<CapacityPool> {
     let key = (inputs.zone.clone(), inputs.name.clone(), inputs.platform);
-    let advice = inputs
-        .advisor
-        .and_then(|a| a.get(inputs.region.as_str(), inputs.platform, inputs.name.as_str()));
+    let advice = inputs.advisor.and_then(|a| {
+        a.get(
+            inputs.region.as_str(),
+            inputs.platform,
+            inputs.name.as_str(),
+        )
+    });
     let (price, source) = if let Some(&price) = inputs.observed.get(&key) {
         (price, PriceSource::Observed)
     } else if inputs.estimate {
@@ -433,7 +449,12 @@ impl ZoneResolver {
     }
 
     /// Resolves a zone reference to (AZ ID, region), or explains why it cannot.
-    fn resolve(&self, file: &str, path: &str, zone: &ZoneRef) -> Result<(ZoneId, RegionName), LoadError> {
+    fn resolve(
+        &self,
+        file: &str,
+        path: &str,
+        zone: &ZoneRef,
+    ) -> Result<(ZoneId, RegionName), LoadError> {
         match zone {
             ZoneRef::Id(id) => self.region_of(id).map(|r| (id.clone(), r)).ok_or_else(|| {
                 LoadError::at_path(
@@ -468,7 +489,9 @@ fn latest_prices(
             let path = format!("SpotPriceHistory[{index}].AvailabilityZone");
             let (zone, _) = resolver.resolve(&file.label, &path, &record.zone)?;
             if let Some(name) = &record.zone_name {
-                zone_names.entry(zone.clone()).or_insert_with(|| name.clone());
+                zone_names
+                    .entry(zone.clone())
+                    .or_insert_with(|| name.clone());
             }
             let key = (zone, record.instance_type.clone(), record.platform);
             match latest.get(&key) {
@@ -479,15 +502,24 @@ fn latest_prices(
             }
         }
     }
-    Ok(latest.into_iter().map(|(k, (_, price))| (k, price)).collect())
+    Ok(latest
+        .into_iter()
+        .map(|(k, (_, price))| (k, price))
+        .collect())
 }
 
-fn on_demand_prices(files: &[Labelled<Vec<OnDemandPrice>>]) -> BTreeMap<(TypeName, RegionName, Platform), f64> {
+fn on_demand_prices(
+    files: &[Labelled<Vec<OnDemandPrice>>],
+) -> BTreeMap<(TypeName, RegionName, Platform), f64> {
     let mut prices = BTreeMap::new();
     for file in files {
         for price in &file.value {
             prices.insert(
-                (price.instance_type.clone(), price.region.clone(), price.platform),
+                (
+                    price.instance_type.clone(),
+                    price.region.clone(),
+                    price.platform,
+                ),
                 price.price,
             );
         }
@@ -539,7 +571,8 @@ fn az_shapes(
 ) -> Result<BTreeMap<(ZoneId, TypeName, Platform), f64>, LoadError> {
     let mut names = BTreeMap::new();
     let latest = latest_prices(files, resolver, &mut names)?;
-    let mut groups: BTreeMap<(RegionName, TypeName, Platform), Vec<(ZoneId, f64)>> = BTreeMap::new();
+    let mut groups: BTreeMap<(RegionName, TypeName, Platform), Vec<(ZoneId, f64)>> =
+        BTreeMap::new();
     for ((zone, name, platform), price) in latest {
         if let Some(region) = resolver.region_of(&zone) {
             groups

@@ -108,8 +108,7 @@ impl Region {
             .pools
             .partition_point(|p| p.instance_type.as_str() < instance_type);
         let end = start
-            + self.pools[start..]
-                .partition_point(|p| p.instance_type.as_str() == instance_type);
+            + self.pools[start..].partition_point(|p| p.instance_type.as_str() == instance_type);
         &self.pools[start..end]
     }
 
@@ -295,7 +294,10 @@ fn check_type(label: &str, index: usize, t: &InstanceType) -> Result<(), LoadErr
         return Err(LoadError::at_path(
             label,
             at("name"),
-            format!("expected an instance type name like `m5.large`, found `{}`", t.name),
+            format!(
+                "expected an instance type name like `m5.large`, found `{}`",
+                t.name
+            ),
         ));
     }
     if t.vcpus == 0 {
@@ -340,14 +342,20 @@ fn check_region(
             return Err(LoadError::at_path(
                 label,
                 field("region"),
-                format!("pool is in region `{}` but listed under `{name}`", pool.region),
+                format!(
+                    "pool is in region `{}` but listed under `{name}`",
+                    pool.region
+                ),
             ));
         }
         let Some(instance_type) = types.get(&pool.instance_type) else {
             return Err(LoadError::at_path(
                 label,
                 field("type"),
-                format!("unknown instance type `{}`; it is not in instance_types", pool.instance_type),
+                format!(
+                    "unknown instance type `{}`; it is not in instance_types",
+                    pool.instance_type
+                ),
             ));
         };
         if !zones.contains_key(&pool.zone) {

@@ -150,7 +150,10 @@ pub fn read_to_string(path: &std::path::Path) -> Result<String, LoadError> {
     String::from_utf8(bytes).map_err(|e| {
         LoadError::whole_file(
             &label,
-            format!("not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()),
+            format!(
+                "not UTF-8 text (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
         )
     })
 }

@@ -46,6 +46,6 @@ pub use catalog::{Catalog, CatalogInfo, Region, SourceInfo, Zone};
 pub use error::{LoadError, Location};
 pub use model::{
     Accelerator, AcceleratorKind, Architecture, CapacityPool, CpuManufacturer, InstanceType,
-    LocalStorage, Market, Network, Platform, PlacementStrategy, PoolKey, PriceSource, RegionName,
+    LocalStorage, Market, Network, PlacementStrategy, Platform, PoolKey, PriceSource, RegionName,
     StorageKind, TypeName, ZoneId,
 };

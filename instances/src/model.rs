@@ -634,9 +634,18 @@ mod tests {
             CpuManufacturer::parse("AWS"),
             Some(CpuManufacturer::AmazonWebServices)
         );
-        assert_eq!(CpuManufacturer::parse("Intel").map(|m| m.as_str()), Some("intel"));
-        assert_eq!(CpuManufacturer::parse("AMD").map(|m| m.as_str()), Some("amd"));
-        assert_eq!(CpuManufacturer::parse("Apple").map(|m| m.as_str()), Some("apple"));
+        assert_eq!(
+            CpuManufacturer::parse("Intel").map(|m| m.as_str()),
+            Some("intel")
+        );
+        assert_eq!(
+            CpuManufacturer::parse("AMD").map(|m| m.as_str()),
+            Some("amd")
+        );
+        assert_eq!(
+            CpuManufacturer::parse("Apple").map(|m| m.as_str()),
+            Some("apple")
+        );
     }
 
     #[test]

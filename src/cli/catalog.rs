@@ -60,7 +60,11 @@ pub fn build(args: &BuildArgs) -> Result<(), Failure> {
         instance_types: load::instance_types::load(&args.instance_types)?,
         offerings: load_each(&args.offerings, load::offerings::load)?,
         spot_prices: load_each(&args.spot_prices, load::spot_prices::load)?,
-        advisor: args.advisor.as_deref().map(load::advisor::load).transpose()?,
+        advisor: args
+            .advisor
+            .as_deref()
+            .map(load::advisor::load)
+            .transpose()?,
         placement_scores: load_each(&args.placement_scores, load::placement_scores::load)?,
         on_demand: load_each(&args.on_demand_prices, load::on_demand::load)?,
         zones: load_each(&args.zones, load::zones::load)?,
@@ -124,8 +128,10 @@ fn build_inputs(args: &BuildArgs) -> Vec<(&'static str, &Path)> {
 
 /// The file name alone, so a catalogue's bytes do not depend on where its inputs lived.
 fn file_name(path: &Path) -> String {
-    path.file_name()
-        .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
 }
 
 fn load_each<T>(
@@ -192,7 +198,16 @@ pub fn list(args: &ListArgs) -> Result<(), Failure> {
     let region = pick_region(&catalog, args.region.as_deref())?;
     let requirements = list_requirements(args)?;
     let selected = select::select(&catalog, Some(region.name().as_str()), &requirements);
-    let mut rows: Vec<ListRow<'_>> = selected.iter().map(|t| list_row(t, region)).collect();
+    let mut rows: Vec<ListRow<'_>> = selected
+        .iter()
+        .filter(|t| {
+            !args
+                .exclude
+                .iter()
+                .any(|pattern| select::wildcard_match(pattern, t.name.as_str()))
+        })
+        .map(|t| list_row(t, region))
+        .collect();
     sort_rows(&mut rows, args.sort);
     let text = match args.format {
         ListFormat::Json => {
@@ -260,8 +275,17 @@ fn list_requirements(args: &ListArgs) -> Result<Requirements, Failure> {
             })?,
         );
     }
+    // AWS makes allowed and excluded lists mutually exclusive inside one InstanceRequirements;
+    // a listing may combine them (like ec2-instance-selector's allow and deny lists), so the
+    // exclusions are checked here and applied after selection.
     requirements.allowed_instance_types = args.allow.clone();
-    requirements.excluded_instance_types = args.exclude.clone();
+    let exclusions = Requirements {
+        excluded_instance_types: args.exclude.clone(),
+        ..Requirements::any()
+    };
+    exclusions
+        .validate()
+        .map_err(|e| Failure::input(format!("invalid filter: {e}")))?;
     if let Some(strategy) = &args.placement {
         requirements.placement = Some(
             fleetopt::instances::PlacementStrategy::parse(strategy).ok_or_else(|| {
@@ -425,7 +449,10 @@ fn list_table(rows: &[ListRow<'_>], catalog: &Catalog, region: &Region) -> Strin
 fn describe_catalog(catalog: &Catalog) -> String {
     let info = catalog.info();
     match &info.data_date {
-        Some(date) => format!("{} (data as of {date}; `fleetopt catalog info` for sources)", info.title),
+        Some(date) => format!(
+            "{} (data as of {date}; `fleetopt catalog info` for sources)",
+            info.title
+        ),
         None => format!("{} (`fleetopt catalog info` for sources)", info.title),
     }
 }
@@ -510,7 +537,11 @@ fn describe_type(t: &InstanceType) -> String {
         Some(g) => format!("{} (generation {g}", t.family()),
         None => format!("{} (", t.family()),
     };
-    let current = if t.current_generation { "current" } else { "previous" };
+    let current = if t.current_generation {
+        "current"
+    } else {
+        "previous"
+    };
     let sep = if t.generation.is_some() { ", " } else { "" };
     lines.push(("family", format!("{generation}{sep}{current} generation)")));
     lines.push(("vCPUs", t.vcpus.to_string()));
@@ -659,7 +690,12 @@ fn pool_table(t: &InstanceType, region: &Region) -> String {
             "unpriced".to_owned(),
         ]);
     }
-    format!("{}: {} pool(s)\n{}", region.name(), pools.len(), table.render())
+    format!(
+        "{}: {} pool(s)\n{}",
+        region.name(),
+        pools.len(),
+        table.render()
+    )
 }
 
 /// The catalogue type name closest to `name` (edit distance ≤ 3), for "did you mean".
@@ -695,7 +731,11 @@ pub fn info(args: &InfoArgs) -> Result<(), Failure> {
         info.data_date.as_deref().unwrap_or("unknown")
     ));
     text.push_str("\nsources\n");
-    let mut sources = Table::new(&[("kind", Align::Left), ("origin", Align::Left), ("date", Align::Left)]);
+    let mut sources = Table::new(&[
+        ("kind", Align::Left),
+        ("origin", Align::Left),
+        ("date", Align::Left),
+    ]);
     for source in &info.sources {
         sources.row(vec![
             source.kind.clone(),

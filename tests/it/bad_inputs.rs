@@ -2,8 +2,6 @@
 //! reads that kind of input. Each must fail with exit code 2, never panic, never leave an
 //! output file, and give exactly the message pinned in its snapshot.
 
-use std::path::Path;
-
 use crate::support::{fixture, fleetopt, rel};
 
 /// The command line that feeds `file` (of input `kind`) to fleetopt, writing to `output`.
@@ -17,12 +15,21 @@ fn command_for(kind: &str, file: &str, output: &str) -> Vec<String> {
         args.into_iter().map(str::to_owned).collect()
     };
     match kind {
-        "catalog" => ["catalog", "info", "--catalog", file].map(str::to_owned).to_vec(),
+        "catalog" => ["catalog", "info", "--catalog", file]
+            .map(str::to_owned)
+            .to_vec(),
         "instance-types" => build(&["--instance-types", file, "--offerings", &good_offerings]),
         "offerings" => build(&["--instance-types", &good_types, "--offerings", file]),
         "spot-prices" | "advisor" | "placement-scores" | "on-demand-prices" | "zones" => {
             let flag = format!("--{kind}");
-            build(&["--instance-types", &good_types, "--offerings", &good_offerings, &flag, file])
+            build(&[
+                "--instance-types",
+                &good_types,
+                "--offerings",
+                &good_offerings,
+                &flag,
+                file,
+            ])
         }
         other => panic!("fixtures/bad/{other}: unknown input kind; add it to command_for"),
     }
@@ -30,7 +37,7 @@ fn command_for(kind: &str, file: &str, output: &str) -> Vec<String> {
 
 #[test]
 fn every_bad_input_fails_clearly() {
-    insta::glob!("../../fixtures", "bad/*/*", |path: &Path| {
+    insta::glob!("../../fixtures", "bad/*/*", |path: &std::path::Path| {
         let kind = path
             .parent()
             .and_then(|p| p.file_name())
@@ -41,9 +48,18 @@ fn every_bad_input_fails_clearly() {
         let args = command_for(kind, &rel(path), output.to_str().unwrap());
         let run = fleetopt(&args);
         assert_eq!(run.code, 2, "{}: {}", rel(path), run.render());
-        assert!(!run.stderr.contains("panicked"), "{}: {}", rel(path), run.stderr);
+        assert!(
+            !run.stderr.contains("panicked"),
+            "{}: {}",
+            rel(path),
+            run.stderr
+        );
         assert!(run.stdout.is_empty(), "{}: {}", rel(path), run.stdout);
-        assert!(!output.exists(), "{}: a failed command left an output file", rel(path));
+        assert!(
+            !output.exists(),
+            "{}: a failed command left an output file",
+            rel(path)
+        );
         insta::assert_snapshot!(run.stderr);
     });
 }

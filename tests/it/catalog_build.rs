@@ -66,13 +66,20 @@ fn the_join_prices_every_pool_and_marks_estimates() {
     let zones: Vec<&str> = region.zones().map(|z| z.id.as_str()).collect();
     assert_eq!(zones, ["use1-az1", "use1-az2", "use1-az4"]);
     // AZ names come from describe-availability-zones.
-    let az4 = region.zones().find(|z| z.id.as_str() == "use1-az4").unwrap();
+    let az4 = region
+        .zones()
+        .find(|z| z.id.as_str() == "use1-az4")
+        .unwrap();
     assert_eq!(az4.name.as_deref(), Some("us-east-1a"));
 
     let m5 = region.pools_of("m5.large");
     let on_demand: Vec<_> = m5.iter().filter(|p| p.market == Market::OnDemand).collect();
     assert_eq!(on_demand.len(), 3);
-    assert!(on_demand.iter().all(|p| p.price_per_hour == 0.096 && p.price_source == PriceSource::Published));
+    assert!(
+        on_demand
+            .iter()
+            .all(|p| p.price_per_hour == 0.096 && p.price_source == PriceSource::Published)
+    );
 
     // Observed history wins where it exists; the advisor estimate fills the other AZ.
     let spot = |zone: &str| {
@@ -86,10 +93,24 @@ fn the_join_prices_every_pool_and_marks_estimates() {
     let estimated = spot("use1-az1");
     assert_eq!(estimated.price_source, PriceSource::AdvisorSavings);
     // 0.096 × (1 − 66 %) = 0.03264
-    assert!((estimated.price_per_hour - 0.03264).abs() < 1e-9, "{}", estimated.price_per_hour);
+    assert!(
+        (estimated.price_per_hour - 0.03264).abs() < 1e-9,
+        "{}",
+        estimated.price_per_hour
+    );
     // Every spot pool carries the advisor bucket: m5.large in us-east-1 is r = 3 (15-20 %).
-    assert!(m5.iter().filter(|p| p.market == Market::Spot).all(|p| p.interruption_bucket == Some(3)));
-    assert!(catalog.info().methods.iter().any(|m| m.contains("Spot Advisor savings")));
+    assert!(
+        m5.iter()
+            .filter(|p| p.market == Market::Spot)
+            .all(|p| p.interruption_bucket == Some(3))
+    );
+    assert!(
+        catalog
+            .info()
+            .methods
+            .iter()
+            .any(|m| m.contains("Spot Advisor savings"))
+    );
 }
 
 #[test]
@@ -99,22 +120,48 @@ fn offerings_by_az_name_need_the_zones_file() {
     let types = rel(&fixture("aws/describe-instance-types.json"));
     let by_name = rel(&fixture("aws/offerings-az-name.json"));
     let run = fleetopt([
-        "catalog", "build", "--instance-types", &types, "--offerings", &by_name, "-o",
+        "catalog",
+        "build",
+        "--instance-types",
+        &types,
+        "--offerings",
+        &by_name,
+        "-o",
         out.to_str().unwrap(),
     ]);
     assert_eq!(run.code, 2, "{}", run.render());
-    assert!(run.stderr.contains("is an AZ name, which differs per account; give --zones"), "{}", run.stderr);
-    assert!(!out.exists(), "a failed build must not leave an output file");
+    assert!(
+        run.stderr
+            .contains("is an AZ name, which differs per account; give --zones"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !out.exists(),
+        "a failed build must not leave an output file"
+    );
 
     let zones = rel(&fixture("aws/describe-availability-zones.json"));
     let run = fleetopt([
-        "catalog", "build", "--instance-types", &types, "--offerings", &by_name, "--zones", &zones,
-        "-o", out.to_str().unwrap(),
+        "catalog",
+        "build",
+        "--instance-types",
+        &types,
+        "--offerings",
+        &by_name,
+        "--zones",
+        &zones,
+        "-o",
+        out.to_str().unwrap(),
     ]);
     assert_eq!(run.code, 0, "{}", run.render());
     let catalog = load::catalog::load(&out).unwrap();
     let region = catalog.region("us-east-1").unwrap();
-    assert!(region.zones().all(|z| z.id.as_str().starts_with("use1-az") && z.name.is_some()));
+    assert!(
+        region
+            .zones()
+            .all(|z| z.id.as_str().starts_with("use1-az") && z.name.is_some())
+    );
 }
 
 #[test]

@@ -1,8 +1,11 @@
 //! The integration-test binary (one binary, compiled once). Each module says what it covers.
+#![allow(clippy::unwrap_used, reason = "integration tests fail by panicking")]
 
 /// Running the `fleetopt` binary and capturing what it prints.
 mod support;
 
+/// The bad-input corpus under `fixtures/bad/`: every file's exact error and exit code.
+mod bad_inputs;
 /// `fleetopt catalog build` over the AWS-shaped fixtures: the join, byte-stable output, atomic writes.
 mod catalog_build;
 /// `fleetopt catalog list | show | info` output, pinned as insta snapshots.
@@ -11,5 +14,3 @@ mod catalog_cli;
 mod embedded;
 /// Facts checked against the full raw AWS files in `../shared/data`, when present.
 mod real_data;
-/// The bad-input corpus under `fixtures/bad/`: every file's exact error and exit code.
-mod bad_inputs;

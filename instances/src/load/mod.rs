@@ -72,7 +72,10 @@ pub struct SpotAdvisor {
     /// Bucket labels by index, as the feed gives them.
     pub bucket_labels: Vec<String>,
     /// (region, platform) → type → advice. Platforms are Linux/UNIX and Windows.
-    pub advice: std::collections::BTreeMap<(RegionName, Platform), std::collections::BTreeMap<TypeName, Advice>>,
+    pub advice: std::collections::BTreeMap<
+        (RegionName, Platform),
+        std::collections::BTreeMap<TypeName, Advice>,
+    >,
 }
 
 impl SpotAdvisor {
@@ -132,7 +135,9 @@ pub(crate) fn load_with<T>(
 
 /// The first non-whitespace character of a text, to tell JSON from CSV and objects from arrays.
 pub(crate) fn first_significant_char(text: &str) -> Option<char> {
-    text.trim_start_matches('\u{feff}').chars().find(|c| !c.is_whitespace())
+    text.trim_start_matches('\u{feff}')
+        .chars()
+        .find(|c| !c.is_whitespace())
 }
 
 // ---------------------------------------------------------------------------------------------
