@@ -221,27 +221,22 @@ impl Catalog {
 
     /// Parses a `fleetopt.catalog/v1` file. `label` names the file in errors.
     pub fn from_json(label: &str, text: &str) -> Result<Catalog, LoadError> {
-        let header: SchemaProbe = parse_json(label, text)?;
-        match header.schema.as_deref() {
-            Some(CATALOG_SCHEMA) => {}
-            Some(other) => {
-                return Err(LoadError::at_path(
-                    label,
-                    "schema",
-                    format!("unsupported catalogue schema `{other}`; expected `{CATALOG_SCHEMA}`"),
-                ));
-            }
-            None => {
-                return Err(LoadError::at_path(
-                    label,
-                    "schema",
-                    format!(
-                        "missing `schema`; a fleetopt catalogue starts with \"schema\": \"{CATALOG_SCHEMA}\""
-                    ),
-                ));
-            }
+        // Fast path: one plain parse. Only when it fails is the text parsed again, first for
+        // the schema tag and then with path tracking, to say exactly what is wrong and where.
+        let file: CatalogFile = match serde_json::from_str(text) {
+            Ok(file) => file,
+            Err(_) => return Err(Catalog::explain_parse_failure(label, text)),
+        };
+        if file.schema != CATALOG_SCHEMA {
+            return Err(LoadError::at_path(
+                label,
+                "schema",
+                format!(
+                    "unsupported catalogue schema `{}`; expected `{CATALOG_SCHEMA}`",
+                    file.schema
+                ),
+            ));
         }
-        let file: CatalogFile = parse_json(label, text)?;
         let mut regions = BTreeMap::new();
         for (region_index, region) in file.regions.into_iter().enumerate() {
             let name = region.region.clone();
@@ -264,6 +259,34 @@ impl Catalog {
             }
         }
         Catalog::new(label, file.info, file.instance_types, regions)
+    }
+
+    /// The error for catalogue text that failed the fast parse: a wrong or missing schema tag
+    /// first (the usual cause is passing some other JSON file), else the JSON path that failed.
+    fn explain_parse_failure(label: &str, text: &str) -> LoadError {
+        let header: SchemaProbe = match parse_json(label, text) {
+            Ok(header) => header,
+            Err(error) => return error,
+        };
+        match header.schema.as_deref() {
+            Some(CATALOG_SCHEMA) => match parse_json::<CatalogFile>(label, text) {
+                Err(error) => error,
+                // Both parsers agree on valid input; reaching here means they disagreed.
+                Ok(_) => LoadError::whole_file(label, "the catalogue could not be parsed"),
+            },
+            Some(other) => LoadError::at_path(
+                label,
+                "schema",
+                format!("unsupported catalogue schema `{other}`; expected `{CATALOG_SCHEMA}`"),
+            ),
+            None => LoadError::at_path(
+                label,
+                "schema",
+                format!(
+                    "missing `schema`; a fleetopt catalogue starts with \"schema\": \"{CATALOG_SCHEMA}\""
+                ),
+            ),
+        }
     }
 
     /// Serialises to `fleetopt.catalog/v1` JSON: compact, one line, same catalogue → same bytes.
@@ -335,7 +358,6 @@ fn check_region(
             ));
         }
     }
-    let mut seen = BTreeSet::new();
     for (i, pool) in parts.pools.iter().enumerate() {
         let field = |f: &str| at(format!("pools[{i}].{f}"));
         if pool.region != name {
@@ -429,13 +451,6 @@ fn check_region(
                 ),
             ));
         }
-        if !seen.insert(pool.key()) {
-            return Err(LoadError::at_path(
-                label,
-                field("type"),
-                format!("duplicate pool {}", pool.key()),
-            ));
-        }
     }
     for (i, offering) in parts.unpriced.iter().enumerate() {
         if !types.contains_key(&offering.instance_type) {
@@ -453,8 +468,29 @@ fn check_region(
             ));
         }
     }
-    let mut pools = parts.pools;
-    pools.sort_by(|a, b| pool_order(a).cmp(&pool_order(b)));
+    // Sorting puts equal keys side by side, so duplicates are found without a key set; the
+    // index recorded before sorting names the duplicate's place in the input.
+    let mut pools: Vec<(usize, CapacityPool)> = parts.pools.into_iter().enumerate().collect();
+    pools.sort_by(|(_, a), (_, b)| pool_order(a).cmp(&pool_order(b)));
+    if let Some(pair) = pools
+        .windows(2)
+        .find(|pair| pool_order(&pair[0].1) == pool_order(&pair[1].1))
+    {
+        let (first, second) = if pair[0].0 < pair[1].0 {
+            (pair[0].0, pair[1].0)
+        } else {
+            (pair[1].0, pair[0].0)
+        };
+        return Err(LoadError::at_path(
+            label,
+            at(format!("pools[{second}]")),
+            format!(
+                "duplicate pool {}; pools[{first}] has the same key",
+                pair[0].1.key()
+            ),
+        ));
+    }
+    let pools: Vec<CapacityPool> = pools.into_iter().map(|(_, pool)| pool).collect();
     let mut unpriced = parts.unpriced;
     unpriced.sort();
     unpriced.dedup();
@@ -479,7 +515,6 @@ struct SchemaProbe {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CatalogFile {
-    #[allow(dead_code)]
     schema: String,
     info: CatalogInfo,
     instance_types: Vec<InstanceType>,

@@ -22,8 +22,19 @@ const MAX_BUCKET: i64 = 4;
 
 /// Parses the Spot Advisor feed.
 pub fn parse(label: &str, text: &str) -> Result<SpotAdvisor, LoadError> {
+    const WHAT: &str = "the Spot Advisor feed";
+    super::check_json_text(label, text, WHAT, false)?;
+    super::check_top_level_key(label, text, "spot_advisor", WHAT)?;
     let feed: Feed = parse_json(label, text)?;
-    let bucket_labels = bucket_labels(feed.ranges)
+    let Some(ranges) = feed.ranges else {
+        return Err(LoadError::at_path(
+            label,
+            "ranges",
+            "expected the list of interruption buckets (`[{\"index\": 0, \"label\": \"<5%\"}, \
+             …]`) beside `spot_advisor`, found no `ranges` key",
+        ));
+    };
+    let bucket_labels = bucket_labels(ranges)
         .map_err(|(path, message)| LoadError::at_path(label, path, message))?;
     let mut advice: BTreeMap<(RegionName, Platform), BTreeMap<_, _>> = BTreeMap::new();
     for (region, systems) in feed.spot_advisor {
@@ -73,7 +84,8 @@ pub fn load(path: &Path) -> Result<SpotAdvisor, LoadError> {
 
 #[derive(Deserialize)]
 struct Feed {
-    ranges: Vec<Range>,
+    /// Optional here so its absence gets its own message.
+    ranges: Option<Vec<Range>>,
     /// region → OS → instance type → entry.
     spot_advisor: BTreeMap<String, BTreeMap<String, BTreeMap<String, Entry>>>,
 }
@@ -298,7 +310,19 @@ mod tests {
         );
         assert_eq!(
             error_of(r#"{"spot_advisor": {}}"#),
-            "a.json: at . (line 1, column 20): missing field `ranges`"
+            "a.json: at ranges: expected the list of interruption buckets (`[{\"index\": 0, \
+             \"label\": \"<5%\"}, …]`) beside `spot_advisor`, found no `ranges` key"
+        );
+        assert_eq!(
+            error_of(r#"{"SpotPriceHistory": []}"#),
+            "a.json: in the file: expected the Spot Advisor feed (top-level `spot_advisor`), \
+             found describe-spot-price-history output (top-level \
+             `SpotPriceHistory`)"
+        );
+        assert_eq!(
+            error_of("<?xml version=\"1.0\"?><Error><Code>AccessDenied</Code></Error>"),
+            "a.json: in the file: expected the Spot Advisor feed as JSON, found XML or HTML \
+             starting `<?xml` (an error page saved in place of the data?)"
         );
     }
 }

@@ -21,14 +21,18 @@ use crate::model::{
 
 /// Parses describe-instance-types output (API form or moto's keyed form); sorted by name.
 pub fn parse(label: &str, text: &str) -> Result<Vec<InstanceType>, LoadError> {
+    super::check_json_text(label, text, "describe-instance-types output", true)?;
     if super::first_significant_char(text) == Some('[') {
         return Err(LoadError::whole_file(
             label,
             "expected a JSON object (`{\"InstanceTypes\": [...]}` or keyed by instance type), \
-             found an array",
+             found an array (the output of a `--query`? fleetopt needs the whole object)",
         ));
     }
     let keys: BTreeMap<String, IgnoredAny> = parse_json(label, text)?;
+    if !keys.contains_key("InstanceTypes") {
+        check_keyed_form_keys(label, &keys)?;
+    }
     // (path of the item, item) in file order.
     let items: Vec<(String, Info)> = if keys.contains_key("InstanceTypes") {
         let api: ApiForm = parse_json(label, text)?;
@@ -54,10 +58,19 @@ pub fn parse(label: &str, text: &str) -> Result<Vec<InstanceType>, LoadError> {
         keyed.0
     };
     if items.is_empty() {
-        return Err(LoadError::whole_file(
-            label,
-            "no instance types in the file",
-        ));
+        return Err(if keys.contains_key("InstanceTypes") {
+            LoadError::at_path(
+                label,
+                "InstanceTypes",
+                "expected at least one instance type, found an empty list (did the command's \
+                 `--instance-types` or `--filters` match nothing?)",
+            )
+        } else {
+            LoadError::whole_file(
+                label,
+                "expected describe-instance-types output, found an empty object",
+            )
+        });
     }
     let mut first_seen: HashMap<String, String> = HashMap::new();
     let mut types = Vec::with_capacity(items.len());
@@ -80,6 +93,34 @@ pub fn parse(label: &str, text: &str) -> Result<Vec<InstanceType>, LoadError> {
     }
     types.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(types)
+}
+
+/// Checks the top-level keys of a file without `InstanceTypes`: each must be an instance type
+/// (moto's keyed form), else the file is some other input or not describe-instance-types output.
+fn check_keyed_form_keys(
+    label: &str,
+    keys: &BTreeMap<String, IgnoredAny>,
+) -> Result<(), LoadError> {
+    if let Some((key, kind)) = super::known_kind(keys.keys()) {
+        return Err(LoadError::whole_file(
+            label,
+            format!(
+                "expected describe-instance-types output (an `InstanceTypes` list, or an object \
+                 keyed by instance type), found {kind} (top-level `{key}`)"
+            ),
+        ));
+    }
+    if let Some(key) = keys.keys().find(|key| super::parse_type_name(key).is_err()) {
+        return Err(LoadError::at_path(
+            label,
+            key,
+            format!(
+                "expected `InstanceTypes` or an instance type name such as `m5.large` as a \
+                 top-level key, found `{key}`"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Reads and parses a describe-instance-types file.
@@ -944,20 +985,39 @@ mod tests {
     fn empty_files_and_wrong_roots_are_rejected() {
         assert_eq!(
             error_of(r#"{"InstanceTypes": []}"#),
-            "t.json: in the file: no instance types in the file"
+            "t.json: at InstanceTypes: expected at least one instance type, found an empty list \
+             (did the command's `--instance-types` or `--filters` match nothing?)"
         );
         assert_eq!(
             error_of("{}"),
-            "t.json: in the file: no instance types in the file"
+            "t.json: in the file: expected describe-instance-types output, found an empty object"
         );
         assert_eq!(
             error_of("[]"),
             "t.json: in the file: expected a JSON object (`{\"InstanceTypes\": [...]}` or keyed \
-             by instance type), found an array"
+             by instance type), found an array (the output of a `--query`? fleetopt needs the \
+             whole object)"
         );
         assert_eq!(
             error_of(""),
-            "t.json: at line 1, column 0: not valid JSON: EOF while parsing a value"
+            "t.json: in the file: expected describe-instance-types output as JSON, found an \
+             empty file"
+        );
+        assert_eq!(
+            error_of("INSTANCETYPES\tFalse\tTrue\tnitro\tm5.large\n"),
+            "t.json: in the file: expected describe-instance-types output as JSON, found text \
+             starting `INSTANCETYPES`; run the AWS CLI with `--output json`"
+        );
+        assert_eq!(
+            error_of(r#"{"InstanceTypeOfferings": []}"#),
+            "t.json: in the file: expected describe-instance-types output (an `InstanceTypes` \
+             list, or an object keyed by instance type), found describe-instance-type-offerings \
+             output (top-level `InstanceTypeOfferings`)"
+        );
+        assert_eq!(
+            error_of(r#"{"InstanceType": "m5.large"}"#),
+            "t.json: at InstanceType: expected `InstanceTypes` or an instance type name such as \
+             `m5.large` as a top-level key, found `InstanceType`"
         );
     }
 

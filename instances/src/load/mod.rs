@@ -124,13 +124,160 @@ pub struct ZoneRecord {
 }
 
 /// Reads a file and hands its text and label to a parser.
+///
+/// Files that are not UTF-8 text get a message saying what they are instead (UTF-16 as
+/// Windows PowerShell's `>` writes it, gzip), and a UTF-8 byte order mark is dropped.
 pub(crate) fn load_with<T>(
     path: &Path,
     parse: impl FnOnce(&str, &str) -> Result<T, LoadError>,
 ) -> Result<T, LoadError> {
     let label = path.display().to_string();
-    let text = read_to_string(path)?;
-    parse(&label, &text)
+    let text = match read_to_string(path) {
+        Ok(text) => text,
+        Err(error) => {
+            let bytes = std::fs::read(path).unwrap_or_default();
+            return Err(match not_text(&bytes) {
+                Some(message) => LoadError::whole_file(&label, message),
+                None => error,
+            });
+        }
+    };
+    parse(&label, text.strip_prefix('\u{feff}').unwrap_or(&text))
+}
+
+/// What a file that is not UTF-8 text is, when its first bytes tell.
+fn not_text(bytes: &[u8]) -> Option<String> {
+    let utf16 = |order: &str| {
+        format!(
+            "expected UTF-8 text, found UTF-16 ({order}, from its byte order mark); save the \
+             file as UTF-8 (Windows PowerShell's `>` writes UTF-16; pipe to `Out-File -Encoding \
+             utf8` instead)"
+        )
+    };
+    match bytes {
+        [0xff, 0xfe, ..] => Some(utf16("little-endian")),
+        [0xfe, 0xff, ..] => Some(utf16("big-endian")),
+        [0x1f, 0x8b, ..] => Some(
+            "expected UTF-8 text, found gzip-compressed data; decompress it first (`gunzip`)"
+                .to_owned(),
+        ),
+        _ => None,
+    }
+}
+
+/// Checks that `text` can be JSON before a JSON loader parses it, so an empty file, the AWS
+/// CLI's `--output text`/`table`/`yaml` output or a saved XML/HTML error page gets a message
+/// naming what was expected (`what`, e.g. `describe-instance-types output`) instead of a
+/// parser error at line 1, column 1. `cli` adds the hint to run the AWS CLI with
+/// `--output json`.
+pub(crate) fn check_json_text(
+    label: &str,
+    text: &str,
+    what: &str,
+    cli: bool,
+) -> Result<(), LoadError> {
+    let start = text.trim_start_matches('\u{feff}').trim_start();
+    let Some(first) = start.chars().next() else {
+        return Err(LoadError::whole_file(
+            label,
+            format!("expected {what} as JSON, found an empty file"),
+        ));
+    };
+    if !(first.is_alphabetic() || first == '<') {
+        return Ok(());
+    }
+    let word: String = start
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .take(40)
+        .collect();
+    let message = if first == '<' {
+        format!(
+            "expected {what} as JSON, found XML or HTML starting `{word}` (an error page saved \
+             in place of the data?)"
+        )
+    } else if cli {
+        format!(
+            "expected {what} as JSON, found text starting `{word}`; run the AWS CLI with \
+             `--output json`"
+        )
+    } else {
+        format!("expected {what} as JSON, found text starting `{word}`")
+    };
+    Err(LoadError::whole_file(label, message))
+}
+
+/// What kind of input a JSON object is, told by a top-level key that only that kind has:
+/// (key, description). For messages when a file is given where another kind was expected.
+pub(crate) fn known_kind<'k>(
+    keys: impl IntoIterator<Item = &'k String>,
+) -> Option<(&'k str, &'static str)> {
+    const KINDS: [(&str, &str); 9] = [
+        ("InstanceTypes", "describe-instance-types output"),
+        (
+            "InstanceTypeOfferings",
+            "describe-instance-type-offerings output",
+        ),
+        ("SpotPriceHistory", "describe-spot-price-history output"),
+        ("spot_advisor", "the Spot Advisor feed"),
+        ("SpotPlacementScores", "get-spot-placement-scores output"),
+        ("Recommendation", "get-spot-placement-scores output"),
+        ("AvailabilityZones", "describe-availability-zones output"),
+        ("PriceList", "`aws pricing get-products` output"),
+        ("schema", "a fleetopt catalogue"),
+    ];
+    keys.into_iter().find_map(|key| {
+        KINDS
+            .iter()
+            .find(|(known, _)| known == key)
+            .map(|(_, kind)| (key.as_str(), *kind))
+    })
+}
+
+/// For a JSON object, checks that it has the top-level key `required` (the list a loader
+/// reads) and, when it does not, says what the file is instead: another kind of input (see
+/// [`known_kind`]), an empty object, or which keys it has. Anything that is not a JSON object
+/// passes, for the real parse to report.
+pub(crate) fn check_top_level_key(
+    label: &str,
+    text: &str,
+    required: &str,
+    what: &str,
+) -> Result<(), LoadError> {
+    if first_significant_char(text) != Some('{') {
+        return Ok(());
+    }
+    let Ok(keys) = crate::error::parse_json::<
+        std::collections::BTreeMap<String, serde::de::IgnoredAny>,
+    >(label, text) else {
+        return Ok(());
+    };
+    if keys.contains_key(required) {
+        return Ok(());
+    }
+    Err(LoadError::whole_file(
+        label,
+        format!(
+            "expected {what} (top-level `{required}`), found {}",
+            describe_keys(keys.keys())
+        ),
+    ))
+}
+
+/// `describe-instance-types output (top-level `InstanceTypes`)`, `an empty object`, or
+/// `an object with top-level keys `A`, `B``.
+pub(crate) fn describe_keys<'k>(keys: impl Iterator<Item = &'k String> + Clone) -> String {
+    if let Some((key, kind)) = known_kind(keys.clone()) {
+        return format!("{kind} (top-level `{key}`)");
+    }
+    let listed: Vec<String> = keys.take(6).map(|k| format!("`{k}`")).collect();
+    if listed.is_empty() {
+        "an empty object".to_owned()
+    } else {
+        format!("an object with top-level keys {}", listed.join(", "))
+    }
 }
 
 /// The first non-whitespace character of a text, to tell JSON from CSV and objects from arrays.
@@ -175,12 +322,23 @@ pub(crate) fn parse_platform(text: &str) -> Result<Platform, String> {
 /// Checks a region code against the regions fleetopt knows.
 pub(crate) fn parse_known_region(text: &str) -> Result<RegionName, String> {
     if crate::regions::is_known_region(text) {
-        Ok(RegionName::new(text))
-    } else {
-        Err(format!(
-            "unknown region `{text}`; expected a region code such as `us-east-1`"
-        ))
+        return Ok(RegionName::new(text));
     }
+    let squashed = |s: &str| s.replace(['-', '_', ' '], "").to_ascii_lowercase();
+    let close = crate::regions::KNOWN_REGIONS
+        .iter()
+        .map(|(_, region)| *region)
+        .find(|region| squashed(region) == squashed(text));
+    Err(match close {
+        Some(region) => {
+            format!("unknown region `{text}`; expected a region code (did you mean `{region}`?)")
+        }
+        None if text.contains(char::is_whitespace) => format!(
+            "unknown region `{text}`; expected a region code such as `us-east-1`, not a price \
+             list location name"
+        ),
+        None => format!("unknown region `{text}`; expected a region code such as `us-east-1`"),
+    })
 }
 
 /// Parses a price in USD per hour from text such as `0.080000`: finite and above zero.
@@ -254,5 +412,66 @@ impl<'de> serde::Deserialize<'de> for JsonPrice {
         }
 
         deserializer.deserialize_any(PriceVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Loads `bytes` from a temporary file with a parser that returns the text it was given.
+    fn load_bytes(bytes: &[u8]) -> Result<String, String> {
+        let dir = match tempfile::tempdir() {
+            Ok(dir) => dir,
+            Err(e) => panic!("{e}"),
+        };
+        let path = dir.path().join("f.json");
+        if let Err(e) = std::fs::write(&path, bytes) {
+            panic!("{e}");
+        }
+        load_with(&path, |_, text| Ok(text.to_owned())).map_err(|e| e.message)
+    }
+
+    #[test]
+    fn utf16_and_gzip_files_are_named_and_a_utf8_bom_is_dropped() {
+        assert_eq!(
+            load_bytes(b"\xff\xfe{\x00}\x00"),
+            Err(
+                "expected UTF-8 text, found UTF-16 (little-endian, from its byte order mark); \
+                 save the file as UTF-8 (Windows PowerShell's `>` writes UTF-16; pipe to \
+                 `Out-File -Encoding utf8` instead)"
+                    .to_owned()
+            )
+        );
+        assert_eq!(
+            load_bytes(b"\x1f\x8b\x08\x00\x00"),
+            Err(
+                "expected UTF-8 text, found gzip-compressed data; decompress it first (`gunzip`)"
+                    .to_owned()
+            )
+        );
+        assert_eq!(
+            load_bytes(b"{\"a\": \xe9}"),
+            Err("not UTF-8 text (invalid byte at offset 6)".to_owned())
+        );
+        assert_eq!(load_bytes(b"\xef\xbb\xbf{}"), Ok("{}".to_owned()));
+    }
+
+    #[test]
+    fn region_codes_get_suggestions() {
+        assert_eq!(
+            parse_known_region("eu_west_1"),
+            Err(
+                "unknown region `eu_west_1`; expected a region code (did you mean `eu-west-1`?)"
+                    .to_owned()
+            )
+        );
+        assert_eq!(
+            parse_known_region("mars-north-1"),
+            Err(
+                "unknown region `mars-north-1`; expected a region code such as `us-east-1`"
+                    .to_owned()
+            )
+        );
     }
 }

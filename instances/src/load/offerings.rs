@@ -18,6 +18,9 @@ use crate::regions;
 
 /// Parses describe-instance-type-offerings output; sorted, duplicates removed.
 pub fn parse(label: &str, text: &str) -> Result<Vec<Offering>, LoadError> {
+    const WHAT: &str = "describe-instance-type-offerings output";
+    super::check_json_text(label, text, WHAT, true)?;
+    super::check_top_level_key(label, text, "InstanceTypeOfferings", WHAT)?;
     let (prefix, items) = if super::first_significant_char(text) == Some('[') {
         ("", parse_json::<Vec<Item>>(label, text)?)
     } else {
@@ -25,10 +28,13 @@ pub fn parse(label: &str, text: &str) -> Result<Vec<Offering>, LoadError> {
         ("InstanceTypeOfferings", api.instance_type_offerings)
     };
     if items.is_empty() {
-        return Err(LoadError::whole_file(
-            label,
-            "no instance type offerings in the file",
-        ));
+        let message = "expected at least one offering, found an empty list (did the command's \
+                       `--filters` match nothing?)";
+        return Err(if prefix.is_empty() {
+            LoadError::whole_file(label, message)
+        } else {
+            LoadError::at_path(label, prefix, message)
+        });
     }
     let mut offerings = Vec::with_capacity(items.len());
     for (index, item) in items.into_iter().enumerate() {
@@ -255,15 +261,29 @@ mod tests {
     fn empty_lists_are_rejected() {
         assert_eq!(
             error_of("[]"),
-            "o.json: in the file: no instance type offerings in the file"
+            "o.json: in the file: expected at least one offering, found an empty list (did the \
+             command's `--filters` match nothing?)"
         );
         assert_eq!(
             error_of(r#"{"InstanceTypeOfferings": [], "NextToken": "abc"}"#),
-            "o.json: in the file: no instance type offerings in the file"
+            "o.json: at InstanceTypeOfferings: expected at least one offering, found an empty \
+             list (did the command's `--filters` match nothing?)"
         );
         assert_eq!(
             error_of("{}"),
-            "o.json: at . (line 1, column 2): missing field `InstanceTypeOfferings`"
+            "o.json: in the file: expected describe-instance-type-offerings output (top-level \
+             `InstanceTypeOfferings`), found an empty object"
+        );
+        assert_eq!(
+            error_of(r#"{"InstanceTypes": []}"#),
+            "o.json: in the file: expected describe-instance-type-offerings output (top-level \
+             `InstanceTypeOfferings`), found describe-instance-types output \
+             (top-level `InstanceTypes`)"
+        );
+        assert_eq!(
+            error_of(" \n"),
+            "o.json: in the file: expected describe-instance-type-offerings output as JSON, \
+             found an empty file"
         );
     }
 

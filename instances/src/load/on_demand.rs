@@ -36,10 +36,14 @@ pub fn parse(label: &str, text: &str) -> Result<Vec<OnDemandPrice>, LoadError> {
             ));
         }
         Some('[') => json_rows(label, text)?,
+        Some('{') => return Err(json_object(label, text)),
         Some(_) => csv_rows(label, text)?,
     };
     if rows.is_empty() {
-        return Err(LoadError::whole_file(label, "no prices in the file"));
+        return Err(LoadError::whole_file(
+            label,
+            "expected at least one price, found only a header or an empty list",
+        ));
     }
     let mut seen: HashMap<(TypeName, RegionName, Platform), (f64, RowAt)> = HashMap::new();
     let mut prices = Vec::with_capacity(rows.len());
@@ -130,6 +134,27 @@ fn json_rows(label: &str, text: &str) -> Result<Vec<Row>, LoadError> {
     Ok(rows)
 }
 
+/// The error for a JSON object where a list of prices was expected, saying what it is.
+fn json_object(label: &str, text: &str) -> LoadError {
+    let keys: std::collections::BTreeMap<String, serde::de::IgnoredAny> =
+        match parse_json(label, text) {
+            Ok(keys) => keys,
+            Err(error) => return error,
+        };
+    let hint = if keys.contains_key("PriceList") {
+        "; flatten its products to rows of instance_type, region and price_per_hour first"
+    } else {
+        ""
+    };
+    LoadError::whole_file(
+        label,
+        format!(
+            "expected CSV with a header or a JSON array of prices, found {}{hint}",
+            super::describe_keys(keys.keys())
+        ),
+    )
+}
+
 fn csv_rows(label: &str, text: &str) -> Result<Vec<Row>, LoadError> {
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
@@ -137,6 +162,20 @@ fn csv_rows(label: &str, text: &str) -> Result<Vec<Row>, LoadError> {
     let header = reader.headers().map_err(|e| csv_error(label, &e))?.clone();
     let header_line = header.position().map_or(1, csv::Position::line);
     let column = |name: &str| header.iter().position(|h| h.eq_ignore_ascii_case(name));
+    if header.get(0) == Some("FormatVersion") {
+        return Err(LoadError::new(
+            label,
+            Location::CsvRecord {
+                line: header_line,
+                column: None,
+            },
+            format!(
+                "expected a header with {}, found the AWS bulk price list CSV (metadata lines \
+                 from `FormatVersion`, then its own columns); convert it to those columns first",
+                REQUIRED.join(", ")
+            ),
+        ));
+    }
     let mut required = [0; 3];
     for (slot, name) in required.iter_mut().zip(REQUIRED) {
         *slot = column(name).ok_or_else(|| {
@@ -373,7 +412,10 @@ mod tests {
             error_of(&format!("{head}m5.large,us-east-1,0.096\n")),
             "p.csv: at line 2: expected 4 fields as in the header, found 3"
         );
-        assert_eq!(error_of(head), "p.csv: in the file: no prices in the file");
+        assert_eq!(
+            error_of(head),
+            "p.csv: in the file: expected at least one price, found only a header or an empty list"
+        );
         assert_eq!(
             error_of("  \n"),
             "p.csv: in the file: expected CSV with a header or a JSON array of prices, found an \
@@ -434,6 +476,36 @@ mod tests {
             error_of(r#"[{"instance_type": "m5.large", "price_per_hour": 0.096}]"#),
             "p.csv: at [0] (line 1, column 55): missing field `region`"
         );
-        assert_eq!(error_of("[]"), "p.csv: in the file: no prices in the file");
+        assert_eq!(
+            error_of("[]"),
+            "p.csv: in the file: expected at least one price, found only a header or an empty list"
+        );
+        assert_eq!(
+            error_of(r#"{"FormatVersion": "aws_v1", "PriceList": ["{}"]}"#),
+            "p.csv: in the file: expected CSV with a header or a JSON array of prices, found \
+             `aws pricing get-products` output (top-level `PriceList`); flatten its products to \
+             rows of instance_type, region and price_per_hour first"
+        );
+        assert_eq!(
+            error_of(r#"{"prices": []}"#),
+            "p.csv: in the file: expected CSV with a header or a JSON array of prices, found an \
+             object with top-level keys `prices`"
+        );
+        assert_eq!(
+            error_of("\"FormatVersion\",\"v1.0\"\n\"Disclaimer\",\"x\"\n"),
+            "p.csv: at line 1: expected a header with instance_type, region, price_per_hour, \
+             found the AWS bulk price list CSV (metadata lines from `FormatVersion`, then its own \
+             columns); convert it to those columns first"
+        );
+        assert_eq!(
+            error_of("instance_type,region,price_per_hour\nm5.large,US East (N. Virginia),0.096\n"),
+            "p.csv: at line 2, column `region`: unknown region `US East (N. Virginia)`; expected \
+             a region code such as `us-east-1`, not a price list location name"
+        );
+        assert_eq!(
+            error_of("instance_type,region,price_per_hour\nm5.large,us-east1,0.096\n"),
+            "p.csv: at line 2, column `region`: unknown region `us-east1`; expected a region code \
+             (did you mean `us-east-1`?)"
+        );
     }
 }

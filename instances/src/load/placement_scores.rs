@@ -15,6 +15,7 @@ use crate::regions;
 
 /// Parses get-spot-placement-scores output; scores in file order.
 pub fn parse(label: &str, text: &str) -> Result<Vec<PlacementScore>, LoadError> {
+    super::check_json_text(label, text, "get-spot-placement-scores output", true)?;
     let output: Output = parse_json(label, text)?;
     let (key, items) = match (output.spot_placement_scores, output.recommendation) {
         (Some(items), None) => ("SpotPlacementScores", items),
@@ -27,9 +28,15 @@ pub fn parse(label: &str, text: &str) -> Result<Vec<PlacementScore>, LoadError> 
             ));
         }
         (None, None) => {
+            let keys: std::collections::BTreeMap<String, serde::de::IgnoredAny> =
+                parse_json(label, text)?;
             return Err(LoadError::whole_file(
                 label,
-                "expected a `SpotPlacementScores` list, found neither it nor `Recommendation`",
+                format!(
+                    "expected get-spot-placement-scores output (top-level `SpotPlacementScores` \
+                     or `Recommendation`), found {}",
+                    super::describe_keys(keys.keys())
+                ),
             ));
         }
     };
@@ -212,8 +219,14 @@ mod tests {
     fn missing_or_empty_lists_are_rejected() {
         assert_eq!(
             error_of("{}"),
-            "p.json: in the file: expected a `SpotPlacementScores` list, found neither it nor \
-             `Recommendation`"
+            "p.json: in the file: expected get-spot-placement-scores output (top-level \
+             `SpotPlacementScores` or `Recommendation`), found an empty object"
+        );
+        assert_eq!(
+            error_of(r#"{"AvailabilityZones": [], "ResponseMetadata": {}}"#),
+            "p.json: in the file: expected get-spot-placement-scores output (top-level \
+             `SpotPlacementScores` or `Recommendation`), found describe-availability-zones \
+             output (top-level `AvailabilityZones`)"
         );
         assert_eq!(
             error_of(r#"{"SpotPlacementScores": [], "Recommendation": []}"#),

@@ -19,11 +19,16 @@ use crate::regions;
 
 /// Parses describe-spot-price-history output; records in file order.
 pub fn parse(label: &str, text: &str) -> Result<Vec<SpotPriceRecord>, LoadError> {
+    const WHAT: &str = "describe-spot-price-history output";
+    super::check_json_text(label, text, WHAT, true)?;
+    super::check_top_level_key(label, text, "SpotPriceHistory", WHAT)?;
     let history: History = parse_json(label, text)?;
     if history.spot_price_history.is_empty() {
-        return Err(LoadError::whole_file(
+        return Err(LoadError::at_path(
             label,
-            "no spot prices in the file (`SpotPriceHistory` is empty)",
+            "SpotPriceHistory",
+            "expected at least one spot price, found an empty list (do `--start-time` and the \
+             filters match any prices?)",
         ));
     }
     history
@@ -337,7 +342,19 @@ mod tests {
         );
         assert_eq!(
             error_of(r#"{"SpotPriceHistory": []}"#),
-            "s.json: in the file: no spot prices in the file (`SpotPriceHistory` is empty)"
+            "s.json: at SpotPriceHistory: expected at least one spot price, found an empty list \
+             (do `--start-time` and the filters match any prices?)"
+        );
+        assert_eq!(
+            error_of(r#"{"SpotPlacementScores": []}"#),
+            "s.json: in the file: expected describe-spot-price-history output (top-level \
+             `SpotPriceHistory`), found get-spot-placement-scores output (top-level \
+             `SpotPlacementScores`)"
+        );
+        assert_eq!(
+            error_of("SPOTPRICEHISTORY\tus-east-1a\tm5.large\n"),
+            "s.json: in the file: expected describe-spot-price-history output as JSON, found \
+             text starting `SPOTPRICEHISTORY`; run the AWS CLI with `--output json`"
         );
     }
 }

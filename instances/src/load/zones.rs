@@ -18,7 +18,12 @@ use crate::regions;
 
 /// Parses describe-availability-zones output; sorted by zone name.
 pub fn parse(label: &str, text: &str) -> Result<Vec<ZoneRecord>, LoadError> {
+    const WHAT: &str = "describe-availability-zones output";
+    super::check_json_text(label, text, WHAT, true)?;
+    super::check_top_level_key(label, text, "AvailabilityZones", WHAT)?;
     let output: Output = parse_json(label, text)?;
+    // Zone types skipped (Local Zones, Wavelength Zones), for the message when nothing is left.
+    let mut skipped: Vec<String> = Vec::new();
     let mut first_name: HashMap<String, usize> = HashMap::new();
     let mut first_id: HashMap<String, usize> = HashMap::new();
     let mut zones = Vec::new();
@@ -28,6 +33,11 @@ pub fn parse(label: &str, text: &str) -> Result<Vec<ZoneRecord>, LoadError> {
             .as_deref()
             .is_some_and(|kind| kind != "availability-zone")
         {
+            if let Some(kind) = zone.zone_type
+                && !skipped.contains(&kind)
+            {
+                skipped.push(kind);
+            }
             continue;
         }
         let path = |field: &str| format!("AvailabilityZones[{index}].{field}");
@@ -80,10 +90,21 @@ pub fn parse(label: &str, text: &str) -> Result<Vec<ZoneRecord>, LoadError> {
         });
     }
     if zones.is_empty() {
+        let found = if skipped.is_empty() {
+            "found none".to_owned()
+        } else {
+            let kinds: Vec<String> = skipped.iter().map(|k| format!("`{k}`")).collect();
+            format!(
+                "found only zones of ZoneType {}, which fleetopt skips",
+                kinds.join(", ")
+            )
+        };
         return Err(LoadError::at_path(
             label,
             "AvailabilityZones",
-            "expected at least one Availability Zone, found none",
+            format!(
+                "expected at least one Availability Zone (ZoneType `availability-zone`), {found}"
+            ),
         ));
     }
     zones.sort_by(|a, b| a.name.cmp(&b.name));
@@ -220,7 +241,18 @@ mod tests {
                 r#"{"ZoneName": "us-east-1-bos-1a", "ZoneId": "use1-bos1-az1",
                     "RegionName": "us-east-1", "ZoneType": "local-zone"}"#
             )),
-            "z.json: at AvailabilityZones: expected at least one Availability Zone, found none"
+            "z.json: at AvailabilityZones: expected at least one Availability Zone (ZoneType \
+             `availability-zone`), found only zones of ZoneType `local-zone`, which fleetopt skips"
+        );
+        assert_eq!(
+            error_of(r#"{"AvailabilityZones": []}"#),
+            "z.json: at AvailabilityZones: expected at least one Availability Zone (ZoneType \
+             `availability-zone`), found none"
+        );
+        assert_eq!(
+            error_of(r#"{"Regions": []}"#),
+            "z.json: in the file: expected describe-availability-zones output (top-level \
+             `AvailabilityZones`), found an object with top-level keys `Regions`"
         );
     }
 }
