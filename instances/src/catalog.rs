@@ -629,3 +629,174 @@ pub fn pool_key(
         market,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Location;
+    use crate::model::{Architecture, Network, PlacementStrategy};
+
+    fn instance_type(name: &str) -> InstanceType {
+        InstanceType {
+            name: TypeName::new(name),
+            generation: Some(5),
+            current_generation: true,
+            vcpus: 2,
+            memory_mib: 8192,
+            architectures: vec![Architecture::X86_64],
+            cpu_manufacturer: None,
+            clock_ghz: None,
+            accelerators: Vec::new(),
+            network: Network {
+                performance: "Up to 10 Gigabit".into(),
+                baseline_gbps: 0.75,
+                peak_gbps: 10.0,
+                max_interfaces: 3,
+                efa: false,
+            },
+            ebs_baseline_mbps: None,
+            burstable: false,
+            bare_metal: false,
+            local_storage: None,
+            placement_strategies: vec![PlacementStrategy::Cluster],
+            markets: vec![Market::OnDemand, Market::Spot],
+            hibernation: false,
+        }
+    }
+
+    fn pool(zone: &str, market: Market, price: f64) -> CapacityPool {
+        CapacityPool {
+            region: RegionName::new("us-east-1"),
+            zone: ZoneId::new(zone),
+            instance_type: TypeName::new("m5.large"),
+            platform: Platform::LinuxUnix,
+            market,
+            price_per_hour: price,
+            price_source: PriceSource::Published,
+            interruption_bucket: None,
+            savings_percent: None,
+            placement_score: None,
+            available_instances: None,
+        }
+    }
+
+    fn parts(pools: Vec<CapacityPool>) -> BTreeMap<RegionName, RegionParts> {
+        let zones = ["use1-az1", "use1-az2"]
+            .into_iter()
+            .map(|id| Zone {
+                id: ZoneId::new(id),
+                name: None,
+            })
+            .collect();
+        BTreeMap::from([(
+            RegionName::new("us-east-1"),
+            RegionParts {
+                zones,
+                pools,
+                unpriced: Vec::new(),
+            },
+        )])
+    }
+
+    fn catalog(pools: Vec<CapacityPool>) -> Result<Catalog, LoadError> {
+        Catalog::new(
+            "test",
+            CatalogInfo::default(),
+            vec![instance_type("m5.large")],
+            parts(pools),
+        )
+    }
+
+    #[test]
+    fn round_trips_through_the_file_format() {
+        let mut spot = pool("use1-az2", Market::Spot, 0.0416);
+        spot.price_source = PriceSource::Observed;
+        spot.interruption_bucket = Some(3);
+        spot.savings_percent = Some(66);
+        spot.placement_score = Some(7);
+        spot.available_instances = Some(40);
+        let original = catalog(vec![spot, pool("use1-az1", Market::OnDemand, 0.096)]).unwrap();
+        let text = original.to_json();
+        let again = Catalog::from_json("again", &text).unwrap();
+        assert_eq!(again, original);
+        assert_eq!(again.to_json(), text);
+    }
+
+    #[test]
+    fn pools_of_a_type_are_contiguous_and_sorted() {
+        let c = catalog(vec![
+            pool("use1-az2", Market::Spot, 0.04),
+            pool("use1-az1", Market::OnDemand, 0.096),
+            pool("use1-az1", Market::Spot, 0.03),
+        ])
+        .unwrap();
+        let region = c.region("us-east-1").unwrap();
+        let order: Vec<(&str, Market)> = region
+            .pools_of("m5.large")
+            .iter()
+            .map(|p| (p.zone.as_str(), p.market))
+            .collect();
+        assert_eq!(
+            order,
+            [
+                ("use1-az1", Market::OnDemand),
+                ("use1-az1", Market::Spot),
+                ("use1-az2", Market::Spot)
+            ]
+        );
+        assert!(region.pools_of("c5.large").is_empty());
+    }
+
+    #[test]
+    fn duplicate_pools_name_both_positions() {
+        let error = catalog(vec![
+            pool("use1-az1", Market::Spot, 0.03),
+            pool("use1-az2", Market::Spot, 0.04),
+            pool("use1-az1", Market::Spot, 0.05),
+        ])
+        .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "test: at regions[0].pools[2]: duplicate pool us-east-1 use1-az1 m5.large spot \
+             (Linux/UNIX); pools[0] has the same key"
+        );
+    }
+
+    #[test]
+    fn invalid_prices_and_unknown_zones_are_rejected() {
+        for price in [0.0, -0.1, f64::NAN, f64::INFINITY] {
+            let error = catalog(vec![pool("use1-az1", Market::OnDemand, price)]).unwrap_err();
+            assert!(error.message.starts_with("expected a positive, finite USD/hour price"));
+            assert_eq!(error.location, Location::path("regions[0].pools[0].price"));
+        }
+        let error = catalog(vec![pool("use1-az9", Market::OnDemand, 0.1)]).unwrap_err();
+        assert_eq!(
+            error.message,
+            "zone `use1-az9` is not a zone of region `us-east-1`"
+        );
+    }
+
+    #[test]
+    fn on_demand_pools_carry_no_interruption_bucket() {
+        let mut od = pool("use1-az1", Market::OnDemand, 0.096);
+        od.interruption_bucket = Some(2);
+        let error = catalog(vec![od]).unwrap_err();
+        assert!(error.message.contains("on-demand pools cannot be interrupted"));
+    }
+
+    #[test]
+    fn other_json_files_are_told_apart_by_schema() {
+        let error = Catalog::from_json("types.json", r#"{"InstanceTypes": []}"#).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "types.json: at schema: missing `schema`; a fleetopt catalogue starts with \
+             \"schema\": \"fleetopt.catalog/v1\""
+        );
+        let error = Catalog::from_json("old.json", r#"{"schema": "fleetopt.catalog/v0"}"#)
+            .unwrap_err();
+        assert_eq!(
+            error.message,
+            "unsupported catalogue schema `fleetopt.catalog/v0`; expected `fleetopt.catalog/v1`"
+        );
+    }
+}

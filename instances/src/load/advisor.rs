@@ -105,24 +105,38 @@ struct Entry {
 /// The labels ordered by `index`, which must number the ranges 0, 1, … without gaps or repeats.
 fn bucket_labels(ranges: Vec<Range>) -> Result<Vec<String>, (String, String)> {
     let count = ranges.len();
-    let mut labels: Vec<Option<String>> = vec![None; count];
+    // (label, position in `ranges`) per index.
+    let mut labels: Vec<Option<(String, usize)>> = vec![None; count];
     for (position, range) in ranges.into_iter().enumerate() {
+        let expected = format!(
+            "expected each index from 0 to {} once",
+            count.saturating_sub(1)
+        );
         match labels.get_mut(range.index) {
-            Some(slot @ None) => *slot = Some(range.label),
-            _ => {
+            Some(slot @ None) => *slot = Some((range.label, position)),
+            Some(Some((_, first))) => {
                 return Err((
                     format!("ranges[{position}].index"),
                     format!(
-                        "expected each index from 0 to {} once, found {}",
-                        count.saturating_sub(1),
+                        "{expected}, found {} again (first at ranges[{first}])",
                         range.index
                     ),
+                ));
+            }
+            None => {
+                return Err((
+                    format!("ranges[{position}].index"),
+                    format!("{expected}, found {}", range.index),
                 ));
             }
         }
     }
     // Every slot is filled: `count` distinct indexes below `count`.
-    Ok(labels.into_iter().flatten().collect())
+    Ok(labels
+        .into_iter()
+        .flatten()
+        .map(|(label, _)| label)
+        .collect())
 }
 
 /// Checks `r` (0..=4) and `s` (at most 100; negative savings become 0); on failure gives
@@ -300,7 +314,14 @@ mod tests {
                        "spot_advisor": {}}"#;
         assert_eq!(
             error_of(text),
-            "a.json: at ranges[1].index: expected each index from 0 to 1 once, found 0"
+            "a.json: at ranges[1].index: expected each index from 0 to 1 once, found 0 again \
+             (first at ranges[0])"
+        );
+        let text = r#"{"ranges": [{"index": 0, "label": "<5%"}, {"index": 5, "label": ">20%"}],
+                       "spot_advisor": {}}"#;
+        assert_eq!(
+            error_of(text),
+            "a.json: at ranges[1].index: expected each index from 0 to 1 once, found 5"
         );
         let text = r#"{"ranges": [{"index": 0, "label": "<5%"}], "spot_advisor": {}}"#;
         assert_eq!(
