@@ -6,7 +6,10 @@
 //! `cargo bench --bench catalog -- --save-baseline main` then `-- --baseline main`.
 //! Results and the machine they ran on are recorded in `benches/README.md`.
 
-#![allow(missing_docs, reason = "criterion_group! generates an undocumented public fn")]
+#![allow(
+    missing_docs,
+    reason = "criterion_group! generates an undocumented public fn"
+)]
 
 use std::hint::black_box;
 use std::path::Path;

@@ -634,35 +634,6 @@ pub fn pool_key(
 mod tests {
     use super::*;
     use crate::error::Location;
-    use crate::model::{Architecture, Network, PlacementStrategy};
-
-    fn instance_type(name: &str) -> InstanceType {
-        InstanceType {
-            name: TypeName::new(name),
-            generation: Some(5),
-            current_generation: true,
-            vcpus: 2,
-            memory_mib: 8192,
-            architectures: vec![Architecture::X86_64],
-            cpu_manufacturer: None,
-            clock_ghz: None,
-            accelerators: Vec::new(),
-            network: Network {
-                performance: "Up to 10 Gigabit".into(),
-                baseline_gbps: 0.75,
-                peak_gbps: 10.0,
-                max_interfaces: 3,
-                efa: false,
-            },
-            ebs_baseline_mbps: None,
-            burstable: false,
-            bare_metal: false,
-            local_storage: None,
-            placement_strategies: vec![PlacementStrategy::Cluster],
-            markets: vec![Market::OnDemand, Market::Spot],
-            hibernation: false,
-        }
-    }
 
     fn pool(zone: &str, market: Market, price: f64) -> CapacityPool {
         CapacityPool {
@@ -702,7 +673,7 @@ mod tests {
         Catalog::new(
             "test",
             CatalogInfo::default(),
-            vec![instance_type("m5.large")],
+            vec![crate::test_support::itype("m5.large", 2, 8192)],
             parts(pools),
         )
     }
@@ -766,7 +737,11 @@ mod tests {
     fn invalid_prices_and_unknown_zones_are_rejected() {
         for price in [0.0, -0.1, f64::NAN, f64::INFINITY] {
             let error = catalog(vec![pool("use1-az1", Market::OnDemand, price)]).unwrap_err();
-            assert!(error.message.starts_with("expected a positive, finite USD/hour price"));
+            assert!(
+                error
+                    .message
+                    .starts_with("expected a positive, finite USD/hour price")
+            );
             assert_eq!(error.location, Location::path("regions[0].pools[0].price"));
         }
         let error = catalog(vec![pool("use1-az9", Market::OnDemand, 0.1)]).unwrap_err();
@@ -781,7 +756,11 @@ mod tests {
         let mut od = pool("use1-az1", Market::OnDemand, 0.096);
         od.interruption_bucket = Some(2);
         let error = catalog(vec![od]).unwrap_err();
-        assert!(error.message.contains("on-demand pools cannot be interrupted"));
+        assert!(
+            error
+                .message
+                .contains("on-demand pools cannot be interrupted")
+        );
     }
 
     #[test]
@@ -792,8 +771,8 @@ mod tests {
             "types.json: at schema: missing `schema`; a fleetopt catalogue starts with \
              \"schema\": \"fleetopt.catalog/v1\""
         );
-        let error = Catalog::from_json("old.json", r#"{"schema": "fleetopt.catalog/v0"}"#)
-            .unwrap_err();
+        let error =
+            Catalog::from_json("old.json", r#"{"schema": "fleetopt.catalog/v0"}"#).unwrap_err();
         assert_eq!(
             error.message,
             "unsupported catalogue schema `fleetopt.catalog/v0`; expected `fleetopt.catalog/v1`"

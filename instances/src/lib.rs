@@ -41,6 +41,8 @@ pub mod load;
 pub mod model;
 pub mod regions;
 pub mod select;
+#[cfg(test)]
+mod test_support;
 
 pub use catalog::{Catalog, CatalogInfo, Region, SourceInfo, Zone};
 pub use error::{LoadError, Location};

@@ -957,44 +957,12 @@ mod tests {
     use super::*;
     use crate::catalog::{CatalogInfo, RegionParts, Zone};
     use crate::model::{
-        CapacityPool, LocalStorage, Market, Network, Platform, PriceSource, RegionName, TypeName,
-        ZoneId,
+        CapacityPool, LocalStorage, Market, Platform, PriceSource, RegionName, TypeName, ZoneId,
     };
 
     pub(super) const REGION: &str = "us-east-1";
 
-    /// A plain current-generation Intel x86 type with no extras; tests change what they need.
-    pub(super) fn itype(name: &str, vcpus: u32, memory_mib: u64) -> InstanceType {
-        InstanceType {
-            name: TypeName::new(name),
-            generation: None,
-            current_generation: true,
-            vcpus,
-            memory_mib,
-            architectures: vec![Architecture::X86_64],
-            cpu_manufacturer: Some(CpuManufacturer::Intel),
-            clock_ghz: None,
-            accelerators: Vec::new(),
-            network: Network {
-                performance: "Up to 12.5 Gigabit".to_owned(),
-                baseline_gbps: 0.78,
-                peak_gbps: 12.5,
-                max_interfaces: 3,
-                efa: false,
-            },
-            ebs_baseline_mbps: Some(650.0),
-            burstable: false,
-            bare_metal: false,
-            local_storage: None,
-            placement_strategies: vec![
-                PlacementStrategy::Cluster,
-                PlacementStrategy::Partition,
-                PlacementStrategy::Spread,
-            ],
-            markets: vec![Market::OnDemand, Market::Spot],
-            hibernation: true,
-        }
-    }
+    pub(super) use crate::test_support::itype;
 
     pub(super) fn gpu(kind: AcceleratorKind, count: u32, name: &str, maker: &str) -> Accelerator {
         Accelerator {
