@@ -621,3 +621,256 @@ fn placement_scores(files: &[Labelled<Vec<PlacementScore>>], report: &mut BuildR
     }
     scores
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::{Advice, Offering};
+    use crate::test_support::itype;
+
+    fn offer(name: &str, zone: &str) -> Offering {
+        Offering {
+            instance_type: TypeName::new(name),
+            zone: ZoneRef::Id(ZoneId::new(zone)),
+        }
+    }
+
+    fn od(name: &str, region: &str, price: f64) -> OnDemandPrice {
+        OnDemandPrice {
+            instance_type: TypeName::new(name),
+            region: RegionName::new(region),
+            platform: Platform::LinuxUnix,
+            price,
+        }
+    }
+
+    fn observed(name: &str, zone: &str, price: f64, timestamp: i64) -> SpotPriceRecord {
+        SpotPriceRecord {
+            zone: ZoneRef::Id(ZoneId::new(zone)),
+            zone_name: None,
+            instance_type: TypeName::new(name),
+            platform: Platform::LinuxUnix,
+            price,
+            timestamp,
+            timestamp_text: String::new(),
+        }
+    }
+
+    fn advisor(entries: &[(&str, &str, u8, u8)]) -> SpotAdvisor {
+        let mut advisor = SpotAdvisor::default();
+        for &(region, name, bucket, savings) in entries {
+            advisor
+                .advice
+                .entry((RegionName::new(region), Platform::LinuxUnix))
+                .or_default()
+                .insert(
+                    TypeName::new(name),
+                    Advice {
+                        bucket,
+                        savings_percent: savings,
+                    },
+                );
+        }
+        advisor
+    }
+
+    fn sources() -> Sources {
+        Sources {
+            instance_types: vec![itype("m5.large", 2, 8192), itype("c5.large", 2, 4096)],
+            offerings: vec![Labelled::new(
+                "offerings.json",
+                vec![
+                    offer("m5.large", "use1-az1"),
+                    offer("m5.large", "use1-az2"),
+                    offer("c5.large", "use1-az1"),
+                    offer("m5.large", "euw1-az1"),
+                ],
+            )],
+            on_demand: vec![Labelled::new(
+                "prices.csv",
+                vec![
+                    od("m5.large", "us-east-1", 0.096),
+                    od("c5.large", "us-east-1", 0.085),
+                    od("c5.large", "eu-west-1", 0.0963),
+                ],
+            )],
+            advisor: Some(advisor(&[
+                ("us-east-1", "m5.large", 3, 66),
+                ("eu-west-1", "m5.large", 1, 60),
+            ])),
+            ..Sources::default()
+        }
+    }
+
+    fn spot<'a>(catalog: &'a Catalog, region: &str, name: &str, zone: &str) -> Option<&'a CapacityPool> {
+        catalog.region(region)?.pools_of(name).iter().find(|p| {
+            p.market == Market::Spot && p.zone.as_str() == zone
+        })
+    }
+
+    #[test]
+    fn latest_observed_price_wins_across_files() {
+        let mut sources = sources();
+        sources.spot_prices = vec![
+            Labelled::new("new.json", vec![observed("m5.large", "use1-az1", 0.041, 200)]),
+            Labelled::new(
+                "old.json",
+                vec![
+                    observed("m5.large", "use1-az1", 0.050, 100),
+                    observed("m5.large", "use1-az1", 0.039, 200),
+                ],
+            ),
+        ];
+        let (catalog, _) = build(&sources, &BuildOptions::default()).unwrap();
+        let pool = spot(&catalog, "us-east-1", "m5.large", "use1-az1").unwrap();
+        // Same timestamp in a later file wins; an older timestamp never does.
+        assert_eq!(pool.price_per_hour, 0.039);
+        assert_eq!(pool.price_source, PriceSource::Observed);
+        assert_eq!(pool.interruption_bucket, Some(3));
+        // Without --estimate-spot the other AZ has no spot price and stays visible as unpriced.
+        assert!(spot(&catalog, "us-east-1", "m5.large", "use1-az2").is_none());
+        let unpriced = catalog.region("us-east-1").unwrap().unpriced();
+        assert!(unpriced.iter().any(|o| o.zone.as_str() == "use1-az2" && o.market == Market::Spot));
+    }
+
+    #[test]
+    fn spot_estimates_are_shaped_per_az_and_capped() {
+        let mut sources = sources();
+        sources.shaping_history = vec![Labelled::new(
+            "history.json",
+            vec![
+                observed("m5.large", "use1-az1", 0.030, 1),
+                observed("m5.large", "use1-az2", 0.050, 1),
+            ],
+        )];
+        let options = BuildOptions {
+            estimate_spot: true,
+            ..BuildOptions::default()
+        };
+        let (catalog, _) = build(&sources, &options).unwrap();
+        let base = 0.096 * 0.34;
+        let az1 = spot(&catalog, "us-east-1", "m5.large", "use1-az1").unwrap();
+        let az2 = spot(&catalog, "us-east-1", "m5.large", "use1-az2").unwrap();
+        assert_eq!(az1.price_source, PriceSource::AdvisorSavingsAzShaped);
+        // mean 0.04: az1 × 0.75, az2 × 1.25
+        assert!((az1.price_per_hour - round_price(base * 0.75)).abs() < 1e-12);
+        assert!((az2.price_per_hour - round_price(base * 1.25)).abs() < 1e-12);
+        assert!(catalog.info().methods[0].contains("scaled per AZ"));
+        // c5.large has no advisor entry: no estimate, no spot pool.
+        assert!(spot(&catalog, "us-east-1", "c5.large", "use1-az1").is_none());
+    }
+
+    #[test]
+    fn missing_on_demand_prices_use_the_median_regional_ratio() {
+        let options = BuildOptions {
+            on_demand_reference_region: Some(RegionName::new("us-east-1")),
+            ..BuildOptions::default()
+        };
+        let (catalog, _) = build(&sources(), &options).unwrap();
+        let pool = catalog.region("eu-west-1").unwrap().pools_of("m5.large")[0].clone();
+        assert_eq!(pool.market, Market::OnDemand);
+        assert_eq!(pool.price_source, PriceSource::RegionalRatio);
+        // eu-west-1 / us-east-1 for c5.large = 0.0963 / 0.085
+        assert!((pool.price_per_hour - round_price(0.096 * 0.0963 / 0.085)).abs() < 1e-12);
+        assert!(catalog.info().methods.iter().any(|m| m.contains("eu-west-1 1.1329")));
+    }
+
+    #[test]
+    fn the_median_of_an_even_sample_is_the_mean_of_the_middle_two() {
+        let prices = BTreeMap::from([
+            ((TypeName::new("a.large"), RegionName::new("r1"), Platform::LinuxUnix), 1.0),
+            ((TypeName::new("b.large"), RegionName::new("r1"), Platform::LinuxUnix), 1.0),
+            ((TypeName::new("a.large"), RegionName::new("r2"), Platform::LinuxUnix), 1.1),
+            ((TypeName::new("b.large"), RegionName::new("r2"), Platform::LinuxUnix), 1.3),
+        ]);
+        let regions = [RegionName::new("r2")];
+        let ratios = regional_ratios(&prices, &RegionName::new("r1"), regions.iter());
+        assert!((ratios[&RegionName::new("r2")] - 1.2).abs() < 1e-12);
+    }
+
+    #[test]
+    fn unknown_offered_types_are_reported_not_fatal() {
+        let mut sources = sources();
+        sources.offerings[0].value.push(offer("x9.huge", "use1-az1"));
+        let (catalog, report) = build(&sources, &BuildOptions::default()).unwrap();
+        assert!(catalog.instance_type("x9.huge").is_none());
+        assert_eq!(
+            report.warnings[0],
+            "1 offered type(s) have no describe-instance-types entry and were skipped: x9.huge"
+        );
+    }
+
+    #[test]
+    fn region_filter_keeps_only_named_regions_and_rejects_unknown_ones() {
+        let options = BuildOptions {
+            regions: vec![RegionName::new("eu-west-1")],
+            ..BuildOptions::default()
+        };
+        let (catalog, _) = build(&sources(), &options).unwrap();
+        let names: Vec<&str> = catalog.regions().map(|r| r.name().as_str()).collect();
+        assert_eq!(names, ["eu-west-1"]);
+
+        let options = BuildOptions {
+            regions: vec![RegionName::new("us-east-7")],
+            ..BuildOptions::default()
+        };
+        let error = build(&sources(), &options).unwrap_err();
+        assert!(error.message.starts_with("unknown region `us-east-7`"), "{error}");
+        let options = BuildOptions {
+            regions: vec![RegionName::new("us-west-2")],
+            ..BuildOptions::default()
+        };
+        let error = build(&sources(), &options).unwrap_err();
+        assert_eq!(error.message, "no offerings for region `us-west-2` in the given files");
+    }
+
+    #[test]
+    fn az_scores_beat_region_scores() {
+        let mut sources = sources();
+        sources.spot_prices = vec![Labelled::new(
+            "spot.json",
+            vec![
+                observed("m5.large", "use1-az1", 0.04, 1),
+                observed("m5.large", "use1-az2", 0.04, 1),
+            ],
+        )];
+        let score = |zone: Option<&str>, score| PlacementScore {
+            region: RegionName::new("us-east-1"),
+            zone: zone.map(ZoneId::new),
+            score,
+        };
+        sources.placement_scores = vec![Labelled::new(
+            "scores.json",
+            vec![score(None, 5), score(Some("use1-az2"), 9)],
+        )];
+        let (catalog, _) = build(&sources, &BuildOptions::default()).unwrap();
+        let at = |zone| spot(&catalog, "us-east-1", "m5.large", zone).unwrap().placement_score;
+        assert_eq!(at("use1-az1"), Some(5));
+        assert_eq!(at("use1-az2"), Some(9));
+    }
+
+    #[test]
+    fn az_names_need_describe_availability_zones() {
+        let mut sources = sources();
+        sources.offerings[0].value.push(Offering {
+            instance_type: TypeName::new("m5.large"),
+            zone: ZoneRef::Name("us-east-1a".into()),
+        });
+        let error = build(&sources, &BuildOptions::default()).unwrap_err();
+        assert_eq!(error.file, "offerings.json");
+        assert_eq!(error.location, crate::error::Location::path("[4].Location"));
+        assert!(error.message.contains("give --zones"));
+        sources.zones = vec![Labelled::new(
+            "zones.json",
+            vec![ZoneRecord {
+                name: "us-east-1a".into(),
+                id: ZoneId::new("use1-az4"),
+                region: RegionName::new("us-east-1"),
+            }],
+        )];
+        let (catalog, _) = build(&sources, &BuildOptions::default()).unwrap();
+        let region = catalog.region("us-east-1").unwrap();
+        let az4 = region.zones().find(|z| z.id.as_str() == "use1-az4").unwrap();
+        assert_eq!(az4.name.as_deref(), Some("us-east-1a"));
+    }
+}
