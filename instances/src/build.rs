@@ -25,6 +25,7 @@ use crate::catalog::{Catalog, CatalogInfo, RegionParts, UnpricedOffering, Zone};
 use crate::error::LoadError;
 use crate::load::{
     Offering, OnDemandPrice, PlacementScore, SpotAdvisor, SpotPriceRecord, ZoneRecord, ZoneRef,
+    spot_prices,
 };
 use crate::model::{
     CapacityPool, InstanceType, Market, Platform, PriceSource, RegionName, TypeName, ZoneId,
@@ -146,9 +147,9 @@ pub fn build(
         }
     };
     for file in &sources.offerings {
-        for (index, offering) in file.value.iter().enumerate() {
+        for offering in &file.value {
             let (zone, region) =
-                resolver.resolve(&file.label, &format!("[{index}].Location"), &offering.zone)?;
+                resolver.resolve(&file.label, &offering.location, &offering.zone)?;
             add(region, zone, &offering.instance_type);
         }
     }
@@ -476,35 +477,37 @@ impl ZoneResolver {
     }
 }
 
-/// Latest observed price per (AZ ID, type, platform) across all files; later timestamps win,
-/// and at equal timestamps the later file wins.
+/// Latest observed price per (AZ ID, type, platform) across all files: zones are resolved to
+/// AZ IDs first (a name and an ID may be the same pool), then later timestamps win, and at
+/// equal timestamps the later record (file order) wins.
 fn latest_prices(
     files: &[Labelled<Vec<SpotPriceRecord>>],
     resolver: &ZoneResolver,
     zone_names: &mut BTreeMap<ZoneId, String>,
 ) -> Result<BTreeMap<(ZoneId, TypeName, Platform), f64>, LoadError> {
-    let mut latest: BTreeMap<(ZoneId, TypeName, Platform), (i64, f64)> = BTreeMap::new();
+    let mut resolved = Vec::new();
     for file in files {
-        for (index, record) in file.value.iter().enumerate() {
-            let path = format!("SpotPriceHistory[{index}].AvailabilityZone");
-            let (zone, _) = resolver.resolve(&file.label, &path, &record.zone)?;
+        for record in &file.value {
+            let (zone, _) = resolver.resolve(&file.label, &record.location, &record.zone)?;
             if let Some(name) = &record.zone_name {
                 zone_names
                     .entry(zone.clone())
                     .or_insert_with(|| name.clone());
             }
-            let key = (zone, record.instance_type.clone(), record.platform);
-            match latest.get(&key) {
-                Some((at, _)) if *at > record.timestamp => {}
-                _ => {
-                    latest.insert(key, (record.timestamp, record.price));
-                }
-            }
+            resolved.push(SpotPriceRecord {
+                zone: ZoneRef::Id(zone),
+                ..record.clone()
+            });
         }
     }
-    Ok(latest
+    Ok(spot_prices::latest(resolved)
         .into_iter()
-        .map(|(k, (_, price))| (k, price))
+        .filter_map(|record| match record.zone {
+            ZoneRef::Id(zone) => {
+                Some(((zone, record.instance_type, record.platform), record.price))
+            }
+            ZoneRef::Name(_) => None,
+        })
         .collect())
 }
 
@@ -632,6 +635,7 @@ mod tests {
         Offering {
             instance_type: TypeName::new(name),
             zone: ZoneRef::Id(ZoneId::new(zone)),
+            location: format!("[{zone}].Location"),
         }
     }
 
@@ -648,6 +652,7 @@ mod tests {
         SpotPriceRecord {
             zone: ZoneRef::Id(ZoneId::new(zone)),
             zone_name: None,
+            location: format!("[{zone}].AvailabilityZoneId"),
             instance_type: TypeName::new(name),
             platform: Platform::LinuxUnix,
             price,
@@ -702,17 +707,27 @@ mod tests {
         }
     }
 
-    fn spot<'a>(catalog: &'a Catalog, region: &str, name: &str, zone: &str) -> Option<&'a CapacityPool> {
-        catalog.region(region)?.pools_of(name).iter().find(|p| {
-            p.market == Market::Spot && p.zone.as_str() == zone
-        })
+    fn spot<'a>(
+        catalog: &'a Catalog,
+        region: &str,
+        name: &str,
+        zone: &str,
+    ) -> Option<&'a CapacityPool> {
+        catalog
+            .region(region)?
+            .pools_of(name)
+            .iter()
+            .find(|p| p.market == Market::Spot && p.zone.as_str() == zone)
     }
 
     #[test]
     fn latest_observed_price_wins_across_files() {
         let mut sources = sources();
         sources.spot_prices = vec![
-            Labelled::new("new.json", vec![observed("m5.large", "use1-az1", 0.041, 200)]),
+            Labelled::new(
+                "new.json",
+                vec![observed("m5.large", "use1-az1", 0.041, 200)],
+            ),
             Labelled::new(
                 "old.json",
                 vec![
@@ -730,7 +745,11 @@ mod tests {
         // Without --estimate-spot the other AZ has no spot price and stays visible as unpriced.
         assert!(spot(&catalog, "us-east-1", "m5.large", "use1-az2").is_none());
         let unpriced = catalog.region("us-east-1").unwrap().unpriced();
-        assert!(unpriced.iter().any(|o| o.zone.as_str() == "use1-az2" && o.market == Market::Spot));
+        assert!(
+            unpriced
+                .iter()
+                .any(|o| o.zone.as_str() == "use1-az2" && o.market == Market::Spot)
+        );
     }
 
     #[test]
@@ -772,16 +791,50 @@ mod tests {
         assert_eq!(pool.price_source, PriceSource::RegionalRatio);
         // eu-west-1 / us-east-1 for c5.large = 0.0963 / 0.085
         assert!((pool.price_per_hour - round_price(0.096 * 0.0963 / 0.085)).abs() < 1e-12);
-        assert!(catalog.info().methods.iter().any(|m| m.contains("eu-west-1 1.1329")));
+        assert!(
+            catalog
+                .info()
+                .methods
+                .iter()
+                .any(|m| m.contains("eu-west-1 1.1329"))
+        );
     }
 
     #[test]
     fn the_median_of_an_even_sample_is_the_mean_of_the_middle_two() {
         let prices = BTreeMap::from([
-            ((TypeName::new("a.large"), RegionName::new("r1"), Platform::LinuxUnix), 1.0),
-            ((TypeName::new("b.large"), RegionName::new("r1"), Platform::LinuxUnix), 1.0),
-            ((TypeName::new("a.large"), RegionName::new("r2"), Platform::LinuxUnix), 1.1),
-            ((TypeName::new("b.large"), RegionName::new("r2"), Platform::LinuxUnix), 1.3),
+            (
+                (
+                    TypeName::new("a.large"),
+                    RegionName::new("r1"),
+                    Platform::LinuxUnix,
+                ),
+                1.0,
+            ),
+            (
+                (
+                    TypeName::new("b.large"),
+                    RegionName::new("r1"),
+                    Platform::LinuxUnix,
+                ),
+                1.0,
+            ),
+            (
+                (
+                    TypeName::new("a.large"),
+                    RegionName::new("r2"),
+                    Platform::LinuxUnix,
+                ),
+                1.1,
+            ),
+            (
+                (
+                    TypeName::new("b.large"),
+                    RegionName::new("r2"),
+                    Platform::LinuxUnix,
+                ),
+                1.3,
+            ),
         ]);
         let regions = [RegionName::new("r2")];
         let ratios = regional_ratios(&prices, &RegionName::new("r1"), regions.iter());
@@ -791,7 +844,9 @@ mod tests {
     #[test]
     fn unknown_offered_types_are_reported_not_fatal() {
         let mut sources = sources();
-        sources.offerings[0].value.push(offer("x9.huge", "use1-az1"));
+        sources.offerings[0]
+            .value
+            .push(offer("x9.huge", "use1-az1"));
         let (catalog, report) = build(&sources, &BuildOptions::default()).unwrap();
         assert!(catalog.instance_type("x9.huge").is_none());
         assert_eq!(
@@ -815,13 +870,19 @@ mod tests {
             ..BuildOptions::default()
         };
         let error = build(&sources(), &options).unwrap_err();
-        assert!(error.message.starts_with("unknown region `us-east-7`"), "{error}");
+        assert!(
+            error.message.starts_with("unknown region `us-east-7`"),
+            "{error}"
+        );
         let options = BuildOptions {
             regions: vec![RegionName::new("us-west-2")],
             ..BuildOptions::default()
         };
         let error = build(&sources(), &options).unwrap_err();
-        assert_eq!(error.message, "no offerings for region `us-west-2` in the given files");
+        assert_eq!(
+            error.message,
+            "no offerings for region `us-west-2` in the given files"
+        );
     }
 
     #[test]
@@ -844,7 +905,11 @@ mod tests {
             vec![score(None, 5), score(Some("use1-az2"), 9)],
         )];
         let (catalog, _) = build(&sources, &BuildOptions::default()).unwrap();
-        let at = |zone| spot(&catalog, "us-east-1", "m5.large", zone).unwrap().placement_score;
+        let at = |zone| {
+            spot(&catalog, "us-east-1", "m5.large", zone)
+                .unwrap()
+                .placement_score
+        };
         assert_eq!(at("use1-az1"), Some(5));
         assert_eq!(at("use1-az2"), Some(9));
     }
@@ -855,10 +920,14 @@ mod tests {
         sources.offerings[0].value.push(Offering {
             instance_type: TypeName::new("m5.large"),
             zone: ZoneRef::Name("us-east-1a".into()),
+            location: "InstanceTypeOfferings[4].Location".into(),
         });
         let error = build(&sources, &BuildOptions::default()).unwrap_err();
         assert_eq!(error.file, "offerings.json");
-        assert_eq!(error.location, crate::error::Location::path("[4].Location"));
+        assert_eq!(
+            error.location,
+            crate::error::Location::path("InstanceTypeOfferings[4].Location")
+        );
         assert!(error.message.contains("give --zones"));
         sources.zones = vec![Labelled::new(
             "zones.json",
@@ -870,7 +939,10 @@ mod tests {
         )];
         let (catalog, _) = build(&sources, &BuildOptions::default()).unwrap();
         let region = catalog.region("us-east-1").unwrap();
-        let az4 = region.zones().find(|z| z.id.as_str() == "use1-az4").unwrap();
+        let az4 = region
+            .zones()
+            .find(|z| z.id.as_str() == "use1-az4")
+            .unwrap();
         assert_eq!(az4.name.as_deref(), Some("us-east-1a"));
     }
 }

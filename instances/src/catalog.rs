@@ -264,6 +264,10 @@ impl Catalog {
     /// The error for catalogue text that failed the fast parse: a wrong or missing schema tag
     /// first (the usual cause is passing some other JSON file), else the JSON path that failed.
     fn explain_parse_failure(label: &str, text: &str) -> LoadError {
+        if let Err(error) = crate::load::check_json_text(label, text, "a fleetopt catalogue", false)
+        {
+            return error;
+        }
         let header: SchemaProbe = match parse_json(label, text) {
             Ok(header) => header,
             Err(error) => return error,
@@ -279,13 +283,19 @@ impl Catalog {
                 "schema",
                 format!("unsupported catalogue schema `{other}`; expected `{CATALOG_SCHEMA}`"),
             ),
-            None => LoadError::at_path(
-                label,
-                "schema",
-                format!(
-                    "missing `schema`; a fleetopt catalogue starts with \"schema\": \"{CATALOG_SCHEMA}\""
-                ),
-            ),
+            None => {
+                let keys: BTreeMap<String, serde::de::IgnoredAny> =
+                    parse_json(label, text).unwrap_or_default();
+                LoadError::at_path(
+                    label,
+                    "schema",
+                    format!(
+                        "missing `schema`: expected a fleetopt catalogue (\"schema\": \"{CATALOG_SCHEMA}\"), \
+                         found {}; build a catalogue from AWS outputs with `fleetopt catalog build`",
+                        crate::load::describe_keys(keys.keys())
+                    ),
+                )
+            }
         }
     }
 
@@ -327,14 +337,17 @@ fn check_type(label: &str, index: usize, t: &InstanceType) -> Result<(), LoadErr
         return Err(LoadError::at_path(
             label,
             at("vcpus"),
-            format!("`{}` has 0 vCPUs; expected at least 1", t.name),
+            format!("expected at least 1 vCPU for `{}`, found 0", t.name),
         ));
     }
     if t.memory_mib == 0 {
         return Err(LoadError::at_path(
             label,
             at("memory_mib"),
-            format!("`{}` has 0 MiB of memory; expected at least 1", t.name),
+            format!(
+                "expected at least 1 MiB of memory for `{}`, found 0",
+                t.name
+            ),
         ));
     }
     Ok(())
@@ -413,7 +426,7 @@ fn check_region(
             return Err(LoadError::at_path(
                 label,
                 field("bucket"),
-                format!("expected a Spot Advisor bucket 0..=4, found {bucket}"),
+                format!("expected a Spot Advisor bucket from 0 to 4, found {bucket}"),
             ));
         }
         if let Some(savings) = pool.savings_percent
@@ -422,7 +435,7 @@ fn check_region(
             return Err(LoadError::at_path(
                 label,
                 field("savings"),
-                format!("expected savings 0..=100 %, found {savings}"),
+                format!("expected savings from 0 to 100 %, found {savings}"),
             ));
         }
         if let Some(score) = pool.placement_score
@@ -431,7 +444,7 @@ fn check_region(
             return Err(LoadError::at_path(
                 label,
                 field("score"),
-                format!("expected a placement score 1..=10, found {score}"),
+                format!("expected a placement score from 1 to 10, found {score}"),
             ));
         }
         if !instance_type.supports_market(pool.market) {
@@ -768,8 +781,10 @@ mod tests {
         let error = Catalog::from_json("types.json", r#"{"InstanceTypes": []}"#).unwrap_err();
         assert_eq!(
             error.to_string(),
-            "types.json: at schema: missing `schema`; a fleetopt catalogue starts with \
-             \"schema\": \"fleetopt.catalog/v1\""
+            "types.json: at schema: missing `schema`: expected a fleetopt catalogue \
+             (\"schema\": \"fleetopt.catalog/v1\"), found describe-instance-types output \
+             (top-level `InstanceTypes`); build a catalogue from AWS outputs with \
+             `fleetopt catalog build`"
         );
         let error =
             Catalog::from_json("old.json", r#"{"schema": "fleetopt.catalog/v0"}"#).unwrap_err();

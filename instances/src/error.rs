@@ -133,13 +133,32 @@ impl LoadError {
     }
 }
 
-/// serde_json appends " at line L column C" to its messages; the location already says it.
+/// serde_json's message in user terms: without the " at line L column C" it appends (the
+/// location already says it), Rust type names replaced by what they mean, and end-of-file
+/// named as a cut-off file.
 fn strip_position(error: &serde_json::Error) -> String {
     let text = error.to_string();
-    match text.rfind(" at line ") {
+    let mut text = match text.rfind(" at line ") {
         Some(index) => text[..index].to_owned(),
         None => text,
+    };
+    for (rust, plain) in [
+        ("expected u8", "expected a whole number from 0 to 255"),
+        ("expected u32", "expected a whole number"),
+        ("expected u64", "expected a whole number"),
+        ("expected i64", "expected a whole number"),
+        ("expected usize", "expected a whole number"),
+        ("expected f64", "expected a number"),
+    ] {
+        if text.ends_with(rust) {
+            text.truncate(text.len() - rust.len());
+            text.push_str(plain);
+        }
     }
+    if let Some(rest) = text.strip_prefix("EOF while parsing") {
+        text = format!("the file ends early (cut off?) while parsing{rest}");
+    }
+    text
 }
 
 /// Reads a whole file as UTF-8, naming the file on failure.
@@ -193,7 +212,7 @@ mod tests {
         assert_eq!(
             error.to_string(),
             "types.json: at InstanceTypes[1].VCpuInfo.DefaultVCpus (line 2, column 36): \
-             invalid type: string \"two\", expected u32"
+             invalid type: string \"two\", expected a whole number"
         );
     }
 

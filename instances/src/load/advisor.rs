@@ -299,7 +299,7 @@ mod tests {
         assert_eq!(
             error_of(&feed("Linux", r#"{"r": "high", "s": 60}"#)),
             "a.json: at spot_advisor.us-east-1.Linux.m5.large.r (line 2, column 81): invalid \
-             type: string \"high\", expected i64"
+             type: string \"high\", expected a whole number"
         );
     }
 

@@ -912,14 +912,14 @@ mod tests {
         assert_eq!(
             error_of(&text),
             "t.json: at InstanceTypes[0].VCpuInfo.DefaultVCpus (line 1, column 186): invalid type: \
-             string \"two\", expected u32"
+             string \"two\", expected a whole number"
         );
         let keyed =
             r#"{"m5.large": {"InstanceType": "m5.large", "VCpuInfo": {"DefaultVCpus": -2}}}"#;
         assert_eq!(
             error_of(keyed),
             "t.json: at m5.large.VCpuInfo.DefaultVCpus (line 1, column 73): invalid value: \
-             integer `-2`, expected u32"
+             integer `-2`, expected a whole number"
         );
     }
 

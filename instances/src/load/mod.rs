@@ -36,6 +36,9 @@ pub struct Offering {
     pub instance_type: TypeName,
     /// Where it is offered.
     pub zone: ZoneRef,
+    /// The JSON path of the entry's `Location` (`InstanceTypeOfferings[3].Location`), so a
+    /// later step that cannot resolve the zone can point at it.
+    pub location: String,
 }
 
 /// One entry of describe-spot-price-history.
@@ -45,6 +48,9 @@ pub struct SpotPriceRecord {
     pub zone: ZoneRef,
     /// The AZ name, when given (kept even when the ID is known).
     pub zone_name: Option<String>,
+    /// The JSON path of the field `zone` came from (`SpotPriceHistory[7].AvailabilityZoneId`),
+    /// so a later step that cannot resolve the zone can point at it.
+    pub location: String,
     /// Instance type.
     pub instance_type: TypeName,
     /// Platform from `ProductDescription`.

@@ -16,7 +16,7 @@ use crate::error::{LoadError, parse_json};
 use crate::model::ZoneId;
 use crate::regions;
 
-/// Parses describe-instance-type-offerings output; sorted, duplicates removed.
+/// Parses describe-instance-type-offerings output; sorted by type and zone, duplicates merged.
 pub fn parse(label: &str, text: &str) -> Result<Vec<Offering>, LoadError> {
     const WHAT: &str = "describe-instance-type-offerings output";
     super::check_json_text(label, text, WHAT, true)?;
@@ -48,10 +48,14 @@ pub fn parse(label: &str, text: &str) -> Result<Vec<Offering>, LoadError> {
         offerings.push(Offering {
             instance_type,
             zone,
+            location: format!("{path}.Location"),
         });
     }
+    // The same (type, zone) listed twice is one offering; the first entry's path is kept.
     offerings.sort();
-    offerings.dedup();
+    offerings.dedup_by(|later, earlier| {
+        later.instance_type == earlier.instance_type && later.zone == earlier.zone
+    });
     Ok(offerings)
 }
 

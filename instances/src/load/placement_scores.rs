@@ -187,7 +187,7 @@ mod tests {
         assert_eq!(
             error_of(&one(r#"{"Region": "us-east-1", "Score": 7.5}"#)),
             "p.json: at SpotPlacementScores[0].Score (line 1, column 61): invalid type: \
-             floating point `7.5`, expected i64"
+             floating point `7.5`, expected a whole number"
         );
     }
 

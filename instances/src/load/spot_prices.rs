@@ -37,7 +37,7 @@ pub fn parse(label: &str, text: &str) -> Result<Vec<SpotPriceRecord>, LoadError>
         .enumerate()
         .map(|(index, entry)| {
             let path = format!("SpotPriceHistory[{index}]");
-            convert(entry).map_err(|(field, message)| {
+            convert(entry, &path).map_err(|(field, message)| {
                 LoadError::at_path(label, format!("{path}{field}"), message)
             })
         })
@@ -87,16 +87,22 @@ struct Entry {
 }
 
 /// Checks one entry; on failure gives (`.Field` suffix of the path, message).
-fn convert(entry: Entry) -> Result<SpotPriceRecord, (&'static str, String)> {
-    let zone = match (&entry.availability_zone_id, &entry.availability_zone) {
-        (Some(id), _) if regions::looks_like_zone_id(id) => ZoneRef::Id(ZoneId::new(id.as_str())),
+fn convert(entry: Entry, path: &str) -> Result<SpotPriceRecord, (&'static str, String)> {
+    let (zone, location) = match (&entry.availability_zone_id, &entry.availability_zone) {
+        (Some(id), _) if regions::looks_like_zone_id(id) => (
+            ZoneRef::Id(ZoneId::new(id.as_str())),
+            format!("{path}.AvailabilityZoneId"),
+        ),
         (Some(id), _) => {
             return Err((
                 ".AvailabilityZoneId",
                 format!("expected an AZ ID such as `use1-az4`, found `{id}`"),
             ));
         }
-        (None, Some(name)) if !name.trim().is_empty() => ZoneRef::Name(name.clone()),
+        (None, Some(name)) if !name.trim().is_empty() => (
+            ZoneRef::Name(name.clone()),
+            format!("{path}.AvailabilityZone"),
+        ),
         (None, _) => {
             return Err((
                 "",
@@ -124,6 +130,7 @@ fn convert(entry: Entry) -> Result<SpotPriceRecord, (&'static str, String)> {
     Ok(SpotPriceRecord {
         zone,
         zone_name: entry.availability_zone,
+        location,
         instance_type,
         platform,
         price,
