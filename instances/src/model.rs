@@ -246,7 +246,9 @@ impl CpuManufacturer {
         match text.trim().to_ascii_lowercase().as_str() {
             "intel" => Some(CpuManufacturer::Intel),
             "amd" => Some(CpuManufacturer::Amd),
-            "aws" | "amazon-web-services" | "amazon" => Some(CpuManufacturer::AmazonWebServices),
+            "aws" | "amazon-web-services" | "amazon web services" | "amazon" => {
+                Some(CpuManufacturer::AmazonWebServices)
+            }
             "apple" => Some(CpuManufacturer::Apple),
             _ => None,
         }

@@ -92,3 +92,68 @@ fn spot_advisor_feed() {
     let entries: usize = advisor.advice.values().map(|types| types.len()).sum();
     assert_eq!(entries, 25323);
 }
+
+#[test]
+fn joining_the_raw_files_keeps_every_offered_type() {
+    use fleetopt::instances::build::{BuildOptions, Labelled, Sources, build};
+    use fleetopt::instances::{PriceSource, RegionName};
+
+    let Some(data) = shared_data() else { return };
+    let offerings = data.join("moto/instance_type_offerings/availability-zone-id/us-east-1.json");
+    let sources = Sources {
+        instance_types: load::instance_types::load(&data.join("moto/instance_types.json")).unwrap(),
+        offerings: vec![Labelled::new(
+            "us-east-1.json",
+            load::offerings::load(&offerings).unwrap(),
+        )],
+        advisor: Some(load::advisor::load(&data.join("spotinfo/spot-advisor-data.json")).unwrap()),
+        ..Sources::default()
+    };
+    let options = BuildOptions {
+        regions: vec![RegionName::new("us-east-1")],
+        ..BuildOptions::default()
+    };
+    // No price list given: nothing can be priced, and nothing offered is lost.
+    let (catalog, report) = build(&sources, &options).unwrap();
+    let region = catalog.region("us-east-1").unwrap();
+    assert_eq!(region.offered_types().len(), 1354);
+    assert!(region.pools().is_empty());
+    let per_zone = |zone: &str| {
+        region
+            .unpriced()
+            .iter()
+            .filter(|o| o.zone.as_str() == zone && o.market == Market::OnDemand)
+            .count()
+    };
+    assert_eq!(per_zone("use1-az3"), 58);
+    assert_eq!(per_zone("use1-az1"), 1253);
+    assert!(
+        report
+            .warnings
+            .iter()
+            .any(|w| w.contains("no price in any source"))
+    );
+
+    // With the Karpenter price for m5.large, the on-demand pools appear, published.
+    let mut sources = sources;
+    sources.on_demand = vec![Labelled::new(
+        "prices.csv",
+        load::on_demand::parse(
+            "prices.csv",
+            "instance_type,region,price_per_hour\nm5.large,us-east-1,0.096000\n",
+        )
+        .unwrap(),
+    )];
+    let (catalog, _) = build(&sources, &options).unwrap();
+    let pools = catalog.region("us-east-1").unwrap().pools_of("m5.large");
+    let on_demand: Vec<_> = pools
+        .iter()
+        .filter(|p| p.market == Market::OnDemand)
+        .collect();
+    assert_eq!(on_demand.len(), 5);
+    assert!(
+        on_demand
+            .iter()
+            .all(|p| p.price_per_hour == 0.096 && p.price_source == PriceSource::Published)
+    );
+}
