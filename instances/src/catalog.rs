@@ -649,37 +649,7 @@ mod tests {
     use crate::error::Location;
 
     fn pool(zone: &str, market: Market, price: f64) -> CapacityPool {
-        CapacityPool {
-            region: RegionName::new("us-east-1"),
-            zone: ZoneId::new(zone),
-            instance_type: TypeName::new("m5.large"),
-            platform: Platform::LinuxUnix,
-            market,
-            price_per_hour: price,
-            price_source: PriceSource::Published,
-            interruption_bucket: None,
-            savings_percent: None,
-            placement_score: None,
-            available_instances: None,
-        }
-    }
-
-    fn parts(pools: Vec<CapacityPool>) -> BTreeMap<RegionName, RegionParts> {
-        let zones = ["use1-az1", "use1-az2"]
-            .into_iter()
-            .map(|id| Zone {
-                id: ZoneId::new(id),
-                name: None,
-            })
-            .collect();
-        BTreeMap::from([(
-            RegionName::new("us-east-1"),
-            RegionParts {
-                zones,
-                pools,
-                unpriced: Vec::new(),
-            },
-        )])
+        crate::test_support::pool("m5.large", zone, Platform::LinuxUnix, market, price)
     }
 
     fn catalog(pools: Vec<CapacityPool>) -> Result<Catalog, LoadError> {
@@ -687,7 +657,7 @@ mod tests {
             "test",
             CatalogInfo::default(),
             vec![crate::test_support::itype("m5.large", 2, 8192)],
-            parts(pools),
+            crate::test_support::region_parts(pools),
         )
     }
 

@@ -952,15 +952,12 @@ pub fn select<'a>(
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
-
     use super::*;
-    use crate::catalog::{CatalogInfo, RegionParts, Zone};
-    use crate::model::{
-        CapacityPool, LocalStorage, Market, Platform, PriceSource, RegionName, TypeName, ZoneId,
-    };
+    use crate::catalog::CatalogInfo;
+    use crate::model::{CapacityPool, LocalStorage, Market, Platform};
+    use crate::test_support::region_parts;
 
-    pub(super) const REGION: &str = "us-east-1";
+    pub(super) use crate::test_support::REGION;
 
     pub(super) use crate::test_support::itype;
 
@@ -974,47 +971,11 @@ mod tests {
         }
     }
 
-    pub(super) fn pool(
-        instance_type: &str,
-        zone: &str,
-        platform: Platform,
-        market: Market,
-        price: f64,
-    ) -> CapacityPool {
-        CapacityPool {
-            region: RegionName::new(REGION),
-            zone: ZoneId::new(zone),
-            instance_type: TypeName::new(instance_type),
-            platform,
-            market,
-            price_per_hour: price,
-            price_source: PriceSource::Published,
-            interruption_bucket: None,
-            savings_percent: None,
-            placement_score: None,
-            available_instances: None,
-        }
-    }
+    pub(super) use crate::test_support::pool;
 
     /// A one-region catalogue (`us-east-1`, zones use1-az1 and use1-az2).
     pub(super) fn catalog(types: Vec<InstanceType>, pools: Vec<CapacityPool>) -> Catalog {
-        let zones = ["use1-az1", "use1-az2"]
-            .into_iter()
-            .map(|id| Zone {
-                id: ZoneId::new(id),
-                name: None,
-            })
-            .collect();
-        let mut regions = BTreeMap::new();
-        regions.insert(
-            RegionName::new(REGION),
-            RegionParts {
-                zones,
-                pools,
-                unpriced: Vec::new(),
-            },
-        );
-        match Catalog::new("test", CatalogInfo::default(), types, regions) {
+        match Catalog::new("test", CatalogInfo::default(), types, region_parts(pools)) {
             Ok(catalog) => catalog,
             Err(e) => panic!("test catalogue is invalid: {e}"),
         }
