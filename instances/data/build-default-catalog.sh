@@ -17,6 +17,7 @@ cargo run --release --quiet -- catalog build \
   --offerings "$data/moto/instance_type_offerings/availability-zone-id/eu-west-1.json" \
   --offerings "$data/moto/instance_type_offerings/availability-zone-id/ap-northeast-2.json" \
   --advisor "$data/spotinfo/spot-advisor-data.json" \
+  --zones "$work/availability-zones-moto-account.json" \
   --on-demand-prices "$work/on-demand-ec2instances-info-2024-04.csv" \
   --on-demand-prices "$work/on-demand-karpenter-us-east-1-2026-07-20.csv" \
   --estimate-on-demand-from us-east-1 \
@@ -24,6 +25,7 @@ cargo run --release --quiet -- catalog build \
   --shape-spot-history "$work/spot-price-history-2022-05-31.json" \
   --source-date instance_types.json=2026-08-02 \
   --source-date offerings=2026-08-01 \
+  --source-date zones=2026-08-01 \
   --source-date spot-advisor-data.json=2025-06-28 \
   --source-date on-demand-ec2instances-info-2024-04.csv=2024-04-03 \
   --source-date on-demand-karpenter-us-east-1-2026-07-20.csv=2026-07-20 \

@@ -56,7 +56,36 @@ def main(data, out):
         json.dump({"SpotPriceHistory": history}, o, indent=1)
 
 
+def zones_of_one_account(data, out):
+    """describe-availability-zones for moto's collecting account: its offerings by AZ name and
+    by AZ ID list the same types per zone, which pairs each name with exactly one ID."""
+    zones = []
+    base = os.path.join(data, "moto/instance_type_offerings")
+    for region in REGIONS:
+        by_id, by_name = {}, {}
+        for kind, into in (("availability-zone-id", by_id), ("availability-zone", by_name)):
+            with open(os.path.join(base, kind, region + ".json")) as f:
+                for row in json.load(f):
+                    into.setdefault(row["Location"], set()).add(row["InstanceType"])
+        for name, types in sorted(by_name.items()):
+            ids = [zone_id for zone_id, id_types in by_id.items() if id_types == types]
+            if len(ids) != 1:
+                sys.exit(f"{region} {name}: cannot pair the AZ name with one AZ ID ({ids})")
+            zones.append(
+                {
+                    "State": "available",
+                    "RegionName": region,
+                    "ZoneName": name,
+                    "ZoneId": ids[0],
+                    "ZoneType": "availability-zone",
+                }
+            )
+    with open(os.path.join(out, "availability-zones-moto-account.json"), "w") as o:
+        json.dump({"AvailabilityZones": zones}, o, indent=1)
+
+
 if __name__ == "__main__":
     if len(sys.argv) != 3:
         sys.exit(__doc__)
     main(sys.argv[1], sys.argv[2])
+    zones_of_one_account(sys.argv[1], sys.argv[2])
