@@ -1,8 +1,20 @@
-//! fleetopt's planning side. So far it holds the interruption-risk model that turns Spot
-//! Advisor buckets into hazards; requests, strategies, the ILP and plans build on it.
+//! fleetopt's planning side: fleet requests (native and AWS formats), the pools a request may
+//! use, the aws-mode emulation of EC2's allocation strategies, plans with their metrics, the
+//! interruption-risk model, and an independent verifier.
 //!
 //! This crate never parses AWS catalogue formats: it takes a [`fleetopt_instances::Catalog`].
 
+pub mod aws_mode;
+pub mod candidates;
+pub mod metrics;
+pub mod plan;
+pub mod request;
 pub mod risk;
+#[cfg(test)]
+pub(crate) mod test_support;
+pub mod verify;
 
+pub use candidates::{CandidateError, CandidatePool, CandidateSet};
+pub use plan::{Allocation, Metrics, PLAN_SCHEMA, Plan, Shortfall};
+pub use request::{FleetRequest, RequestError};
 pub use risk::{HAZARD_HOURS_PER_MONTH, HazardModel, RiskError};

@@ -1,0 +1,1 @@
+//! (being written) aws mode: emulation of EC2's allocation strategies.

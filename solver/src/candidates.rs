@@ -1,0 +1,392 @@
+//! From a request to the pools it may use: the region, the allowed zones, the matching
+//! instance types (explicit names, AWS wildcards, `InstanceRequirements`), and per pool its
+//! weight in the request's unit, its override priority and its spot max price.
+//!
+//! Strategies work on a [`CandidateSet`]; they never look at the request's candidate syntax.
+//! (The verifier does its own, separate membership check.)
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use fleetopt_instances::select::{self, wildcard_match};
+use fleetopt_instances::{
+    CapacityPool, Catalog, InstanceType, Market, Region, RegionName, TypeName, ZoneId,
+};
+
+use crate::request::{CapacityUnit, FleetRequest, MaxPrice, ZoneRef, edit_distance};
+
+/// One pool the fleet may use.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CandidatePool<'c> {
+    /// The catalogue pool.
+    pub pool: &'c CapacityPool,
+    /// Its instance type.
+    pub instance_type: &'c InstanceType,
+    /// Units per instance in the request's unit (> 0).
+    pub weight: f64,
+    /// Override priority (lower = higher priority); `None` = lowest.
+    pub priority: Option<f64>,
+    /// Spot max price, USD per instance-hour (spot pools; `None` = no cap known).
+    pub max_price: Option<f64>,
+}
+
+impl CandidatePool<'_> {
+    /// Price per unit-hour.
+    pub fn price_per_unit(&self) -> f64 {
+        self.pool.price_per_hour / self.weight
+    }
+
+    /// The pool's market.
+    pub fn market(&self) -> Market {
+        self.pool.market
+    }
+}
+
+/// Every pool a request may use, with the facts strategies need.
+#[derive(Debug, Clone)]
+pub struct CandidateSet<'c> {
+    /// The request's region.
+    pub region: &'c Region,
+    /// Allowed zones that hold at least one candidate pool, sorted.
+    pub zones: Vec<ZoneId>,
+    /// Candidate pools, sorted by (type, zone, market).
+    pub pools: Vec<CandidatePool<'c>>,
+}
+
+impl<'c> CandidateSet<'c> {
+    /// The candidate pools of one market.
+    pub fn market(&self, market: Market) -> impl Iterator<Item = &CandidatePool<'c>> {
+        self.pools.iter().filter(move |p| p.pool.market == market)
+    }
+
+    /// The On-Demand price of a type in a zone, when the catalogue has that pool.
+    pub fn on_demand_price(&self, instance_type: &TypeName, zone: &ZoneId) -> Option<f64> {
+        self.region
+            .pools_of(instance_type.as_str())
+            .iter()
+            .find(|p| p.market == Market::OnDemand && &p.zone == zone)
+            .map(|p| p.price_per_hour)
+    }
+}
+
+/// Why a request's candidates cannot be resolved.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct CandidateError {
+    /// The request field at fault (`region`, `candidates.instance_types[2]`, …).
+    pub field: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+fn error(field: impl Into<String>, message: impl Into<String>) -> CandidateError {
+    CandidateError {
+        field: field.into(),
+        message: message.into(),
+    }
+}
+
+/// The region a request plans in: its own, or the one its zones belong to.
+pub fn region_of<'c>(
+    catalog: &'c Catalog,
+    request: &FleetRequest,
+) -> Result<&'c Region, CandidateError> {
+    if let Some(name) = &request.region {
+        return catalog.region(name.as_str()).ok_or_else(|| {
+            let known: Vec<&str> = catalog.regions().map(|r| r.name().as_str()).collect();
+            error(
+                "region",
+                format!(
+                    "the catalogue has no region `{name}`; it has {}",
+                    known.join(", ")
+                ),
+            )
+        });
+    }
+    let named: BTreeSet<&RegionName> = request
+        .candidates
+        .zones
+        .iter()
+        .chain(
+            request
+                .candidates
+                .overrides
+                .iter()
+                .filter_map(|o| o.zone.as_ref()),
+        )
+        .filter_map(|zone| zone_region(catalog, zone))
+        .collect();
+    match named.len() {
+        1 => named
+            .into_iter()
+            .next()
+            .and_then(|name| catalog.region(name.as_str()))
+            .ok_or_else(|| error("region", "the request's zones name no catalogue region")),
+        0 => Err(error(
+            "region",
+            "the request names no region and no zone the catalogue knows; add a region (or AZs of one)",
+        )),
+        _ => Err(error(
+            "region",
+            format!(
+                "the request's zones span several regions ({}); a fleet cannot span regions",
+                named
+                    .iter()
+                    .map(|r| r.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )),
+    }
+}
+
+fn zone_region<'c>(catalog: &'c Catalog, zone: &ZoneRef) -> Option<&'c RegionName> {
+    catalog
+        .regions()
+        .find(|region| resolve_zone(region, zone).is_some())
+        .map(|region| region.name())
+}
+
+/// The AZ ID a zone reference means in a region (AZ names through the catalogue's names).
+pub fn resolve_zone(region: &Region, zone: &ZoneRef) -> Option<ZoneId> {
+    match zone {
+        ZoneRef::Id(id) => region.has_zone(id.as_str()).then(|| id.clone()),
+        ZoneRef::Name(name) => region
+            .zones()
+            .find(|z| z.name.as_deref() == Some(name.as_str()))
+            .map(|z| z.id.clone()),
+    }
+}
+
+/// Resolves a request's candidates against a catalogue.
+pub fn resolve<'c>(
+    catalog: &'c Catalog,
+    request: &FleetRequest,
+) -> Result<CandidateSet<'c>, CandidateError> {
+    let region = region_of(catalog, request)?;
+    let allowed_zones = allowed_zones(region, request)?;
+    let offered: BTreeSet<&TypeName> = region.offered_types();
+
+    // (type, zone restriction) → (override index, override) in request order; first wins.
+    let mut chosen: BTreeMap<&TypeName, Vec<(Option<ZoneId>, usize)>> = BTreeMap::new();
+    for (index, line) in request.candidates.overrides.iter().enumerate() {
+        let field = format!("candidates.instance_types[{index}]");
+        let zone = match &line.zone {
+            Some(zone) => Some(resolve_zone(region, zone).ok_or_else(|| {
+                error(
+                    &field,
+                    format!("zone `{zone}` is not a zone of region `{}`", region.name()),
+                )
+            })?),
+            None => None,
+        };
+        let matches: Vec<&TypeName> = offered
+            .iter()
+            .copied()
+            .filter(|name| wildcard_match(&line.pattern, name.as_str()))
+            .collect();
+        if matches.is_empty() {
+            return Err(error(
+                &field,
+                no_match_message(catalog, region, &line.pattern),
+            ));
+        }
+        for name in matches {
+            let entries = chosen.entry(name).or_default();
+            let duplicate = entries.iter().any(|(z, i)| {
+                *z == zone
+                    && !line.pattern.contains('*')
+                    && !request.candidates.overrides[*i].pattern.contains('*')
+            });
+            if duplicate {
+                return Err(error(
+                    &field,
+                    format!(
+                        "`{}`{} is listed twice; AWS rejects duplicate instance pools",
+                        line.pattern,
+                        zone.as_ref()
+                            .map(|z| format!(" in {z}"))
+                            .unwrap_or_default()
+                    ),
+                ));
+            }
+            entries.push((zone.clone(), index));
+        }
+    }
+    let mut by_requirements: BTreeSet<&TypeName> = BTreeSet::new();
+    for (index, requirements) in request.candidates.requirements.iter().enumerate() {
+        requirements
+            .validate()
+            .map_err(|e| error(format!("candidates.requirements[{index}]"), e.to_string()))?;
+        let found = select::select(catalog, Some(region.name().as_str()), requirements);
+        if found.is_empty() {
+            return Err(error(
+                format!("candidates.requirements[{index}]"),
+                format!(
+                    "no instance type in {} matches these requirements",
+                    region.name()
+                ),
+            ));
+        }
+        by_requirements.extend(found.into_iter().map(|t| &t.name));
+    }
+    if request.candidates.overrides.is_empty() && request.candidates.requirements.is_empty() {
+        // No candidates given: every type AWS attribute-based selection would allow by default.
+        let defaults = select::Requirements::default();
+        by_requirements.extend(
+            select::select(catalog, Some(region.name().as_str()), &defaults)
+                .into_iter()
+                .map(|t| &t.name),
+        );
+    }
+
+    let mut pools = Vec::new();
+    for pool in region.pools() {
+        if pool.platform != request.platform || !allowed_zones.contains(&pool.zone) {
+            continue;
+        }
+        let override_index = chosen.get(&pool.instance_type).and_then(|entries| {
+            entries
+                .iter()
+                .filter(|(zone, _)| zone.as_ref().is_none_or(|z| *z == pool.zone))
+                .map(|(_, i)| *i)
+                .min()
+        });
+        if override_index.is_none() && !by_requirements.contains(&pool.instance_type) {
+            continue;
+        }
+        let Some(instance_type) = catalog.instance_type(pool.instance_type.as_str()) else {
+            continue;
+        };
+        let line = override_index.map(|i| &request.candidates.overrides[i]);
+        let weight = weight_of(request, instance_type, line.and_then(|l| l.weight));
+        let max_price = match pool.market {
+            Market::OnDemand => None,
+            Market::Spot => {
+                line.and_then(|l| l.max_price)
+                    .or_else(|| match request.spot.max_price {
+                        Some(MaxPrice::PerHour(price)) => Some(price),
+                        Some(MaxPrice::PercentOfOnDemand(percent)) => {
+                            on_demand_in(region, pool).map(|od| od * percent / 100.0)
+                        }
+                        // AWS: the default spot max price is the On-Demand price.
+                        None => on_demand_in(region, pool),
+                    })
+            }
+        };
+        pools.push(CandidatePool {
+            pool,
+            instance_type,
+            weight,
+            priority: line.and_then(|l| l.priority),
+            max_price,
+        });
+    }
+    if pools.is_empty() {
+        return Err(error(
+            "candidates",
+            format!(
+                "no priced {} pool in {} matches the candidates and zones",
+                request.platform,
+                region.name()
+            ),
+        ));
+    }
+    let zones: BTreeSet<ZoneId> = pools.iter().map(|p| p.pool.zone.clone()).collect();
+    Ok(CandidateSet {
+        region,
+        zones: zones.into_iter().collect(),
+        pools,
+    })
+}
+
+fn allowed_zones(
+    region: &Region,
+    request: &FleetRequest,
+) -> Result<BTreeSet<ZoneId>, CandidateError> {
+    if request.candidates.zones.is_empty() {
+        return Ok(region.zones().map(|z| z.id.clone()).collect());
+    }
+    request
+        .candidates
+        .zones
+        .iter()
+        .enumerate()
+        .map(|(index, zone)| {
+            resolve_zone(region, zone).ok_or_else(|| {
+                let known: Vec<String> = region
+                    .zones()
+                    .map(|z| match &z.name {
+                        Some(name) => format!("{} ({name})", z.id),
+                        None => z.id.to_string(),
+                    })
+                    .collect();
+                error(
+                    format!("candidates.zones[{index}]"),
+                    format!(
+                        "`{zone}` is not a zone of {} in this catalogue; it has {}",
+                        region.name(),
+                        known.join(", ")
+                    ),
+                )
+            })
+        })
+        .collect()
+}
+
+fn on_demand_in(region: &Region, spot: &CapacityPool) -> Option<f64> {
+    region
+        .pools_of(spot.instance_type.as_str())
+        .iter()
+        .find(|p| {
+            p.market == Market::OnDemand && p.zone == spot.zone && p.platform == spot.platform
+        })
+        .map(|p| p.price_per_hour)
+}
+
+fn weight_of(
+    request: &FleetRequest,
+    instance_type: &InstanceType,
+    override_weight: Option<f64>,
+) -> f64 {
+    match request.target.unit {
+        CapacityUnit::Vcpu => f64::from(instance_type.vcpus),
+        CapacityUnit::MemoryMib => instance_type.memory_mib as f64,
+        CapacityUnit::Units => override_weight
+            .or_else(|| {
+                let weights = &request.candidates.weights;
+                weights
+                    .get(instance_type.name.as_str())
+                    .copied()
+                    .or_else(|| {
+                        weights
+                            .iter()
+                            .find(|(pattern, _)| {
+                                wildcard_match(pattern, instance_type.name.as_str())
+                            })
+                            .map(|(_, w)| *w)
+                    })
+            })
+            .unwrap_or(1.0),
+    }
+}
+
+fn no_match_message(catalog: &Catalog, region: &Region, pattern: &str) -> String {
+    if pattern.contains('*') {
+        return format!(
+            "`{pattern}` matches no instance type offered in {}",
+            region.name()
+        );
+    }
+    if catalog.instance_type(pattern).is_some() {
+        return format!("`{pattern}` is not offered in {}", region.name());
+    }
+    let closest = catalog
+        .instance_types()
+        .map(|t| (edit_distance(pattern, t.name.as_str()), t.name.as_str()))
+        .filter(|(d, _)| *d <= 3)
+        .min();
+    match closest {
+        Some((_, name)) => format!("unknown instance type `{pattern}`; did you mean `{name}`?"),
+        None => format!("unknown instance type `{pattern}`"),
+    }
+}

@@ -1,0 +1,149 @@
+//! The answer: a plan (instances per pool) and its metrics, in the stable `fleetopt.plan/v1`
+//! JSON shape of DESIGN §14.
+//!
+//! Field order here is the serialised order and is part of the contract. Allocations are sorted
+//! by (market, availability_zone_id, instance_type, group, partition).
+
+use fleetopt_instances::{Market, RegionName, TypeName, ZoneId};
+use serde::{Deserialize, Serialize};
+
+use crate::request::{CapacityUnit, Mode, OnDemandStrategy, SpotStrategy};
+
+/// The schema tag of plan JSON.
+pub const PLAN_SCHEMA: &str = "fleetopt.plan/v1";
+
+/// A fleet plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    /// Always [`PLAN_SCHEMA`].
+    pub schema: String,
+    /// How the plan was made.
+    pub mode: Mode,
+    /// Region.
+    pub region: RegionName,
+    /// Strategies the plan answers.
+    pub strategy: StrategyUsed,
+    /// Instances per pool (and placement slot), sorted.
+    pub allocations: Vec<Allocation>,
+    /// Totals and risk.
+    pub metrics: Metrics,
+    /// Why the plan stops short of the target, when it does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shortfall: Option<Shortfall>,
+    /// Facts the reader should know (assumptions, request constraints AWS cannot express).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+/// The strategies a plan was made for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StrategyUsed {
+    /// Spot allocation strategy.
+    pub spot: SpotStrategy,
+    /// On-Demand allocation strategy.
+    pub on_demand: OnDemandStrategy,
+}
+
+/// Instances in one pool (and placement slot).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Allocation {
+    /// Instance type.
+    pub instance_type: TypeName,
+    /// AZ ID.
+    pub availability_zone_id: ZoneId,
+    /// Spot or On-Demand.
+    pub market: Market,
+    /// Number of instances (≥ 1).
+    pub count: u32,
+    /// Units per instance in the request's unit.
+    pub weight: f64,
+    /// count × weight.
+    pub capacity: f64,
+    /// USD per instance-hour.
+    pub price_per_hour: f64,
+    /// Placement slot, when the request asks for a placement group.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub placement: Option<PlacementSlot>,
+}
+
+impl Allocation {
+    /// USD/hour of the whole allocation.
+    pub fn cost_per_hour(&self) -> f64 {
+        f64::from(self.count) * self.price_per_hour
+    }
+}
+
+/// A placement-group slot.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct PlacementSlot {
+    /// Group name (`pg-1`).
+    pub group: String,
+    /// Partition number (partition groups only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition: Option<u32>,
+}
+
+/// Plan-wide numbers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Metrics {
+    /// Delivered capacity.
+    pub capacity: f64,
+    /// Requested capacity.
+    pub target: f64,
+    /// Unit of both.
+    pub unit: CapacityUnit,
+    /// capacity − target (may be negative when a budget or availability stopped the plan).
+    pub overshoot: f64,
+    /// USD/hour.
+    pub cost_per_hour: f64,
+    /// USD per vCPU-hour.
+    pub cost_per_vcpu_hour: f64,
+    /// Spot capacity delivered.
+    pub spot_capacity: f64,
+    /// On-Demand capacity delivered.
+    pub on_demand_capacity: f64,
+    /// The On-Demand part the request asked for.
+    pub on_demand_target: f64,
+    /// Instances.
+    pub instances: u32,
+    /// vCPUs.
+    pub vcpus: u64,
+    /// Pools used.
+    pub pools: u32,
+    /// Instance types used.
+    pub types: u32,
+    /// AZs used.
+    pub azs: u32,
+    /// Expected spot interruptions per hour (Σ count × hazard).
+    pub expected_interruptions_per_hour: f64,
+    /// Largest capacity lost if any one pool fails, as a share of target.
+    pub worst_pool_loss: f64,
+    /// Largest capacity lost if any one instance type fails, as a share of target.
+    pub worst_type_loss: f64,
+    /// Largest capacity lost if any one AZ fails, as a share of target.
+    pub worst_az_loss: f64,
+}
+
+/// Why a plan delivers less than asked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "reason")]
+pub enum Shortfall {
+    /// A `max_total_price` stopped launching: the next instance would have exceeded it.
+    Budget {
+        /// Which market's budget.
+        market: Market,
+        /// The budget, USD/hour.
+        max_total_price: f64,
+    },
+    /// Every eligible pool is at its available-instance estimate.
+    Availability {
+        /// Which market ran out.
+        market: Market,
+    },
+    /// No pool is eligible for a market that has a target (e.g. every spot price is above
+    /// the max price).
+    NoEligiblePool {
+        /// Which market.
+        market: Market,
+    },
+}

@@ -1,0 +1,587 @@
+//! The fleet request: what a planner asks for, in one validated model whatever the input
+//! format (fleetopt's native TOML/JSON/YAML, or an EC2 Fleet, Spot Fleet or Auto Scaling group
+//! JSON). Readers live in [`native`] and [`aws`]; [`read`] detects the format by content.
+//!
+//! A [`FleetRequest`] is checked on construction (positive targets, weights > 0, shares in
+//! (0, 1], no conflicting fields), so strategies and the verifier can trust it.
+
+pub mod aws;
+pub mod native;
+
+use std::fmt;
+
+use fleetopt_instances::select::Requirements;
+use fleetopt_instances::{Platform, RegionName, ZoneId};
+use serde::{Deserialize, Serialize};
+
+use crate::risk::HazardModel;
+
+/// How a request is answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// What EC2 would do: a deterministic emulation of its documented behaviour.
+    Aws,
+    /// What you should ask for: an integer program (a later milestone).
+    Optimal,
+}
+
+impl fmt::Display for Mode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Mode::Aws => "aws",
+            Mode::Optimal => "optimal",
+        })
+    }
+}
+
+/// The unit of target capacity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum CapacityUnit {
+    /// Instances, or weighted units with `WeightedCapacity`.
+    #[serde(rename = "units")]
+    Units,
+    /// vCPUs: each instance counts as its vCPU count.
+    #[serde(rename = "vcpu")]
+    Vcpu,
+    /// Memory: each instance counts as its MiB.
+    #[serde(rename = "memory-mib")]
+    MemoryMib,
+}
+
+impl CapacityUnit {
+    /// The AWS spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CapacityUnit::Units => "units",
+            CapacityUnit::Vcpu => "vcpu",
+            CapacityUnit::MemoryMib => "memory-mib",
+        }
+    }
+}
+
+impl fmt::Display for CapacityUnit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Spot allocation strategies, in EC2 Fleet / Spot Fleet / ASG semantics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum SpotStrategy {
+    /// Cheapest pool per unit-hour first (optionally evenly over the N cheapest).
+    LowestPrice,
+    /// Evenly over all eligible pools.
+    Diversified,
+    /// The pools with the best capacity availability.
+    CapacityOptimized,
+    /// Capacity first, then override priority.
+    CapacityOptimizedPrioritized,
+    /// The best capacity tier, then the cheapest pool in it.
+    PriceCapacityOptimized,
+}
+
+impl SpotStrategy {
+    /// Every spot strategy, in the order comparisons list them.
+    pub const ALL: [SpotStrategy; 5] = [
+        SpotStrategy::PriceCapacityOptimized,
+        SpotStrategy::CapacityOptimized,
+        SpotStrategy::CapacityOptimizedPrioritized,
+        SpotStrategy::LowestPrice,
+        SpotStrategy::Diversified,
+    ];
+
+    /// The Spot Fleet (camelCase) spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SpotStrategy::LowestPrice => "lowestPrice",
+            SpotStrategy::Diversified => "diversified",
+            SpotStrategy::CapacityOptimized => "capacityOptimized",
+            SpotStrategy::CapacityOptimizedPrioritized => "capacityOptimizedPrioritized",
+            SpotStrategy::PriceCapacityOptimized => "priceCapacityOptimized",
+        }
+    }
+
+    /// The EC2 Fleet / ASG (kebab-case) spelling.
+    pub fn kebab(self) -> &'static str {
+        match self {
+            SpotStrategy::LowestPrice => "lowest-price",
+            SpotStrategy::Diversified => "diversified",
+            SpotStrategy::CapacityOptimized => "capacity-optimized",
+            SpotStrategy::CapacityOptimizedPrioritized => "capacity-optimized-prioritized",
+            SpotStrategy::PriceCapacityOptimized => "price-capacity-optimized",
+        }
+    }
+
+    /// Parses either spelling (`priceCapacityOptimized`, `price-capacity-optimized`); on a
+    /// miss, the error names the closest valid spelling.
+    pub fn parse(text: &str) -> Result<SpotStrategy, String> {
+        SpotStrategy::ALL
+            .into_iter()
+            .find(|s| s.as_str() == text || s.kebab() == text)
+            .ok_or_else(|| {
+                unknown_strategy(
+                    "spot",
+                    text,
+                    SpotStrategy::ALL
+                        .iter()
+                        .flat_map(|s| [s.as_str(), s.kebab()]),
+                )
+            })
+    }
+}
+
+impl fmt::Display for SpotStrategy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// On-Demand allocation strategies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum OnDemandStrategy {
+    /// Cheapest first.
+    LowestPrice,
+    /// Override priority order (lower number first), then price.
+    Prioritized,
+}
+
+impl OnDemandStrategy {
+    /// Both strategies.
+    pub const ALL: [OnDemandStrategy; 2] =
+        [OnDemandStrategy::LowestPrice, OnDemandStrategy::Prioritized];
+
+    /// The Spot Fleet (camelCase) spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OnDemandStrategy::LowestPrice => "lowestPrice",
+            OnDemandStrategy::Prioritized => "prioritized",
+        }
+    }
+
+    /// The EC2 Fleet / ASG spelling.
+    pub fn kebab(self) -> &'static str {
+        match self {
+            OnDemandStrategy::LowestPrice => "lowest-price",
+            OnDemandStrategy::Prioritized => "prioritized",
+        }
+    }
+
+    /// Parses either spelling, suggesting the closest on a miss.
+    pub fn parse(text: &str) -> Result<OnDemandStrategy, String> {
+        OnDemandStrategy::ALL
+            .into_iter()
+            .find(|s| s.as_str() == text || s.kebab() == text)
+            .ok_or_else(|| {
+                unknown_strategy(
+                    "on-demand",
+                    text,
+                    OnDemandStrategy::ALL
+                        .iter()
+                        .flat_map(|s| [s.as_str(), s.kebab()]),
+                )
+            })
+    }
+}
+
+impl fmt::Display for OnDemandStrategy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+fn unknown_strategy<'a>(market: &str, text: &str, valid: impl Iterator<Item = &'a str>) -> String {
+    let valid: Vec<&str> = valid.collect();
+    let closest = valid
+        .iter()
+        .map(|v| {
+            (
+                edit_distance(&text.to_ascii_lowercase(), &v.to_ascii_lowercase()),
+                *v,
+            )
+        })
+        .min();
+    let hint = match closest {
+        Some((distance, name)) if distance <= 6 => format!("; did you mean `{name}`?"),
+        _ => String::new(),
+    };
+    let mut listed = valid.clone();
+    listed.dedup();
+    format!(
+        "unknown {market} allocation strategy `{text}`{hint} (expected one of {})",
+        listed.join(", ")
+    )
+}
+
+/// Levenshtein distance, for "did you mean" hints.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+/// How much of the target is On-Demand.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OnDemandSplit {
+    /// EC2 Fleet / Spot Fleet: this much On-Demand, the rest in the default market.
+    Target(f64),
+    /// ASG: `base` On-Demand first, then `percent_above_base` % of the rest, rounded up in
+    /// favour of On-Demand.
+    BasePlusPercent {
+        /// `OnDemandBaseCapacity`.
+        base: f64,
+        /// `OnDemandPercentageAboveBaseCapacity`, 0..=100.
+        percent_above_base: f64,
+    },
+}
+
+/// What capacity to reach, in what unit, and how much of it On-Demand.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Target {
+    /// Total target capacity (> 0).
+    pub capacity: f64,
+    /// Unit of `capacity` and of every weight.
+    pub unit: CapacityUnit,
+    /// The On-Demand part.
+    pub on_demand: OnDemandSplit,
+    /// `DefaultTargetCapacityType` as the input gave it (spot unless said otherwise). Readers
+    /// normalise the split into `on_demand` (with default on-demand and a `SpotTargetCapacity`
+    /// of s, the On-Demand part is total − s), so this only records the input for exports.
+    pub default_market: fleetopt_instances::Market,
+}
+
+/// One candidate line: an instance type (or AWS wildcard pattern), optionally pinned to a zone,
+/// with the override's weight, priority and spot max price.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TypeOverride {
+    /// Instance type or wildcard pattern (`m6i.*`).
+    pub pattern: String,
+    /// Only this AZ (an override with `AvailabilityZone(Id)`), else every allowed zone.
+    pub zone: Option<ZoneRef>,
+    /// `WeightedCapacity` (units per instance), with unit `units`.
+    pub weight: Option<f64>,
+    /// `Priority`: lower is higher; none = lowest priority.
+    pub priority: Option<f64>,
+    /// Per-override spot max price, USD per instance-hour.
+    pub max_price: Option<f64>,
+}
+
+/// A zone as a request names it: by AZ ID, or by (account-specific) AZ name.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum ZoneRef {
+    /// `use1-az4`.
+    Id(ZoneId),
+    /// `us-east-1a`, resolved through the catalogue's zone names.
+    Name(String),
+}
+
+impl fmt::Display for ZoneRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ZoneRef::Id(id) => write!(f, "{id}"),
+            ZoneRef::Name(name) => f.write_str(name),
+        }
+    }
+}
+
+/// Which instance types and zones the fleet may use.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Candidates {
+    /// Explicit types/patterns with their override facts.
+    pub overrides: Vec<TypeOverride>,
+    /// Attribute-based selections (`InstanceRequirements`); a type qualifies if any matches.
+    pub requirements: Vec<Requirements>,
+    /// Allowed zones; empty = every zone of the region.
+    pub zones: Vec<ZoneRef>,
+    /// Extra per-type weights (native `weights = { "c7g.2xlarge" = 8 }`).
+    pub weights: std::collections::BTreeMap<String, f64>,
+}
+
+/// A spot max price.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MaxPrice {
+    /// USD per instance-hour.
+    PerHour(f64),
+    /// Percent of the pool's On-Demand price.
+    PercentOfOnDemand(f64),
+}
+
+/// Spot options.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SpotOptions {
+    /// Allocation strategy (default `lowestPrice`, as AWS).
+    pub strategy: SpotStrategy,
+    /// `InstancePoolsToUseCount` / `SpotInstancePools` (lowestPrice only).
+    pub pools: Option<u32>,
+    /// Fleet-wide max price (default: the On-Demand price).
+    pub max_price: Option<MaxPrice>,
+    /// Spot budget, USD/hour.
+    pub max_total_price: Option<f64>,
+}
+
+/// On-Demand options.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OnDemandOptions {
+    /// Allocation strategy (default `lowestPrice`).
+    pub strategy: OnDemandStrategy,
+    /// On-Demand budget, USD/hour.
+    pub max_total_price: Option<f64>,
+}
+
+/// Shape constraints; `None`/`false` = unconstrained.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Constraints {
+    /// Per pool: count × weight ≤ share × target.
+    pub max_pool_share: Option<f64>,
+    /// Per instance type, all its pools.
+    pub max_type_share: Option<f64>,
+    /// Per AZ.
+    pub max_az_share: Option<f64>,
+    /// At least this many pools.
+    pub min_pools: Option<u32>,
+    /// At most this many instance types.
+    pub max_types: Option<u32>,
+    /// All in one AZ (`SingleAvailabilityZone`).
+    pub single_az: bool,
+    /// All one type (`SingleInstanceType`).
+    pub single_type: bool,
+    /// For every AZ: capacity outside it ≥ this share of target.
+    pub survive_az_loss: Option<f64>,
+    /// Delivered − target ≤ this, in the target's unit.
+    pub max_overshoot: Option<f64>,
+}
+
+/// Placement-group request.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "strategy")]
+pub enum PlacementSpec {
+    /// No placement group.
+    #[default]
+    None,
+    /// One AZ, cluster-capable types, one type unless `multiple_types`.
+    Cluster {
+        /// Allow more than one instance type (AWS recommends one).
+        multiple_types: bool,
+    },
+    /// At most 7 instances per AZ per group.
+    Spread {
+        /// Number of groups; `None` = as many as needed.
+        groups: Option<u32>,
+    },
+    /// Partitions per AZ (1..=7).
+    Partition {
+        /// Partitions per AZ.
+        partitions_per_az: u32,
+    },
+}
+
+/// Risk settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RiskOptions {
+    /// Loss per interruption, in hours of that instance's price.
+    pub interruption_loss_hours: f64,
+    /// Bucket → hazard mapping.
+    pub hazard: HazardModel,
+}
+
+impl Default for RiskOptions {
+    fn default() -> Self {
+        RiskOptions {
+            interruption_loss_hours: 1.0,
+            hazard: HazardModel::default(),
+        }
+    }
+}
+
+/// Solver limits (optimal mode).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct SolverOptions {
+    /// Wall-clock limit, seconds.
+    pub time_limit_seconds: f64,
+    /// Relative MIP gap at which to stop.
+    pub mip_gap: f64,
+}
+
+impl Default for SolverOptions {
+    fn default() -> Self {
+        SolverOptions {
+            time_limit_seconds: 10.0,
+            mip_gap: 0.0,
+        }
+    }
+}
+
+/// Which format the request came in; it decides AWS-specific behaviour (ASG balances across
+/// AZs before applying the strategy; its `SpotInstancePools` count per AZ).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RequestSource {
+    /// fleetopt's TOML/JSON/YAML.
+    Native,
+    /// `aws ec2 create-fleet` input.
+    Ec2Fleet,
+    /// `aws ec2 request-spot-fleet` config.
+    SpotFleet,
+    /// `aws autoscaling create-auto-scaling-group` input with a MixedInstancesPolicy.
+    AutoScalingGroup,
+}
+
+/// A validated fleet request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FleetRequest {
+    /// Region; `None` when the request names only AZs (resolved from the catalogue).
+    pub region: Option<RegionName>,
+    /// aws or optimal.
+    pub mode: Mode,
+    /// Operating-system product.
+    pub platform: Platform,
+    /// Capacity target.
+    pub target: Target,
+    /// Candidate types and zones.
+    pub candidates: Candidates,
+    /// Spot options.
+    pub spot: SpotOptions,
+    /// On-Demand options.
+    pub on_demand: OnDemandOptions,
+    /// Shape constraints.
+    pub constraints: Constraints,
+    /// Placement group.
+    pub placement: PlacementSpec,
+    /// Risk settings.
+    pub risk: RiskOptions,
+    /// Solver limits.
+    pub solver: SolverOptions,
+    /// Balance instances evenly across AZs before applying the strategy (ASG behaviour).
+    pub balance_zones: bool,
+    /// Input format.
+    pub source: RequestSource,
+    /// What reading the request assumed or ignored (e.g. a `SubnetId` fleetopt cannot map to an
+    /// AZ); carried into the plan's notes.
+    pub notes: Vec<String>,
+}
+
+impl FleetRequest {
+    /// A request for `capacity` units in `region` with every other field at its default
+    /// (AWS's defaults: spot `lowestPrice`, On-Demand `lowestPrice`, no On-Demand part,
+    /// Linux/UNIX, every type attribute-based selection allows by default).
+    pub fn new(region: &str, capacity: f64, mode: Mode) -> FleetRequest {
+        FleetRequest {
+            region: Some(RegionName::new(region)),
+            mode,
+            platform: Platform::LinuxUnix,
+            target: Target {
+                capacity,
+                unit: CapacityUnit::Units,
+                on_demand: OnDemandSplit::Target(0.0),
+                default_market: fleetopt_instances::Market::Spot,
+            },
+            candidates: Candidates::default(),
+            spot: SpotOptions {
+                strategy: SpotStrategy::LowestPrice,
+                pools: None,
+                max_price: None,
+                max_total_price: None,
+            },
+            on_demand: OnDemandOptions {
+                strategy: OnDemandStrategy::LowestPrice,
+                max_total_price: None,
+            },
+            constraints: Constraints::default(),
+            placement: PlacementSpec::None,
+            risk: RiskOptions::default(),
+            solver: SolverOptions::default(),
+            balance_zones: false,
+            source: RequestSource::Native,
+            notes: Vec::new(),
+        }
+    }
+
+    /// The On-Demand part of the target, in the target's unit: EC2 Fleet's
+    /// `OnDemandTargetCapacity`, or ASG's base plus the percentage above it rounded up in favour
+    /// of On-Demand (`ceil(pct × (total − base))`, AWS's documented rounding).
+    pub fn on_demand_target(&self) -> f64 {
+        let total = self.target.capacity;
+        match self.target.on_demand {
+            OnDemandSplit::Target(on_demand) => on_demand.min(total),
+            OnDemandSplit::BasePlusPercent {
+                base,
+                percent_above_base,
+            } => {
+                let base = base.min(total);
+                let above = (total - base) * percent_above_base / 100.0;
+                // 1e-9 absorbs float noise such as 0.6 × 10 = 6.000000000000001.
+                (base + (above - 1e-9).ceil().max(0.0)).min(total)
+            }
+        }
+    }
+}
+
+/// A request that cannot be used, naming the file and field.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}: {field}: {message}")]
+pub struct RequestError {
+    /// The request file (or label).
+    pub file: String,
+    /// The field, in the input's own spelling (`target.capacity`, `SpotOptions.AllocationStrategy`).
+    pub field: String,
+    /// What was expected and what was found.
+    pub message: String,
+}
+
+impl RequestError {
+    /// A new error.
+    pub fn new(file: &str, field: impl Into<String>, message: impl Into<String>) -> Self {
+        RequestError {
+            file: file.to_owned(),
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Detects the request format by content and reads it. `label` names the file in errors; its
+/// extension (`toml`, `json`, `yaml`, `yml`) picks the native syntax when the content is not an
+/// AWS JSON form (an EC2 Fleet, Spot Fleet or ASG request is recognised by its keys).
+pub fn read(label: &str, text: &str) -> Result<FleetRequest, RequestError> {
+    let trimmed = text.trim_start_matches('\u{feff}').trim_start();
+    if trimmed.starts_with('{') {
+        if let Some(kind) = aws::detect(label, trimmed)? {
+            return aws::read(label, trimmed, kind);
+        }
+        return native::read(label, trimmed, native::Syntax::Json);
+    }
+    let extension = std::path::Path::new(label)
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let syntax = match extension.as_str() {
+        "yaml" | "yml" => native::Syntax::Yaml,
+        "toml" => native::Syntax::Toml,
+        // Without a telling extension: TOML tables and keys use `=`, YAML uses `:`.
+        _ if looks_like_toml(trimmed) => native::Syntax::Toml,
+        _ => native::Syntax::Yaml,
+    };
+    native::read(label, trimmed, syntax)
+}
+
+fn looks_like_toml(text: &str) -> bool {
+    text.lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#'))
+        .is_some_and(|l| {
+            l.starts_with('[') || l.split_once('=').is_some_and(|(k, _)| !k.contains(':'))
+        })
+}

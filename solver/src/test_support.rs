@@ -1,0 +1,97 @@
+//! Test-only builders: small catalogues and requests written in code.
+
+use std::collections::BTreeMap;
+
+use fleetopt_instances::catalog::RegionParts;
+use fleetopt_instances::{
+    Architecture, CapacityPool, Catalog, CatalogInfo, CpuManufacturer, InstanceType, Market,
+    Network, PlacementStrategy, Platform, PriceSource, RegionName, TypeName, Zone, ZoneId,
+};
+
+use crate::request::{FleetRequest, Mode};
+
+/// The region of every test catalogue.
+pub const REGION: &str = "us-east-1";
+
+/// A current-generation x86 type with `vcpus` and `memory_mib`, every placement strategy and
+/// both markets.
+pub fn itype(name: &str, vcpus: u32, memory_mib: u64) -> InstanceType {
+    InstanceType {
+        name: TypeName::new(name),
+        generation: None,
+        current_generation: true,
+        vcpus,
+        memory_mib,
+        architectures: vec![Architecture::X86_64],
+        cpu_manufacturer: Some(CpuManufacturer::Intel),
+        clock_ghz: None,
+        accelerators: Vec::new(),
+        network: Network {
+            performance: "Up to 10 Gigabit".to_owned(),
+            baseline_gbps: 1.0,
+            peak_gbps: 10.0,
+            max_interfaces: 3,
+            efa: false,
+        },
+        ebs_baseline_mbps: None,
+        burstable: false,
+        bare_metal: false,
+        local_storage: None,
+        placement_strategies: vec![
+            PlacementStrategy::Cluster,
+            PlacementStrategy::Partition,
+            PlacementStrategy::Spread,
+        ],
+        markets: vec![Market::OnDemand, Market::Spot],
+        hibernation: false,
+    }
+}
+
+/// A pool row: (type, zone, market, USD/hour, advisor bucket for spot).
+pub type PoolRow<'a> = (&'a str, &'a str, Market, f64, Option<u8>);
+
+/// A one-region catalogue with the given types and pools; zones are those the pools name.
+pub fn catalog(types: Vec<InstanceType>, rows: &[PoolRow<'_>]) -> Catalog {
+    let pools: Vec<CapacityPool> = rows
+        .iter()
+        .map(|&(name, zone, market, price, bucket)| CapacityPool {
+            region: RegionName::new(REGION),
+            zone: ZoneId::new(zone),
+            instance_type: TypeName::new(name),
+            platform: Platform::LinuxUnix,
+            market,
+            price_per_hour: price,
+            price_source: PriceSource::Published,
+            interruption_bucket: bucket,
+            savings_percent: None,
+            placement_score: None,
+            available_instances: None,
+        })
+        .collect();
+    let mut zones: Vec<Zone> = pools
+        .iter()
+        .map(|p| Zone {
+            id: p.zone.clone(),
+            name: None,
+        })
+        .collect();
+    zones.sort_by(|a, b| a.id.cmp(&b.id));
+    zones.dedup();
+    let regions = BTreeMap::from([(
+        RegionName::new(REGION),
+        RegionParts {
+            zones,
+            pools,
+            unpriced: Vec::new(),
+        },
+    )]);
+    match Catalog::new("test", CatalogInfo::default(), types, regions) {
+        Ok(catalog) => catalog,
+        Err(e) => panic!("test catalogue is invalid: {e}"),
+    }
+}
+
+/// An aws-mode request for `capacity` units in [`REGION`] with AWS defaults.
+pub fn request(capacity: f64) -> FleetRequest {
+    FleetRequest::new(REGION, capacity, Mode::Aws)
+}
