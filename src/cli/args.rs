@@ -19,6 +19,93 @@ pub enum Command {
     /// Build, inspect and query instance-type catalogues.
     #[command(subcommand)]
     Catalog(CatalogCommand),
+    /// Plan a fleet request: what EC2 would hand you (`--mode aws`).
+    Solve(SolveArgs),
+    /// Every spot strategy side by side for one request.
+    Compare(CompareArgs),
+    /// Check a plan against its request and the catalogue.
+    Verify(VerifyArgs),
+}
+
+/// Plan output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PlanFormat {
+    /// A summary and a table for people.
+    Table,
+    /// `fleetopt.plan/v1` JSON.
+    Json,
+    /// The same as YAML.
+    Yaml,
+}
+
+/// Comparison output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CompareFormat {
+    /// Aligned columns for people.
+    Table,
+    /// A JSON array, one entry per strategy.
+    Json,
+}
+
+/// Solver modes on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ModeArg {
+    /// What EC2 would do.
+    Aws,
+    /// What you should ask for (integer program).
+    Optimal,
+}
+
+/// `fleetopt solve`
+#[derive(Debug, Args)]
+pub struct SolveArgs {
+    /// The request: native TOML/JSON/YAML, or an EC2 Fleet, Spot Fleet or ASG JSON.
+    pub request: PathBuf,
+    #[command(flatten)]
+    pub source: CatalogSource,
+    /// Solve in this mode instead of the request's.
+    #[arg(long, value_enum)]
+    pub mode: Option<ModeArg>,
+    /// Use this spot allocation strategy (either spelling, e.g. priceCapacityOptimized or
+    /// price-capacity-optimized).
+    #[arg(long, value_name = "STRATEGY")]
+    pub strategy: Option<String>,
+    /// Plan in this region (AWS request forms carry none).
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: PlanFormat,
+    /// Write the plan to this file (atomically) instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// `fleetopt compare`
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// The request.
+    pub request: PathBuf,
+    #[command(flatten)]
+    pub source: CatalogSource,
+    /// Plan in this region (AWS request forms carry none).
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: CompareFormat,
+}
+
+/// `fleetopt verify`
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// A plan in `fleetopt.plan/v1` JSON.
+    pub plan: PathBuf,
+    /// The request the plan answers.
+    #[arg(long, value_name = "FILE")]
+    pub request: PathBuf,
+    #[command(flatten)]
+    pub source: CatalogSource,
 }
 
 /// `fleetopt catalog …`

@@ -4,6 +4,7 @@
 pub mod args;
 mod catalog;
 mod output;
+mod solve;
 mod table;
 
 use std::fmt;
@@ -73,6 +74,9 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             CatalogCommand::Show(args) => catalog::show(&args),
             CatalogCommand::Info(args) => catalog::info(&args),
         },
+        Command::Solve(args) => solve::solve(&args),
+        Command::Compare(args) => solve::compare(&args),
+        Command::Verify(args) => solve::verify(&args),
     }
 }
 

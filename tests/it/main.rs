@@ -4,6 +4,10 @@
 /// Running the `fleetopt` binary and capturing what it prints.
 mod support;
 
+/// `fleetopt solve | compare | verify` over the request fixtures, snapshotted and verified.
+mod solve_cli;
+/// Property tests of aws mode: every plan verifies, output is deterministic, capacity and overshoot bounds hold.
+mod properties;
 /// The bad-input corpus under `fixtures/bad/`: every file's exact error and exit code.
 mod bad_inputs;
 /// `fleetopt catalog build` over the AWS-shaped fixtures: the join, byte-stable output, atomic writes.
