@@ -271,7 +271,7 @@ fn compare_table(rows: &[Comparison]) -> String {
 
 pub fn verify(args: &VerifyArgs) -> Result<(), Failure> {
     let catalog = load_catalog(&args.source)?;
-    let request = read_request(&args.request)?;
+    let mut request = read_request(&args.request)?;
     let label = args.plan.display().to_string();
     let text = std::fs::read_to_string(&args.plan)
         .map_err(|e| Failure::input(format!("{label}: cannot read the plan: {e}")))?;
@@ -283,6 +283,10 @@ pub fn verify(args: &VerifyArgs) -> Result<(), Failure> {
             e.inner()
         ))
     })?;
+    // AWS request forms carry no region; the plan says which one it was solved in, and the
+    // verifier still checks that region holds every pool.
+    request.region.get_or_insert_with(|| plan.region.clone());
+    request.mode = plan.mode;
     let violations = verify::verify(&catalog, &request, &plan);
     if violations.is_empty() {
         return print(&format!(
