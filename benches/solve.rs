@@ -5,7 +5,10 @@
 //!
 //! Run: `cargo bench --bench solve`; results are recorded in `benches/README.md`.
 
-#![allow(missing_docs, reason = "criterion_group! generates an undocumented public fn")]
+#![allow(
+    missing_docs,
+    reason = "criterion_group! generates an undocumented public fn"
+)]
 
 use std::hint::black_box;
 
@@ -15,7 +18,10 @@ use fleetopt::solver::request::{self, FleetRequest};
 use fleetopt::solver::{aws_mode, candidates, verify};
 
 fn scenario(name: &str) -> Option<FleetRequest> {
-    let path = format!("{}/fixtures/scenarios/{name}.toml", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/fixtures/scenarios/{name}.toml",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let text = std::fs::read_to_string(&path).ok()?;
     match request::read(&path, &text) {
         Ok(request) => Some(request),
@@ -32,7 +38,9 @@ fn aws_mode_scenarios(c: &mut Criterion) {
         return;
     };
     for name in ["s", "m", "l"] {
-        let Some(request) = scenario(name) else { continue };
+        let Some(request) = scenario(name) else {
+            continue;
+        };
         let Ok(set) = candidates::resolve(&catalog, &request) else {
             eprintln!("skipped scenario {name}: candidates do not resolve");
             continue;

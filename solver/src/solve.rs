@@ -41,7 +41,10 @@ pub enum SolveError {
 impl SolveError {
     /// True when the cause is the user's input (exit code 2), not fleetopt.
     pub fn is_input_error(&self) -> bool {
-        matches!(self, SolveError::Candidates(_) | SolveError::ModeUnavailable(_))
+        matches!(
+            self,
+            SolveError::Candidates(_) | SolveError::ModeUnavailable(_)
+        )
     }
 }
 
@@ -65,7 +68,11 @@ pub fn effective_request(request: &FleetRequest, options: &SolveOptions) -> Flee
 }
 
 /// Plans a fleet: resolves candidates, runs the mode, verifies the plan.
-pub fn solve(catalog: &Catalog, request: &FleetRequest, options: &SolveOptions) -> Result<Plan, SolveError> {
+pub fn solve(
+    catalog: &Catalog,
+    request: &FleetRequest,
+    options: &SolveOptions,
+) -> Result<Plan, SolveError> {
     let request = effective_request(request, options);
     let candidates = candidates::resolve(catalog, &request)?;
     let plan = match request.mode {
@@ -76,6 +83,8 @@ pub fn solve(catalog: &Catalog, request: &FleetRequest, options: &SolveOptions) 
     if violations.is_empty() {
         Ok(plan)
     } else {
-        Err(SolveError::Unverified(violations.iter().map(|v| v.to_string()).collect()))
+        Err(SolveError::Unverified(
+            violations.iter().map(|v| v.to_string()).collect(),
+        ))
     }
 }

@@ -46,7 +46,8 @@ pub fn solve(args: &SolveArgs) -> Result<(), Failure> {
             .map_err(|e| Failure::input(format!("--strategy: {e}")))?,
         region: args.region.as_deref().map(Into::into),
     };
-    let plan = solve_plan(&catalog, &request, &options).map_err(|e| solve_failure(&args.request, e))?;
+    let plan =
+        solve_plan(&catalog, &request, &options).map_err(|e| solve_failure(&args.request, e))?;
     let text = render_plan(&plan, args.format)?;
     match &args.output {
         Some(path) => write_atomically(path, text.as_bytes()),
@@ -197,7 +198,9 @@ pub fn compare(args: &CompareArgs) -> Result<(), Failure> {
                 error: None,
             }),
             // The request itself is wrong: every strategy would say the same.
-            Err(error) if error.is_input_error() => return Err(solve_failure(&args.request, error)),
+            Err(error) if error.is_input_error() => {
+                return Err(solve_failure(&args.request, error));
+            }
             Err(error) => rows.push(Comparison {
                 strategy,
                 mode: Mode::Aws,
@@ -259,7 +262,9 @@ fn compare_table(rows: &[Comparison]) -> String {
     }
     let mut text = table.render();
     if let Some(unit) = unit {
-        text.push_str(&format!("capacity in {unit}; losses are shares of target\n"));
+        text.push_str(&format!(
+            "capacity in {unit}; losses are shares of target\n"
+        ));
     }
     for row in rows {
         if let Some(error) = &row.error {

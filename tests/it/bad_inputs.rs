@@ -18,6 +18,20 @@ fn command_for(kind: &str, file: &str, output: &str) -> Vec<String> {
         "catalog" => ["catalog", "info", "--catalog", file]
             .map(str::to_owned)
             .to_vec(),
+        "requests" => [
+            "solve",
+            file,
+            "--mode",
+            "aws",
+            "--catalog",
+            "fixtures/catalogs/small.json",
+            "--region",
+            "us-east-1",
+            "-o",
+            output,
+        ]
+        .map(str::to_owned)
+        .to_vec(),
         "instance-types" => build(&["--instance-types", file, "--offerings", &good_offerings]),
         "offerings" => build(&["--instance-types", &good_types, "--offerings", file]),
         "spot-prices" | "advisor" | "placement-scores" | "on-demand-prices" | "zones" => {

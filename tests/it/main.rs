@@ -4,10 +4,6 @@
 /// Running the `fleetopt` binary and capturing what it prints.
 mod support;
 
-/// `fleetopt solve | compare | verify` over the request fixtures, snapshotted and verified.
-mod solve_cli;
-/// Property tests of aws mode: every plan verifies, output is deterministic, capacity and overshoot bounds hold.
-mod properties;
 /// The bad-input corpus under `fixtures/bad/`: every file's exact error and exit code.
 mod bad_inputs;
 /// `fleetopt catalog build` over the AWS-shaped fixtures: the join, byte-stable output, atomic writes.
@@ -16,5 +12,9 @@ mod catalog_build;
 mod catalog_cli;
 /// The embedded default catalogue: real facts it must hold.
 mod embedded;
+/// Property tests of aws mode: every plan verifies, output is deterministic, capacity and overshoot bounds hold.
+mod properties;
 /// Facts checked against the full raw AWS files in `../shared/data`, when present.
 mod real_data;
+/// `fleetopt solve | compare | verify` over the request fixtures, snapshotted and verified.
+mod solve_cli;

@@ -35,8 +35,12 @@ fn catalog_json(types: &[TypeSpec]) -> String {
             pools.push(format!(
                 r#"{{"type":"{name}","zone":"{zone}","market":"on-demand","price":{od_price},"source":"published"}}"#
             ));
-            let bucket = bucket.map(|b| format!(r#","bucket":{b}"#)).unwrap_or_default();
-            let available = available.map(|a| format!(r#","available":{a}"#)).unwrap_or_default();
+            let bucket = bucket
+                .map(|b| format!(r#","bucket":{b}"#))
+                .unwrap_or_default();
+            let available = available
+                .map(|a| format!(r#","available":{a}"#))
+                .unwrap_or_default();
             pools.push(format!(
                 r#"{{"type":"{name}","zone":"{zone}","market":"spot","price":{spot},"source":"observed"{bucket}{available}}}"#
             ));
@@ -45,7 +49,11 @@ fn catalog_json(types: &[TypeSpec]) -> String {
     format!(
         r#"{{"schema":"fleetopt.catalog/v1","info":{{"title":"property test"}},"instance_types":[{}],"regions":[{{"region":"us-east-1","zones":[{}],"pools":[{}]}}]}}"#,
         instance_types.join(","),
-        ZONES.iter().map(|z| format!(r#"{{"id":"{z}"}}"#)).collect::<Vec<_>>().join(","),
+        ZONES
+            .iter()
+            .map(|z| format!(r#"{{"id":"{z}"}}"#))
+            .collect::<Vec<_>>()
+            .join(","),
         pools.join(",")
     )
 }
@@ -109,7 +117,11 @@ prop_compose! {
 
 fn cases() -> u32 {
     // CI gets a wider search; local runs stay quick.
-    if std::env::var_os("CI").is_some() { 512 } else { 128 }
+    if std::env::var_os("CI").is_some() {
+        512
+    } else {
+        128
+    }
 }
 
 proptest! {

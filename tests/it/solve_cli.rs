@@ -1,8 +1,6 @@
 //! `fleetopt solve | compare | verify` over the request fixtures: every plan is snapshotted and
 //! independently verified.
 
-use std::path::Path;
-
 use fleetopt::instances::load;
 use fleetopt::solver::plan::Plan;
 use fleetopt::solver::{request, verify};
@@ -12,35 +10,63 @@ use crate::support::{fixture, fleetopt, rel};
 
 const SMALL: &str = "fixtures/catalogs/small.json";
 
+/// Solves with the fixture catalogue, except DESIGN's example, which names types (m6i, m7g)
+/// only the embedded catalogue has.
 fn solve_json(request_file: &str) -> (crate::support::Run, Option<Plan>) {
-    let run = fleetopt([
-        "solve", request_file, "--mode", "aws", "--catalog", SMALL, "--region", "us-east-1", "--format", "json",
-    ]);
+    let mut args = vec![
+        "solve",
+        request_file,
+        "--mode",
+        "aws",
+        "--region",
+        "us-east-1",
+        "--format",
+        "json",
+    ];
+    if !request_file.contains("design-example") {
+        args.extend(["--catalog", SMALL]);
+    }
+    let run = fleetopt(args);
     let plan = serde_json::from_str(&run.stdout).ok();
     (run, plan)
 }
 
 #[test]
 fn every_request_fixture_solves_to_a_verified_plan() {
-    let catalog = load::catalog::load(&fixture("catalogs/small.json")).unwrap();
-    insta::glob!("../../fixtures", "requests/*/*.{toml,json,yaml}", |path: &Path| {
-        let (run, plan) = solve_json(&rel(path));
-        assert_eq!(run.code, 0, "{}: {}", rel(path), run.render());
-        let plan = plan.unwrap();
-        let text = std::fs::read_to_string(path).unwrap();
-        let mut request = request::read(&rel(path), &text).unwrap();
-        request.region.get_or_insert_with(|| "us-east-1".into());
-        request.mode = fleetopt::solver::request::Mode::Aws;
-        let violations = verify::verify(&catalog, &request, &plan);
-        assert!(violations.is_empty(), "{}: {violations:?}", rel(path));
-        assert_snapshot!(run.stdout);
-    });
+    let small = load::catalog::load(&fixture("catalogs/small.json")).unwrap();
+    let embedded = fleetopt::instances::embedded::catalog().unwrap();
+    insta::glob!(
+        "../../fixtures",
+        "requests/*/*.{toml,json,yaml}",
+        |path: &Path| {
+            let (run, plan) = solve_json(&rel(path));
+            assert_eq!(run.code, 0, "{}: {}", rel(path), run.render());
+            let plan = plan.unwrap();
+            let text = std::fs::read_to_string(path).unwrap();
+            let mut request = request::read(&rel(path), &text).unwrap();
+            request.region.get_or_insert_with(|| "us-east-1".into());
+            request.mode = fleetopt::solver::request::Mode::Aws;
+            let catalog = if rel(path).contains("design-example") {
+                &embedded
+            } else {
+                &small
+            };
+            let violations = verify::verify(catalog, &request, &plan);
+            assert!(violations.is_empty(), "{}: {violations:?}", rel(path));
+            assert_snapshot!(run.stdout);
+        }
+    );
 }
 
 #[test]
 fn plan_table_is_readable() {
     let run = fleetopt([
-        "solve", "fixtures/scenarios/s.toml", "--mode", "aws", "--format", "table",
+        "solve",
+        "fixtures/scenarios/s.toml",
+        "--mode",
+        "aws",
+        "--format",
+        "table",
     ]);
     assert_snapshot!(run.render());
 }
@@ -53,11 +79,30 @@ fn compare_lists_every_spot_strategy() {
 
 #[test]
 fn strategy_flag_takes_both_spellings_and_suggests_on_typos() {
-    let camel = fleetopt(["solve", "fixtures/scenarios/s.toml", "--strategy", "capacityOptimized", "--format", "json"]);
-    let kebab = fleetopt(["solve", "fixtures/scenarios/s.toml", "--strategy", "capacity-optimized", "--format", "json"]);
+    let camel = fleetopt([
+        "solve",
+        "fixtures/scenarios/s.toml",
+        "--strategy",
+        "capacityOptimized",
+        "--format",
+        "json",
+    ]);
+    let kebab = fleetopt([
+        "solve",
+        "fixtures/scenarios/s.toml",
+        "--strategy",
+        "capacity-optimized",
+        "--format",
+        "json",
+    ]);
     assert_eq!(camel.code, 0, "{}", camel.render());
     assert_eq!(camel.stdout, kebab.stdout);
-    let typo = fleetopt(["solve", "fixtures/scenarios/s.toml", "--strategy", "priceCapacityOptimised"]);
+    let typo = fleetopt([
+        "solve",
+        "fixtures/scenarios/s.toml",
+        "--strategy",
+        "priceCapacityOptimised",
+    ]);
     assert_snapshot!(typo.render());
 }
 
@@ -66,21 +111,39 @@ fn verify_accepts_a_solved_plan_and_lists_violations_of_a_tampered_one() {
     let dir = tempfile::tempdir().unwrap();
     let plan_path = dir.path().join("plan.json");
     let run = fleetopt([
-        "solve", "fixtures/scenarios/s.toml", "--format", "json", "-o", plan_path.to_str().unwrap(),
+        "solve",
+        "fixtures/scenarios/s.toml",
+        "--format",
+        "json",
+        "-o",
+        plan_path.to_str().unwrap(),
     ]);
     assert_eq!(run.code, 0, "{}", run.render());
-    let ok = fleetopt(["verify", plan_path.to_str().unwrap(), "--request", "fixtures/scenarios/s.toml"]);
+    let ok = fleetopt([
+        "verify",
+        plan_path.to_str().unwrap(),
+        "--request",
+        "fixtures/scenarios/s.toml",
+    ]);
     assert_eq!(ok.code, 0, "{}", ok.render());
     assert!(ok.stdout.contains(": valid:"), "{}", ok.stdout);
 
-    let mut plan: Plan = serde_json::from_str(&std::fs::read_to_string(&plan_path).unwrap()).unwrap();
+    let mut plan: Plan =
+        serde_json::from_str(&std::fs::read_to_string(&plan_path).unwrap()).unwrap();
     plan.allocations[0].count += 1;
     plan.allocations[0].price_per_hour /= 2.0;
     let tampered = dir.path().join("tampered.json");
     std::fs::write(&tampered, serde_json::to_string_pretty(&plan).unwrap()).unwrap();
-    let bad = fleetopt(["verify", tampered.to_str().unwrap(), "--request", "fixtures/scenarios/s.toml"]);
+    let bad = fleetopt([
+        "verify",
+        tampered.to_str().unwrap(),
+        "--request",
+        "fixtures/scenarios/s.toml",
+    ]);
     assert_eq!(bad.code, 1, "{}", bad.render());
-    let stderr = bad.stderr.replace(tampered.to_str().unwrap(), "tampered.json");
+    let stderr = bad
+        .stderr
+        .replace(tampered.to_str().unwrap(), "tampered.json");
     assert_snapshot!(stderr);
 }
 

@@ -2,8 +2,9 @@
 //! format (fleetopt's native TOML/JSON/YAML, or an EC2 Fleet, Spot Fleet or Auto Scaling group
 //! JSON). Readers live in [`native`] and [`aws`]; [`read`] detects the format by content.
 //!
-//! A [`FleetRequest`] is checked on construction (positive targets, weights > 0, shares in
-//! (0, 1], no conflicting fields), so strategies and the verifier can trust it.
+//! The readers check every request they build (positive targets, weights > 0, shares in
+//! (0, 1], no conflicting fields), so strategies and the verifier can trust a `FleetRequest`
+//! that came from [`read`].
 
 pub mod aws;
 pub mod native;
@@ -529,8 +530,7 @@ impl FleetRequest {
 }
 
 /// A request that cannot be used, naming the file and field.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{file}: {field}: {message}")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestError {
     /// The request file (or label).
     pub file: String,
@@ -539,6 +539,19 @@ pub struct RequestError {
     /// What was expected and what was found.
     pub message: String,
 }
+
+impl fmt::Display for RequestError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Syntax errors have no field yet; their message carries the line and column.
+        if self.field.is_empty() {
+            write!(f, "{}: {}", self.file, self.message)
+        } else {
+            write!(f, "{}: {}: {}", self.file, self.field, self.message)
+        }
+    }
+}
+
+impl std::error::Error for RequestError {}
 
 impl RequestError {
     /// A new error.
