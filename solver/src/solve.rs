@@ -46,6 +46,22 @@ impl SolveError {
             SolveError::Candidates(_) | SolveError::ModeUnavailable(_)
         )
     }
+
+    /// The documented exit code of this failure (DESIGN §11): 2 bad input, 3 infeasible,
+    /// 4 time limit without a feasible plan, 1 anything else.
+    pub fn exit_code(&self) -> u8 {
+        if self.is_input_error() { 2 } else { 1 }
+    }
+
+    /// A stable one-word name of the failure class, for machine-readable output (batch
+    /// results): `input`, `infeasible`, `time_limit` or `internal`.
+    pub fn kind(&self) -> &'static str {
+        if self.is_input_error() {
+            "input"
+        } else {
+            "internal"
+        }
+    }
 }
 
 /// The request with the options applied.
