@@ -16,8 +16,11 @@
 //!   bucket under `request.risk.hazard` ([`HazardModel::pool_hazard`](crate::risk::HazardModel::pool_hazard));
 //!   On-Demand instances count 0. A spot pool the catalogue region does not hold counts with the
 //!   model's unknown-bucket hazard.
-//! - `worst_pool_loss`, `worst_type_loss`, `worst_az_loss`: the largest capacity held by one
-//!   pool / one instance type (all its pools, both markets) / one AZ, divided by the target.
+//! - `worst_pool_loss`, `worst_type_loss`, `worst_az_loss` (and, with placement slots,
+//!   `worst_group_loss`, `worst_partition_loss`): the largest capacity lost when one pool / one
+//!   instance type (all its pools, both markets) / one AZ / one placement group in one AZ / one
+//!   partition fails, divided by the target — read off the failure-domain graph
+//!   ([`crate::domains::FailureDomains`]).
 //!
 //! Nothing is rounded. Every floating-point sum runs in allocation order (and per group in
 //! allocation order), so equal inputs always give bit-identical metrics.
@@ -26,6 +29,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use fleetopt_instances::{InstanceType, Market, Region, TypeName, ZoneId};
 
+use crate::domains::FailureDomains;
 use crate::plan::{Allocation, Metrics};
 use crate::request::FleetRequest;
 
@@ -58,9 +62,9 @@ pub fn compute<'t>(
     let mut instances: u64 = 0;
     let mut vcpus: u64 = 0;
     let mut expected_interruptions_per_hour = 0.0;
-    let mut per_pool: BTreeMap<(Market, &ZoneId, &TypeName), f64> = BTreeMap::new();
-    let mut per_type: BTreeMap<&TypeName, f64> = BTreeMap::new();
-    let mut per_az: BTreeMap<&ZoneId, f64> = BTreeMap::new();
+    let mut per_pool: BTreeSet<(Market, &ZoneId, &TypeName)> = BTreeSet::new();
+    let mut per_type: BTreeSet<&TypeName> = BTreeSet::new();
+    let mut per_az: BTreeSet<&ZoneId> = BTreeSet::new();
 
     for allocation in allocations {
         let count = f64::from(allocation.count);
@@ -78,27 +82,16 @@ pub fn compute<'t>(
             .unwrap_or(0);
         vcpus += u64::from(allocation.count) * u64::from(type_vcpus);
         expected_interruptions_per_hour += count * hazard(request, region, allocation);
-        *per_pool
-            .entry((
-                allocation.market,
-                &allocation.availability_zone_id,
-                &allocation.instance_type,
-            ))
-            .or_insert(0.0) += held;
-        *per_type.entry(&allocation.instance_type).or_insert(0.0) += held;
-        *per_az
-            .entry(&allocation.availability_zone_id)
-            .or_insert(0.0) += held;
+        per_pool.insert((
+            allocation.market,
+            &allocation.availability_zone_id,
+            &allocation.instance_type,
+        ));
+        per_type.insert(&allocation.instance_type);
+        per_az.insert(&allocation.availability_zone_id);
     }
 
-    let share = |held: f64| {
-        if target > 0.0 && target.is_finite() {
-            held / target
-        } else {
-            0.0
-        }
-    };
-    let largest = |values: &mut dyn Iterator<Item = f64>| values.fold(0.0_f64, f64::max);
+    let blast_radius = FailureDomains::new(allocations).blast_radius(target);
 
     Metrics {
         capacity,
@@ -120,9 +113,11 @@ pub fn compute<'t>(
         types: saturate(per_type.len() as u64),
         azs: saturate(per_az.len() as u64),
         expected_interruptions_per_hour,
-        worst_pool_loss: share(largest(&mut per_pool.values().copied())),
-        worst_type_loss: share(largest(&mut per_type.values().copied())),
-        worst_az_loss: share(largest(&mut per_az.values().copied())),
+        worst_pool_loss: blast_radius.pool,
+        worst_type_loss: blast_radius.instance_type,
+        worst_az_loss: blast_radius.zone,
+        worst_group_loss: blast_radius.group,
+        worst_partition_loss: blast_radius.partition,
     }
 }
 

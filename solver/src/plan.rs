@@ -122,6 +122,14 @@ pub struct Metrics {
     pub worst_type_loss: f64,
     /// Largest capacity lost if any one AZ fails, as a share of target.
     pub worst_az_loss: f64,
+    /// Largest capacity lost if any one placement group's racks in one AZ fail, as a share of
+    /// target (plans with placement slots only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub worst_group_loss: Option<f64>,
+    /// Largest capacity lost if any one partition fails, as a share of target (partition
+    /// placement only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub worst_partition_loss: Option<f64>,
 }
 
 /// Why a plan delivers less than asked.

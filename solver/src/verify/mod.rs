@@ -1489,6 +1489,49 @@ impl<'a> Verifier<'a> {
                 worst(by_zone.values().copied().collect()),
             ),
         ]);
+        // Placement domains: a group's racks in one AZ, and one partition of it.
+        let in_group: Vec<&Allocation> = allocations
+            .iter()
+            .filter(|a| a.placement.is_some())
+            .collect();
+        let mut by_group: BTreeMap<(&str, &str), f64> = BTreeMap::new();
+        let mut by_partition: BTreeMap<(&str, &str, u32), f64> = BTreeMap::new();
+        for a in &in_group {
+            if let Some(slot) = &a.placement {
+                let zone = a.availability_zone_id.as_str();
+                *by_group.entry((slot.group.as_str(), zone)).or_insert(0.0) += a.capacity;
+                if let Some(partition) = slot.partition {
+                    *by_partition
+                        .entry((slot.group.as_str(), zone, partition))
+                        .or_insert(0.0) += a.capacity;
+                }
+            }
+        }
+        let optional: [(&str, Option<f64>, Vec<f64>); 2] = [
+            (
+                "worst_group_loss",
+                m.worst_group_loss,
+                by_group.values().copied().collect(),
+            ),
+            (
+                "worst_partition_loss",
+                m.worst_partition_loss,
+                by_partition.values().copied().collect(),
+            ),
+        ];
+        for (field, stated, sums) in optional {
+            match (stated, sums.is_empty()) {
+                (None, true) => {}
+                (Some(stated), false) => floats.push((field, stated, worst(sums))),
+                (Some(_), true) => {
+                    let message =
+                        format!("metrics.{field} is given but the plan has no such domain");
+                    self.push(Check::Metrics, message);
+                }
+                // The placement metrics are optional extras: a plan may leave them out.
+                (None, false) => {}
+            }
+        }
         let counts: [(&str, u64, u64); 5] = [
             ("instances", u64::from(m.instances), instances),
             ("vcpus", m.vcpus, vcpus),

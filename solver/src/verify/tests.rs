@@ -175,6 +175,8 @@ fn plan() -> Plan {
             worst_pool_loss: 0.5,
             worst_type_loss: 0.5,
             worst_az_loss: 0.5,
+            worst_group_loss: None,
+            worst_partition_loss: None,
         },
         shortfall: None,
         notes: Vec::new(),
@@ -352,6 +354,24 @@ fn slots_of_one_pool_sort_by_group_then_partition() {
     }
     plan.allocations = split;
     assert_eq!(all(&request, &plan), Vec::<String>::new());
+    // The optional placement metrics are checked when a plan states them.
+    let mut stated = plan.clone();
+    stated.metrics.worst_partition_loss = Some(99.0);
+    stated.metrics.worst_group_loss = Some(99.0);
+    let metrics = of(Check::Metrics, &request, &stated);
+    assert_eq!(metrics.len(), 2, "{metrics:?}");
+    assert!(metrics[0].starts_with("metrics.worst_group_loss is 99 but the allocations give 0."));
+    assert!(
+        metrics[1].starts_with("metrics.worst_partition_loss is 99 but the allocations give 0.")
+    );
+    let mut unplaced = request.clone();
+    unplaced.placement = PlacementSpec::None;
+    let mut phantom = crate::verify::tests::plan();
+    phantom.metrics.worst_partition_loss = Some(0.5);
+    assert_eq!(
+        of(Check::Metrics, &unplaced, &phantom),
+        ["metrics.worst_partition_loss is given but the plan has no such domain"]
+    );
     plan.allocations.swap(2, 3);
     assert_eq!(
         all(&request, &plan),
@@ -1332,6 +1352,8 @@ fn an_empty_plan_for_an_unreachable_market_is_valid_with_its_shortfall() {
         worst_pool_loss: 0.0,
         worst_type_loss: 0.0,
         worst_az_loss: 0.0,
+        worst_group_loss: None,
+        worst_partition_loss: None,
     };
     assert_eq!(all(&request, &plan), Vec::<String>::new());
 }
