@@ -8,6 +8,7 @@ pub mod aws_mode;
 pub mod candidates;
 pub mod domains;
 pub mod metrics;
+pub mod pareto;
 pub mod plan;
 pub mod request;
 pub mod risk;

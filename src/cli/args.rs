@@ -27,6 +27,8 @@ pub enum Command {
     Compare(CompareArgs),
     /// Check a plan against its request and the catalogue.
     Verify(VerifyArgs),
+    /// Sweep the weight of interruption risk against cost (optimal mode) and show the front.
+    Pareto(ParetoArgs),
 }
 
 /// Plan output formats.
@@ -93,6 +95,40 @@ pub struct CompareArgs {
     /// Plan in this region (AWS request forms carry none).
     #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: CompareFormat,
+}
+
+/// Risk measures for cost–risk trade-offs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RiskArg {
+    /// Expected spot interruptions per hour.
+    Interruptions,
+    /// Share of the target lost with the worst AZ.
+    WorstAzLoss,
+}
+
+/// `fleetopt pareto`
+#[derive(Debug, Args)]
+pub struct ParetoArgs {
+    /// The request.
+    pub request: PathBuf,
+    #[command(flatten)]
+    pub source: CatalogSource,
+    /// Plan in this region (AWS request forms carry none).
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Hours of an instance's price lost per interruption to sweep (comma-separated; default
+    /// 0,0.25,0.5,1,2,4,8,16,32,64,128,256).
+    #[arg(long, value_name = "HOURS", value_delimiter = ',')]
+    pub loss_hours: Vec<f64>,
+    /// The risk axis of the front and the plot.
+    #[arg(long, value_enum, default_value = "interruptions")]
+    pub risk: RiskArg,
+    /// Draw the front as an SVG to this file.
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     pub format: CompareFormat,

@@ -14,14 +14,14 @@ use super::table::{Align, Table};
 use super::{Failure, load_catalog};
 
 /// Reads and parses a request file (any supported format).
-fn read_request(path: &Path) -> Result<FleetRequest, Failure> {
+pub(super) fn read_request(path: &Path) -> Result<FleetRequest, Failure> {
     let label = path.display().to_string();
     let text = std::fs::read_to_string(path)
         .map_err(|e| Failure::input(format!("{label}: cannot read the request: {e}")))?;
     request::read(&label, &text).map_err(Failure::input)
 }
 
-fn solve_failure(request: &Path, error: SolveError) -> Failure {
+pub(super) fn solve_failure(request: &Path, error: SolveError) -> Failure {
     let message = format!("{}: {error}", request.display());
     if error.is_input_error() {
         Failure::input(message)

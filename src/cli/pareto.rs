@@ -1,0 +1,154 @@
+//! `fleetopt pareto`: sweep the weight of interruption risk against cost in optimal mode and
+//! show (and optionally draw) the resulting cost–risk front.
+
+use fleetopt::plot::trade_off_svg;
+use fleetopt::solver::pareto::{self, DEFAULT_LOSS_HOURS, RiskAxis, SweepPoint, TradeOff};
+use fleetopt::solver::solve::SolveOptions;
+use serde::Serialize;
+
+use super::args::{CompareFormat, ParetoArgs, RiskArg};
+use super::output::{print, write_atomically};
+use super::solve::{read_request, solve_failure};
+use super::table::{Align, Table};
+use super::{Failure, load_catalog};
+
+/// One sweep point as JSON.
+#[derive(Debug, Serialize)]
+struct Row<'a> {
+    loss_hours: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cost_per_hour: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expected_interruptions_per_hour: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    worst_az_loss: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pools: Option<u32>,
+    on_front: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a str>,
+}
+
+pub fn pareto(args: &ParetoArgs) -> Result<(), Failure> {
+    let catalog = load_catalog(&args.source)?;
+    let request = read_request(&args.request)?;
+    let weights: Vec<f64> = if args.loss_hours.is_empty() {
+        DEFAULT_LOSS_HOURS.to_vec()
+    } else {
+        args.loss_hours.clone()
+    };
+    if let Some(bad) = weights.iter().find(|w| !(w.is_finite() && **w >= 0.0)) {
+        return Err(Failure::input(format!(
+            "--loss-hours: {bad} is not a number of hours ≥ 0"
+        )));
+    }
+    let axis = match args.risk {
+        RiskArg::Interruptions => RiskAxis::ExpectedInterruptions,
+        RiskArg::WorstAzLoss => RiskAxis::WorstAzLoss,
+    };
+    let options = SolveOptions {
+        region: args.region.as_deref().map(Into::into),
+        ..SolveOptions::default()
+    };
+    let mut sweep = pareto::sweep(&catalog, &request, &options, &weights);
+    // A request that is wrong (or infeasible) is wrong at every weight: report it once.
+    if sweep.iter().all(|p| p.outcome.is_err()) {
+        let first = sweep.swap_remove(0);
+        if let Err(error) = first.outcome {
+            return Err(solve_failure(&args.request, error));
+        }
+    }
+    let points: Vec<(usize, TradeOff)> = sweep
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| {
+            p.outcome
+                .as_ref()
+                .ok()
+                .map(|plan| (i, TradeOff::of(label(p), plan, axis)))
+        })
+        .collect();
+    let trade_offs: Vec<TradeOff> = points.iter().map(|(_, t)| t.clone()).collect();
+    let on_front: Vec<usize> = pareto::front(&trade_offs)
+        .into_iter()
+        .map(|k| points[k].0)
+        .collect();
+    let errors: Vec<String> = sweep
+        .iter()
+        .map(|p| match &p.outcome {
+            Ok(_) => String::new(),
+            Err(e) => e.to_string(),
+        })
+        .collect();
+    let rows: Vec<Row<'_>> = sweep
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let plan = p.outcome.as_ref().ok();
+            Row {
+                loss_hours: p.loss_hours,
+                cost_per_hour: plan.map(|p| p.metrics.cost_per_hour),
+                expected_interruptions_per_hour: plan
+                    .map(|p| p.metrics.expected_interruptions_per_hour),
+                worst_az_loss: plan.map(|p| p.metrics.worst_az_loss),
+                pools: plan.map(|p| p.metrics.pools),
+                on_front: on_front.contains(&i),
+                error: plan.is_none().then_some(errors[i].as_str()),
+            }
+        })
+        .collect();
+    if let Some(path) = &args.plot {
+        let title = format!(
+            "{}: cost against risk, optimal priceCapacityOptimized by loss per interruption",
+            args.request.display()
+        );
+        let svg = trade_off_svg(&trade_offs, axis, &title).map_err(Failure::other)?;
+        write_atomically(path, svg.as_bytes())?;
+    }
+    let text = match args.format {
+        CompareFormat::Json => {
+            let mut text = serde_json::to_string_pretty(&rows)
+                .map_err(|e| Failure::other(format!("cannot render JSON: {e}")))?;
+            text.push('\n');
+            text
+        }
+        CompareFormat::Table => table(&rows),
+    };
+    print(&text)
+}
+
+fn label(point: &SweepPoint) -> String {
+    format!("loss {}h", point.loss_hours)
+}
+
+fn table(rows: &[Row<'_>]) -> String {
+    let mut table = Table::new(&[
+        ("loss h/interruption", Align::Right),
+        ("$/h", Align::Right),
+        ("interruptions/h", Align::Right),
+        ("worst AZ", Align::Right),
+        ("pools", Align::Right),
+        ("front", Align::Left),
+    ]);
+    for row in rows {
+        match (row.cost_per_hour, row.error) {
+            (Some(cost), _) => table.row(vec![
+                format!("{}", row.loss_hours),
+                format!("{cost:.4}"),
+                format!("{:.4}", row.expected_interruptions_per_hour.unwrap_or(0.0)),
+                format!("{:.1}%", row.worst_az_loss.unwrap_or(0.0) * 100.0),
+                row.pools.unwrap_or(0).to_string(),
+                if row.on_front { "*" } else { "" }.to_owned(),
+            ]),
+            (None, error) => table.row(vec![
+                format!("{}", row.loss_hours),
+                format!("error: {}", error.unwrap_or("")),
+            ]),
+        }
+    }
+    let mut text = table.render();
+    text.push_str(
+        "optimal priceCapacityOptimized minimises Σ price × (1 + hazard × loss hours); * = on the cost–risk Pareto front\n",
+    );
+    text
+}
