@@ -6,6 +6,7 @@
 
 pub mod aws_mode;
 pub mod candidates;
+pub mod export;
 pub mod metrics;
 pub mod plan;
 pub mod request;
