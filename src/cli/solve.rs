@@ -14,7 +14,7 @@ use super::table::{Align, Table};
 use super::{Failure, load_catalog};
 
 /// Reads and parses a request file (any supported format).
-fn read_request(path: &Path) -> Result<FleetRequest, Failure> {
+pub(super) fn read_request(path: &Path) -> Result<FleetRequest, Failure> {
     let label = path.display().to_string();
     let text = std::fs::read_to_string(path)
         .map_err(|e| Failure::input(format!("{label}: cannot read the request: {e}")))?;

@@ -124,7 +124,10 @@ pub(crate) fn export(
         super::number(percent),
     );
     distribution.insert("OnDemandAllocationStrategy".into(), json!("prioritized"));
-    distribution.insert("SpotAllocationStrategy".into(), json!(spot_strategy.kebab()));
+    distribution.insert(
+        "SpotAllocationStrategy".into(),
+        json!(spot_strategy.kebab()),
+    );
     if spot_strategy == SpotStrategy::LowestPrice {
         let per_az = facts.request.and_then(|r| r.spot.pools).unwrap_or_else(|| {
             let mut pools: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();

@@ -43,11 +43,13 @@ pub(crate) fn export(
         .filter(|m| plan.allocations.iter().any(|a| a.market == *m))
         .map(Market::as_str)
         .collect();
-    let requirement = |key: &str, values: Vec<&str>| {
-        json!({ "key": key, "operator": "In", "values": values })
-    };
+    let requirement =
+        |key: &str, values: Vec<&str>| json!({ "key": key, "operator": "In", "values": values });
     let mut requirements = vec![
-        requirement("node.kubernetes.io/instance-type", types.into_iter().collect()),
+        requirement(
+            "node.kubernetes.io/instance-type",
+            types.into_iter().collect(),
+        ),
         requirement("topology.k8s.aws/zone-id", zones.iter().copied().collect()),
     ];
     let region = catalog.region(plan.region.as_str());

@@ -157,7 +157,12 @@ impl Export {
 
     /// The document as YAML (Kubernetes manifests are usually YAML).
     pub fn to_yaml(&self) -> Result<String, ExportError> {
-        serde_norway::to_string(&self.document).map_err(|e| ExportError::Render(e.to_string()))
+        let mut text = serde_norway::to_string(&self.document)
+            .map_err(|e| ExportError::Render(e.to_string()))?;
+        if !text.ends_with('\n') {
+            text.push('\n');
+        }
+        Ok(text)
     }
 }
 

@@ -9,7 +9,15 @@ use crate::request::{CapacityUnit, OnDemandStrategy};
 use crate::test_support::{self, itype};
 
 /// (type, zone, market, count, weight, placement group, partition)
-type Row<'a> = (&'a str, &'a str, Market, u32, f64, Option<&'a str>, Option<u32>);
+type Row<'a> = (
+    &'a str,
+    &'a str,
+    Market,
+    u32,
+    f64,
+    Option<&'a str>,
+    Option<u32>,
+);
 
 fn plan(mode: Mode, spot: SpotStrategy, unit: CapacityUnit, target: f64, rows: &[Row<'_>]) -> Plan {
     let allocations: Vec<Allocation> = rows
@@ -153,7 +161,12 @@ fn vcpu_plans_are_exported_in_units_with_vcpu_weights() {
         export.document["LaunchTemplateConfigs"][0]["Overrides"][0]["WeightedCapacity"],
         2
     );
-    assert!(export.notes.iter().any(|n| n.contains("WeightedCapacity = vCPUs")));
+    assert!(
+        export
+            .notes
+            .iter()
+            .any(|n| n.contains("WeightedCapacity = vCPUs"))
+    );
 }
 
 #[test]
@@ -163,7 +176,13 @@ fn more_than_300_pools_is_an_error_naming_the_quota() {
         .iter()
         .map(|n| (n.as_str(), "use1-az1", SPOT, 1, 1.0, None, None))
         .collect();
-    let p = plan(Mode::Aws, SpotStrategy::Diversified, CapacityUnit::Units, 301.0, &rows);
+    let p = plan(
+        Mode::Aws,
+        SpotStrategy::Diversified,
+        CapacityUnit::Units,
+        301.0,
+        &rows,
+    );
     let error = run(&p, Target::Ec2Fleet).unwrap_err();
     assert_eq!(
         error,
@@ -386,7 +405,10 @@ fn spot_fleet_has_the_required_members_and_notes_the_placeholder_role() {
         ..ExportOptions::default()
     };
     let spot = export(&p, None, &catalog(), Target::SpotFleet, &options).unwrap();
-    assert_eq!(spot.document["IamFleetRole"], "arn:aws:iam::111122223333:role/fleet");
+    assert_eq!(
+        spot.document["IamFleetRole"],
+        "arn:aws:iam::111122223333:role/fleet"
+    );
     assert!(!spot.notes.iter().any(|n| n.contains("--iam-fleet-role")));
 }
 
@@ -415,12 +437,21 @@ fn karpenter_node_pool_lists_types_zones_markets_and_the_cpu_limit() {
     );
     assert_eq!(pool.document["spec"]["limits"]["cpu"], 64);
     let yaml = pool.to_yaml().unwrap();
-    assert!(yaml.starts_with("apiVersion: karpenter.sh/v1\nkind: NodePool\n"), "{yaml}");
+    assert!(
+        yaml.starts_with("apiVersion: karpenter.sh/v1\nkind: NodePool\n"),
+        "{yaml}"
+    );
 }
 
 #[test]
 fn empty_plans_and_fractional_targets() {
-    let empty = plan(Mode::Aws, SpotStrategy::LowestPrice, CapacityUnit::Units, 4.0, &[]);
+    let empty = plan(
+        Mode::Aws,
+        SpotStrategy::LowestPrice,
+        CapacityUnit::Units,
+        4.0,
+        &[],
+    );
     assert_eq!(run(&empty, Target::Asg), Err(ExportError::EmptyPlan));
     let p = plan(
         Mode::Aws,
@@ -430,7 +461,10 @@ fn empty_plans_and_fractional_targets() {
         &[("m5.large", "use1-az1", SPOT, 4, 1.0, None, None)],
     );
     let fleet = run(&p, Target::Ec2Fleet).unwrap();
-    assert_eq!(fleet.document["TargetCapacitySpecification"]["TotalTargetCapacity"], 4);
+    assert_eq!(
+        fleet.document["TargetCapacitySpecification"]["TotalTargetCapacity"],
+        4
+    );
     assert!(fleet.notes.iter().any(|n| n.contains("rounded up to 4")));
 }
 
@@ -439,6 +473,12 @@ fn target_spellings() {
     let names: Vec<&str> = Target::ALL.iter().map(|t| t.as_str()).collect();
     assert_eq!(
         names,
-        ["ec2-fleet", "ec2-fleet-exact", "spot-fleet", "asg", "karpenter"]
+        [
+            "ec2-fleet",
+            "ec2-fleet-exact",
+            "spot-fleet",
+            "asg",
+            "karpenter"
+        ]
     );
 }
