@@ -17,7 +17,7 @@
 //!   EC2 Fleet, except that ASG has no `diversified` (§2.1), which becomes
 //!   `price-capacity-optimized` (AWS's recommendation, §2.4) with a note. `SpotInstancePools`
 //!   (per AZ, §2.3) with `lowest-price`: the request's value, else the most spot pools the plan
-//!   uses in one AZ (1..=20).
+//!   uses in one AZ (1..=20). ASG has no budget member, so a budget becomes a note.
 //! - **Zones**: ASG takes AZ names (`AvailabilityZones`) or subnets (`VPCZoneIdentifier`), and
 //!   plans hold AZ IDs; the names come from the catalogue's zones (from
 //!   `describe-availability-zones`, account specific). When a name is unknown, the member is
@@ -129,7 +129,11 @@ pub(crate) fn export(
         json!(spot_strategy.kebab()),
     );
     if spot_strategy == SpotStrategy::LowestPrice {
-        let per_az = facts.request.and_then(|r| r.spot.pools).unwrap_or_else(|| {
+        let asked = facts
+            .request
+            .filter(|r| r.balance_zones)
+            .and_then(|r| r.spot.pools);
+        let per_az = asked.unwrap_or_else(|| {
             let mut pools: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
             for a in facts
                 .plan
@@ -196,6 +200,17 @@ pub(crate) fn export(
                 count: groups.len(),
                 groups: groups.join(", "),
             });
+        }
+    }
+    for (market, budget) in [
+        ("spot", facts.spot_budget),
+        ("on-demand", facts.on_demand_budget),
+    ] {
+        if let Some(budget) = budget {
+            facts.notes.push(format!(
+                "Auto Scaling groups have no MaxTotalPrice; the {market} budget of USD \
+                 {budget}/h is not carried"
+            ));
         }
     }
     facts.notes.push(

@@ -36,6 +36,9 @@
 //!   over the same pools instead of filling the cheapest one.
 //! - **Budgets.** The request's `max_total_price` values when given, else the budget a plan's
 //!   shortfall names, become `MaxTotalPrice` / `SpotMaxTotalPrice` / `OnDemandMaxTotalPrice`.
+//! - **Spot max prices** are not exported: the plan's pools were eligible under the request's
+//!   max price, so they are under the default (the On-Demand price), and AWS advises against
+//!   setting one (aws-semantics §1.6); add `MaxPrice` to the document to keep one.
 //! - **Placement groups.** `Placement.GroupName` on EC2 Fleet overrides (AWS §1.8); partition
 //!   numbers cannot be targeted by CreateFleet, so a partition plan gets a note.
 
@@ -363,9 +366,10 @@ impl<'a> Facts<'a> {
             .len();
         let pools_to_use = if spot_strategy == SpotStrategy::LowestPrice {
             match request {
-                Some(r) => r.spot.pools,
-                None if spot_pools > 1 => u32::try_from(spot_pools).ok(),
-                None => None,
+                // An ASG request's SpotInstancePools counts per AZ, not per fleet.
+                Some(r) if !r.balance_zones => r.spot.pools,
+                _ if spot_pools > 1 => u32::try_from(spot_pools).ok(),
+                _ => None,
             }
         } else {
             None

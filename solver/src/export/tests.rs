@@ -342,6 +342,37 @@ fn lowest_price_over_several_spot_pools_asks_for_that_many_pools() {
     )
     .unwrap();
     assert_eq!(fleet.document["SpotOptions"]["InstancePoolsToUseCount"], 3);
+    // An ASG request's SpotInstancePools counts per AZ: a fleet export infers its own count,
+    // an ASG export keeps the request's; the ASG notes the budget it cannot carry.
+    request.balance_zones = true;
+    request.spot.max_total_price = Some(2.5);
+    let fleet = export(
+        &p,
+        Some(&request),
+        &catalog(),
+        Target::Ec2Fleet,
+        &ExportOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(fleet.document["SpotOptions"]["InstancePoolsToUseCount"], 2);
+    assert_eq!(fleet.document["SpotOptions"]["MaxTotalPrice"], "2.5");
+    let asg = export(
+        &p,
+        Some(&request),
+        &catalog(),
+        Target::Asg,
+        &ExportOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        asg.document["MixedInstancesPolicy"]["InstancesDistribution"]["SpotInstancePools"],
+        3
+    );
+    assert!(
+        asg.notes
+            .iter()
+            .any(|n| n.contains("spot budget of USD 2.5/h is not carried"))
+    );
 }
 
 #[test]
