@@ -540,3 +540,57 @@ fn output_file_and_bad_input() {
     );
     assert_snapshot!([not_a_plan.render(), unknown.render()].join("\n"));
 }
+
+#[test]
+fn karpenter_as_json_and_options_reach_the_documents() {
+    let run = fleetopt([
+        "export",
+        "fixtures/plans/prioritized.json",
+        "--catalog",
+        SMALL,
+        "--to",
+        "karpenter",
+        "--format",
+        "json",
+        "--node-pool-name",
+        "batch",
+        "--node-class",
+        "gpu",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.render());
+    let pool: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(pool["metadata"]["name"], "batch");
+    assert_eq!(
+        pool["spec"]["template"]["spec"]["nodeClassRef"]["name"],
+        "gpu"
+    );
+    let run = fleetopt([
+        "export",
+        "fixtures/plans/prioritized.json",
+        "--catalog",
+        SMALL,
+        "--to",
+        "asg",
+        "--launch-template-name",
+        "web",
+        "--launch-template-version",
+        "3",
+        "--asg-name",
+        "web-asg",
+        "--min-size",
+        "0",
+        "--max-size",
+        "30",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.render());
+    let asg: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(asg["AutoScalingGroupName"], "web-asg");
+    assert_eq!(
+        (asg["MinSize"].clone(), asg["MaxSize"].clone()),
+        (0.into(), 30.into())
+    );
+    assert_eq!(
+        asg["MixedInstancesPolicy"]["LaunchTemplate"]["LaunchTemplateSpecification"],
+        serde_json::json!({"LaunchTemplateName": "web", "Version": "3"})
+    );
+}

@@ -262,6 +262,28 @@ pub enum ExportError {
 /// Exports `plan` as `target`. `request` (the request the plan answers, optional) supplies
 /// what a plan does not record: `InstancePoolsToUseCount`, budgets, the ASG On-Demand base and
 /// percentage, `DefaultTargetCapacityType`. `catalog` supplies AZ names (ASG, Karpenter).
+///
+/// ```
+/// use fleetopt_solver::export::{export, ExportOptions, Target};
+/// use fleetopt_solver::plan::Plan;
+///
+/// let plan: Plan = serde_json::from_value(serde_json::json!({
+///     "schema": "fleetopt.plan/v1", "mode": "aws", "region": "us-east-1",
+///     "strategy": {"spot": "lowestPrice", "on_demand": "lowestPrice"},
+///     "allocations": [{"instance_type": "m5.large", "availability_zone_id": "use1-az1",
+///         "market": "spot", "count": 4, "weight": 1.0, "capacity": 4.0, "price_per_hour": 0.03}],
+///     "metrics": {"capacity": 4.0, "target": 4.0, "unit": "units", "overshoot": 0.0,
+///         "cost_per_hour": 0.12, "cost_per_vcpu_hour": 0.015, "spot_capacity": 4.0,
+///         "on_demand_capacity": 0.0, "on_demand_target": 0.0, "instances": 4, "vcpus": 8,
+///         "pools": 1, "types": 1, "azs": 1, "expected_interruptions_per_hour": 0.0,
+///         "worst_pool_loss": 1.0, "worst_type_loss": 1.0, "worst_az_loss": 1.0}
+/// }))?;
+/// let catalog = fleetopt_instances::embedded::catalog()?;
+/// let fleet = export(&plan, None, &catalog, Target::Ec2FleetExact, &ExportOptions::default())?;
+/// assert_eq!(fleet.document[0]["Type"], "instant");
+/// assert_eq!(fleet.document[0]["TargetCapacitySpecification"]["SpotTargetCapacity"], 4);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn export(
     plan: &Plan,
     request: Option<&FleetRequest>,
