@@ -7,6 +7,7 @@
 pub mod aws_mode;
 pub mod candidates;
 pub mod domains;
+pub mod export;
 pub mod metrics;
 pub mod pareto;
 pub mod plan;

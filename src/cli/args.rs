@@ -29,6 +29,8 @@ pub enum Command {
     Verify(VerifyArgs),
     /// Sweep the weight of interruption risk against cost (optimal mode) and show the front.
     Pareto(ParetoArgs),
+    /// Export a plan as an EC2 Fleet, Spot Fleet, Auto Scaling group or Karpenter NodePool.
+    Export(ExportArgs),
 }
 
 /// Plan output formats.
@@ -144,6 +146,80 @@ pub struct VerifyArgs {
     pub request: PathBuf,
     #[command(flatten)]
     pub source: CatalogSource,
+}
+
+/// Export targets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportTarget {
+    /// One `maintain` `aws ec2 create-fleet --cli-input-json` input: the plan's pools as
+    /// overrides with weights and priorities.
+    #[value(name = "ec2-fleet")]
+    Ec2Fleet,
+    /// A JSON array of `instant` create-fleet inputs, one per allocation, exact counts.
+    #[value(name = "ec2-fleet-exact")]
+    Ec2FleetExact,
+    /// A Spot Fleet request config (`aws ec2 request-spot-fleet`).
+    #[value(name = "spot-fleet")]
+    SpotFleet,
+    /// `aws autoscaling create-auto-scaling-group --cli-input-json` with a MixedInstancesPolicy.
+    Asg,
+    /// A Karpenter NodePool (karpenter.sh/v1).
+    Karpenter,
+}
+
+/// Export output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// JSON (the default for AWS targets).
+    Json,
+    /// YAML (the default for karpenter).
+    Yaml,
+}
+
+/// `fleetopt export`
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// A plan in `fleetopt.plan/v1` JSON (`fleetopt solve --format json`).
+    pub plan: PathBuf,
+    #[command(flatten)]
+    pub source: CatalogSource,
+    /// The request the plan answers: supplies InstancePoolsToUseCount, budgets and the ASG
+    /// On-Demand base/percentage, which a plan does not record.
+    #[arg(long, value_name = "FILE")]
+    pub request: Option<PathBuf>,
+    /// What to export as.
+    #[arg(long, value_enum)]
+    pub to: ExportTarget,
+    /// Output format (default: YAML for karpenter, JSON otherwise).
+    #[arg(long, value_enum)]
+    pub format: Option<ExportFormat>,
+    /// Launch template name in LaunchTemplateSpecification.
+    #[arg(long, value_name = "NAME", default_value = "fleetopt-lt")]
+    pub launch_template_name: String,
+    /// Launch template version in LaunchTemplateSpecification.
+    #[arg(long, value_name = "VERSION", default_value = "$Latest")]
+    pub launch_template_version: String,
+    /// Spot Fleet IamFleetRole ARN (default: AWS's documentation account, to be replaced).
+    #[arg(long, value_name = "ARN")]
+    pub iam_fleet_role: Option<String>,
+    /// AutoScalingGroupName.
+    #[arg(long, value_name = "NAME", default_value = "fleetopt-asg")]
+    pub asg_name: String,
+    /// ASG MinSize (default: the desired capacity).
+    #[arg(long, value_name = "N")]
+    pub min_size: Option<u64>,
+    /// ASG MaxSize (default: the desired capacity).
+    #[arg(long, value_name = "N")]
+    pub max_size: Option<u64>,
+    /// Karpenter NodePool name.
+    #[arg(long, value_name = "NAME", default_value = "fleetopt")]
+    pub node_pool_name: String,
+    /// The Karpenter EC2NodeClass the NodePool refers to.
+    #[arg(long, value_name = "NAME", default_value = "default")]
+    pub node_class: String,
+    /// Write the document to this file (atomically) instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// `fleetopt catalog …`

@@ -3,6 +3,7 @@
 
 pub mod args;
 mod catalog;
+mod export;
 mod output;
 mod pareto;
 mod solve;
@@ -79,6 +80,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Compare(args) => solve::compare(&args),
         Command::Verify(args) => solve::verify(&args),
         Command::Pareto(args) => pareto::pareto(&args),
+        Command::Export(args) => export::export(&args),
     }
 }
 

@@ -12,6 +12,8 @@ mod catalog_build;
 mod catalog_cli;
 /// The embedded default catalogue: real facts it must hold.
 mod embedded;
+/// `fleetopt export`: snapshots of every format, round trips through the request readers, AWS members.
+mod export_cli;
 /// Property tests of aws mode: every plan verifies, output is deterministic, capacity and overshoot bounds hold.
 mod properties;
 /// Facts checked against the full raw AWS files in `../shared/data`, when present.

@@ -1,0 +1,81 @@
+//! `fleetopt export`: a plan file in, an AWS or Karpenter document out (the library's
+//! [`fleetopt::solver::export`] does the work). The document goes to stdout or `-o FILE`; what
+//! the target cannot express goes to stderr as `note:` lines, so the document stays clean for
+//! `aws … --cli-input-json` or `kubectl apply`.
+
+use std::path::Path;
+
+use fleetopt::solver::export::{self, ExportOptions, Target};
+use fleetopt::solver::plan::Plan;
+
+use super::args::{ExportArgs, ExportFormat, ExportTarget};
+use super::output::{print, write_atomically};
+use super::solve::read_request;
+use super::{Failure, load_catalog};
+
+/// Reads a `fleetopt.plan/v1` JSON file; errors name the file and the JSON path.
+fn read_plan(path: &Path) -> Result<Plan, Failure> {
+    let label = path.display().to_string();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Failure::input(format!("{label}: cannot read the plan: {e}")))?;
+    let deserializer = &mut serde_json::Deserializer::from_str(&text);
+    serde_path_to_error::deserialize(deserializer).map_err(|e| {
+        Failure::input(format!(
+            "{label}: at {}: not a fleetopt.plan/v1 plan (write one with `fleetopt solve \
+             --format json`): {}",
+            e.path(),
+            e.inner()
+        ))
+    })
+}
+
+pub fn export(args: &ExportArgs) -> Result<(), Failure> {
+    let plan = read_plan(&args.plan)?;
+    let catalog = load_catalog(&args.source)?;
+    let request = args.request.as_deref().map(read_request).transpose()?;
+    let target = match args.to {
+        ExportTarget::Ec2Fleet => Target::Ec2Fleet,
+        ExportTarget::Ec2FleetExact => Target::Ec2FleetExact,
+        ExportTarget::SpotFleet => Target::SpotFleet,
+        ExportTarget::Asg => Target::Asg,
+        ExportTarget::Karpenter => Target::Karpenter,
+    };
+    let defaults = ExportOptions::default();
+    let options = ExportOptions {
+        launch_template_name: args.launch_template_name.clone(),
+        launch_template_version: args.launch_template_version.clone(),
+        iam_fleet_role: args
+            .iam_fleet_role
+            .clone()
+            .unwrap_or(defaults.iam_fleet_role),
+        asg_name: args.asg_name.clone(),
+        asg_min_size: args.min_size,
+        asg_max_size: args.max_size,
+        node_pool_name: args.node_pool_name.clone(),
+        node_class_name: args.node_class.clone(),
+    };
+    let exported =
+        export::export(&plan, request.as_ref(), &catalog, target, &options).map_err(|e| {
+            Failure::input(format!(
+                "{}: cannot export as {target}: {e}",
+                args.plan.display()
+            ))
+        })?;
+    let format = args.format.unwrap_or(match target {
+        Target::Karpenter => ExportFormat::Yaml,
+        _ => ExportFormat::Json,
+    });
+    let text = match format {
+        ExportFormat::Json => exported.to_json(),
+        ExportFormat::Yaml => exported
+            .to_yaml()
+            .map_err(|e| Failure::other(format!("{}: {e}", args.plan.display())))?,
+    };
+    for note in &exported.notes {
+        eprintln!("note: {note}");
+    }
+    match &args.output {
+        Some(path) => write_atomically(path, text.as_bytes()),
+        None => print(&text),
+    }
+}
