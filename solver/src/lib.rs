@@ -10,6 +10,7 @@ pub mod metrics;
 pub mod plan;
 pub mod request;
 pub mod risk;
+pub mod simulate;
 pub mod solve;
 #[cfg(test)]
 pub(crate) mod test_support;
