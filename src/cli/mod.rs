@@ -4,6 +4,7 @@
 pub mod args;
 mod catalog;
 mod output;
+mod simulate;
 mod solve;
 mod table;
 
@@ -77,6 +78,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Solve(args) => solve::solve(&args),
         Command::Compare(args) => solve::compare(&args),
         Command::Verify(args) => solve::verify(&args),
+        Command::Simulate(args) => simulate::simulate(&args),
     }
 }
 
