@@ -127,3 +127,14 @@ fn bad_options_fail_with_the_flag() {
             .starts_with("error: fixtures/plans/missing.json: cannot read the plan")
     );
 }
+
+#[test]
+fn the_plan_fixture_is_what_solve_prints() {
+    let run = fleetopt(["solve", REQUEST, "--catalog", SMALL, "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.render());
+    let fixture = std::fs::read_to_string(crate::support::root().join(PLAN)).unwrap();
+    assert_eq!(
+        run.stdout, fixture,
+        "regenerate {PLAN} with `fleetopt solve {REQUEST} --catalog {SMALL} --format json -o {PLAN}`"
+    );
+}

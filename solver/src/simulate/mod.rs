@@ -383,14 +383,19 @@ pub fn simulate(
         .sum();
     let grid = Grid::new(model.target, plan_capacity);
     let seed = options.seed;
-    // Integer sums merge in any order to the same totals: any thread count, same report.
-    let acc = (0..options.trials)
+    // A fixed number of blocks of consecutive trials (four per worker, for balance), one
+    // accumulator each: memory does not grow with the trial count. Integer sums merge in any
+    // order to the same totals, so the block layout cannot change the report.
+    let trials = u64::from(options.trials);
+    let blocks = (rayon::current_num_threads() as u64 * 4).clamp(1, trials);
+    let acc = (0..blocks)
         .into_par_iter()
-        .with_min_len(64)
-        .fold(
-            || Accumulator::new(&model, grid),
-            |acc, trial| acc.add_trial(&model, seed, u64::from(trial)),
-        )
+        .map(|block| {
+            let (start, end) = (block * trials / blocks, (block + 1) * trials / blocks);
+            (start..end).fold(Accumulator::new(&model, grid), |acc, trial| {
+                acc.add_trial(&model, seed, trial)
+            })
+        })
         .reduce(|| Accumulator::new(&model, grid), Accumulator::merge);
 
     let trials = f64::from(options.trials);

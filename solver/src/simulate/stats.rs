@@ -120,11 +120,13 @@ impl Accumulator {
         self.az_events += totals.az_events;
         self.fallback_instances += totals.fallback_instances;
         self.min_capacity = self.min_capacity.min(totals.min_capacity);
-        for (sum, t) in self.pools.iter_mut().zip(&self.scratch.tally) {
+        let pools = &mut self.pools;
+        self.scratch.drain_tally(|i, t| {
+            let sum = &mut pools[i];
             sum.events += t.events;
             sum.interrupted += t.interrupted;
             sum.launched += t.launched;
-        }
+        });
         self
     }
 

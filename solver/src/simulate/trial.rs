@@ -46,8 +46,23 @@ pub(crate) struct Scratch {
     pending: VecDeque<(u32, Market)>,
     /// Spot pools with instances and a non-zero hazard.
     active: Vec<usize>,
-    /// Per-pool tallies of the current trial.
+    /// Per-pool tallies of the current trial; only the pools in `touched` are non-zero.
     pub tally: Vec<PoolTally>,
+    /// Pools whose tally changed in the current trial (may repeat).
+    pub touched: Vec<usize>,
+}
+
+impl Scratch {
+    /// Hands every non-zero tally to `add` and zeroes it, ready for the next trial. Cost
+    /// follows the pools a trial touched, not the size of the candidate set.
+    pub(crate) fn drain_tally(&mut self, mut add: impl FnMut(usize, PoolTally)) {
+        self.touched.sort_unstable();
+        self.touched.dedup();
+        for &i in &self.touched {
+            add(i, std::mem::take(&mut self.tally[i]));
+        }
+        self.touched.clear();
+    }
 }
 
 /// Runs trial `trial`; `record(step, capacity)` sees the capacity at the end of every step.
@@ -67,8 +82,13 @@ pub(crate) fn run(
     s.zone_cool_until.clear();
     s.zone_cool_until.resize(model.zones.len(), 0);
     s.pending.clear();
-    s.tally.clear();
-    s.tally.resize(model.pools.len(), PoolTally::default());
+    // Tallies are zeroed by `drain_tally` after each trial; a fresh or re-sized buffer starts
+    // zeroed.
+    if s.tally.len() != model.pools.len() {
+        s.tally.clear();
+        s.tally.resize(model.pools.len(), PoolTally::default());
+        s.touched.clear();
+    }
 
     let mut fleet = Fleet::measure(model, s);
     let mut totals = TrialTotals {
@@ -111,6 +131,7 @@ pub(crate) fn run(
                 s.counts[i] -= lost;
                 s.tally[i].events += 1;
                 s.tally[i].interrupted += u64::from(lost);
+                s.touched.push(i);
                 s.pool_cool_until[i] = step + 1 + model.cooldown_steps;
                 lost_spot = true;
             }
@@ -131,6 +152,7 @@ pub(crate) fn run(
                         continue;
                     }
                     s.tally[i].interrupted += u64::from(s.counts[i]);
+                    s.touched.push(i);
                     s.counts[i] = 0;
                     hit = true;
                     match market {
@@ -241,6 +263,7 @@ fn replenish(
             }
             s.counts[i] += take;
             s.tally[i].launched += u64::from(take);
+            s.touched.push(i);
             if is_fallback {
                 totals.fallback_instances += u64::from(take);
             }
