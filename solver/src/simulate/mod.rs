@@ -25,8 +25,8 @@
 //! 2. **Pool interruptions** (correlated within a pool). Each spot pool holding instances
 //!    suffers an interruption *event* with probability `1 − exp(−λ·Δt)`, `Δt` the step in hours,
 //!    `λ = h × hazard_scale ÷ reclaim_fraction` and `h` the pool's hourly hazard from its Spot
-//!    Advisor bucket ([`HazardModel::pool_hazard`]: the request's `[risk]` model, or the
-//!    default model without a request). An event reclaims each of the pool's instances with
+//!    Advisor bucket ([`pool_hazard`](crate::risk::HazardModel::pool_hazard) of the request's
+//!    `[risk]` model, or of the default model without a request). An event reclaims each of the pool's instances with
 //!    probability `reclaim_fraction` (a Binomial share; default 1: the whole pool goes at once,
 //!    as when EC2 takes a pool's spare capacity back). Dividing by the fraction keeps every
 //!    instance's marginal hazard at `h × hazard_scale`, so the expected number of interrupted
@@ -53,7 +53,7 @@
 //! # Determinism and memory
 //!
 //! Trials run in parallel with rayon; trial `i` draws from its own generator seeded from
-//! `(seed, i)` ([`rng`](self) module: SplitMix64 → xoshiro256++, hand-written, portable), so no
+//! `(seed, i)` (module `rng`: SplitMix64 → xoshiro256++, hand-written, portable), so no
 //! result depends on the thread count or the platform. Aggregation is streaming and exact
 //! (integer sums, histograms; see `stats`), so memory grows with the horizon (steps ×
 //! ~600 buckets × 4 bytes per worker), never with the number of trials.
