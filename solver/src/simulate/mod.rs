@@ -50,6 +50,32 @@
 //! the plan's own pools plus the On-Demand pool of each planned spot type and AZ. Placement
 //! groups are not modelled (a pool's slots merge).
 //!
+//! # Example
+//!
+//! ```
+//! use fleetopt_instances::embedded;
+//! use fleetopt_solver::request::{FleetRequest, Mode, SpotStrategy};
+//! use fleetopt_solver::simulate::{SimulationOptions, simulate};
+//! use fleetopt_solver::solve::{SolveOptions, solve};
+//!
+//! let catalog = embedded::catalog()?;
+//! let mut request = FleetRequest::new("us-east-1", 20.0, Mode::Aws);
+//! request.candidates.overrides = vec![fleetopt_solver::request::TypeOverride {
+//!     pattern: "m5.large".to_owned(),
+//!     zone: None,
+//!     weight: None,
+//!     priority: None,
+//!     max_price: None,
+//! }];
+//! request.spot.strategy = SpotStrategy::Diversified;
+//! let plan = solve(&catalog, &request, &SolveOptions::default())?;
+//! let options = SimulationOptions { trials: 200, seed: 7, ..SimulationOptions::default() };
+//! let report = simulate(&catalog, Some(&request), &plan, &options)?;
+//! assert_eq!(report.capacity.len(), 288); // 24 h in 5-minute steps
+//! assert!(report.summary.time_at_or_above_target > 0.9);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! # Determinism and memory
 //!
 //! Trials run in parallel with rayon; trial `i` draws from its own generator seeded from
@@ -371,16 +397,14 @@ pub fn simulate(
     options: &SimulationOptions,
 ) -> Result<SimulationReport, SimulateError> {
     let model = Model::build(catalog, request, plan, options)?;
-    let plan_capacity: f64 = model
+    // Folds from +0.0: an empty float `sum()` is −0.0, which would print as `-0`.
+    let plan_capacity = model
         .pools
         .iter()
-        .map(|p| f64::from(p.planned) * p.weight)
-        .sum();
-    let plan_cost_per_hour: f64 = model
-        .pools
-        .iter()
-        .map(|p| f64::from(p.planned) * p.pool.price_per_hour)
-        .sum();
+        .fold(0.0, |sum, p| sum + f64::from(p.planned) * p.weight);
+    let plan_cost_per_hour = model.pools.iter().fold(0.0, |sum, p| {
+        sum + f64::from(p.planned) * p.pool.price_per_hour
+    });
     let grid = Grid::new(model.target, plan_capacity);
     let seed = options.seed;
     // A fixed number of blocks of consecutive trials (four per worker, for balance), one

@@ -225,7 +225,9 @@ impl<'c> Model<'c> {
         let steps = (options.hours * 60.0 / options.step_minutes - 1e-9)
             .ceil()
             .max(1.0) as u32;
-        let plan_capacity: f64 = pools.iter().map(|p| f64::from(p.planned) * p.weight).sum();
+        let plan_capacity = pools
+            .iter()
+            .fold(0.0, |sum, p| sum + f64::from(p.planned) * p.weight);
         Ok(Model {
             pools,
             zones,

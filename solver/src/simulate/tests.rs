@@ -184,6 +184,34 @@ fn one_pool_loses_more_than_many_at_equal_hazard() {
     assert!((a - b).abs() < 0.25 * a.max(b), "{a} vs {b}");
 }
 
+#[test]
+fn every_instance_keeps_the_advisor_hazard_whatever_the_correlation() {
+    let catalog = catalog(4);
+    let req = request(&ALL_TYPES, SpotStrategy::LowestPrice, HIGH);
+    let plan = plan_for(&catalog, &req);
+    assert_eq!(plan.allocations[0].count, 10);
+    // h = 2 × −ln(1 − 0.99)/730 per hour; over 24 h an instance is lost with 1 − e^(−24h).
+    let h = 2.0 * -(0.01f64.ln()) / 730.0;
+    let expected = 10.0 * (1.0 - (-24.0 * h).exp());
+    for fraction in [1.0, 0.5, 0.2] {
+        let opts = SimulationOptions {
+            hazard_scale: 2.0,
+            reclaim_fraction: fraction,
+            replenish: false,
+            ..options(4_000)
+        };
+        let report = simulate(&catalog, Some(&req), &plan, &opts).unwrap();
+        let lost = report.summary.mean_instances_interrupted;
+        assert!(
+            (lost - expected).abs() < 0.08 * expected,
+            "fraction {fraction}: {lost} lost, {expected} expected"
+        );
+        // Without replenishment, capacity lost is capacity interrupted.
+        let end = report.capacity.last().unwrap().mean;
+        assert!((40.0 - end - 4.0 * lost).abs() < 1e-9, "{end} {lost}");
+    }
+}
+
 /// End-of-step capacities of one trial.
 fn trace(model: &Model<'_>, seed: u64, trial_index: u64) -> Vec<f64> {
     let mut capacities = vec![0.0; model.steps as usize];
