@@ -21,7 +21,7 @@
 //!    higher first, then Spot Advisor bucket lower first) before price; ties by type name, AZ
 //!    ID. With `on_demand_fallback`, spot capacity that no usable spot pool can take is
 //!    launched On-Demand (cheapest per unit-hour first) and stays On-Demand to the horizon's
-//!    end. What cannot be placed at all is retried one launch delay later.
+//!    end. Whatever cannot be placed is retried one launch delay later.
 //! 2. **Pool interruptions** (correlated within a pool). Each spot pool holding instances
 //!    suffers an interruption *event* with probability `1 − exp(−λ·Δt)`, `Δt` the step in hours,
 //!    `λ = h × hazard_scale ÷ reclaim_fraction` and `h` the pool's hourly hazard from its Spot
