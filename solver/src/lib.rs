@@ -13,6 +13,7 @@ pub mod pareto;
 pub mod plan;
 pub mod request;
 pub mod risk;
+pub mod simulate;
 pub mod solve;
 #[cfg(test)]
 pub(crate) mod test_support;

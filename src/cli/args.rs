@@ -31,6 +31,8 @@ pub enum Command {
     Pareto(ParetoArgs),
     /// Export a plan as an EC2 Fleet, Spot Fleet, Auto Scaling group or Karpenter NodePool.
     Export(ExportArgs),
+    /// Monte Carlo interruption simulation of a plan over a horizon.
+    Simulate(SimulateArgs),
 }
 
 /// Plan output formats.
@@ -220,6 +222,79 @@ pub struct ExportArgs {
     /// Write the document to this file (atomically) instead of stdout.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+/// Simulation output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SimulateFormat {
+    /// A summary and tables for people.
+    Table,
+    /// `fleetopt.simulation/v1` JSON.
+    Json,
+}
+
+/// What an AZ event reclaims.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AzScopeArg {
+    /// Every spot instance in the AZ.
+    Spot,
+    /// Every instance in the AZ (an outage).
+    All,
+}
+
+/// `fleetopt simulate`
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// A plan in `fleetopt.plan/v1` JSON (`fleetopt solve --format json`).
+    pub plan: PathBuf,
+    #[command(flatten)]
+    pub source: CatalogSource,
+    /// The request the plan answers: its `[risk]` hazard model, platform and candidate pools
+    /// (for replacements). Without it: the default hazard model and the plan's own pools.
+    #[arg(long, value_name = "FILE")]
+    pub request: Option<PathBuf>,
+    /// Horizon in hours.
+    #[arg(long, value_name = "H", default_value_t = 24.0)]
+    pub hours: f64,
+    /// Number of trials.
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub trials: u32,
+    /// Seed; the same seed gives the same report on any machine and thread count.
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// Step length in minutes.
+    #[arg(long, value_name = "MIN", default_value_t = 5.0)]
+    pub step_minutes: f64,
+    /// Minutes from a loss to its replacement running (at least one step).
+    #[arg(long, value_name = "MIN", default_value_t = 5.0)]
+    pub launch_delay_minutes: f64,
+    /// Minutes a pool or AZ that lost instances is not used for replacements.
+    #[arg(long, value_name = "MIN", default_value_t = 60.0)]
+    pub cooldown_minutes: f64,
+    /// Share of a pool's instances one interruption event reclaims (each independently), (0, 1].
+    #[arg(long, value_name = "F", default_value_t = 1.0)]
+    pub reclaim_fraction: f64,
+    /// Multiply every spot hazard by this (stress test).
+    #[arg(long, value_name = "X", default_value_t = 1.0)]
+    pub hazard_scale: f64,
+    /// AZ events per AZ per hour (0 = none).
+    #[arg(long, value_name = "RATE", default_value_t = 0.0)]
+    pub az_event_rate: f64,
+    /// What an AZ event reclaims.
+    #[arg(long, value_enum, default_value = "spot")]
+    pub az_event_scope: AzScopeArg,
+    /// Do not replace lost capacity (a one-shot fleet instead of `maintain`).
+    #[arg(long)]
+    pub no_replenish: bool,
+    /// Launch On-Demand when no spot pool can take a replacement.
+    #[arg(long)]
+    pub on_demand_fallback: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: SimulateFormat,
+    /// Worker threads (default: one per core); the report does not depend on it.
+    #[arg(short = 'j', long, value_name = "N")]
+    pub jobs: Option<usize>,
 }
 
 /// `fleetopt catalog …`

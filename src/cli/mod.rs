@@ -6,6 +6,7 @@ mod catalog;
 mod export;
 mod output;
 mod pareto;
+mod simulate;
 mod solve;
 mod table;
 
@@ -81,6 +82,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Verify(args) => solve::verify(&args),
         Command::Pareto(args) => pareto::pareto(&args),
         Command::Export(args) => export::export(&args),
+        Command::Simulate(args) => simulate::simulate(&args),
     }
 }
 

@@ -18,5 +18,7 @@ mod export_cli;
 mod properties;
 /// Facts checked against the full raw AWS files in `../shared/data`, when present.
 mod real_data;
+/// `fleetopt simulate`: table and JSON snapshots, thread-count independence, bad plan files.
+mod simulate_cli;
 /// `fleetopt solve | compare | verify` over the request fixtures, snapshotted and verified.
 mod solve_cli;
