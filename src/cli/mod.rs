@@ -2,6 +2,7 @@
 //! Failures carry their exit-code class so `main` never guesses.
 
 pub mod args;
+mod batch;
 mod catalog;
 mod output;
 mod solve;
@@ -20,6 +21,8 @@ pub enum FailureKind {
     Input,
     /// Anything else (I/O on output, internal errors): exit 1.
     Other,
+    /// A batch finished and wrote its output, but some scenarios are error lines: exit 5.
+    ScenariosFailed,
 }
 
 impl FailureKind {
@@ -28,6 +31,7 @@ impl FailureKind {
         match self {
             FailureKind::Input => 2,
             FailureKind::Other => 1,
+            FailureKind::ScenariosFailed => 5,
         }
     }
 }
@@ -77,6 +81,8 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Solve(args) => solve::solve(&args),
         Command::Compare(args) => solve::compare(&args),
         Command::Verify(args) => solve::verify(&args),
+        Command::Batch(args) => batch::batch(&args),
+        Command::Merge(args) => batch::merge(&args),
     }
 }
 
