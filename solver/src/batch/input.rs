@@ -246,8 +246,13 @@ impl Iterator for Scenarios<'_> {
                     if index < self.range.start {
                         continue;
                     }
+                    // A byte-order mark some editors write is not part of the first scenario.
                     let text = std::str::from_utf8(&self.buffer)
-                        .map(|t| t.trim_end_matches(['\n', '\r']).to_owned())
+                        .map(|t| {
+                            t.trim_start_matches('\u{feff}')
+                                .trim_end_matches(['\n', '\r'])
+                                .to_owned()
+                        })
                         .map_err(|e| format!("the line is not UTF-8 text ({e})"));
                     return Some(Ok(RawScenario::Line {
                         index,

@@ -187,6 +187,7 @@ pub fn run(
                 out.flush()
                     .map_err(|e| BatchError::Io(format!("cannot write the output: {e}")))?;
             }
+            finish_summary(summary, summary_path)?;
         }
         Destination::File(path) => {
             let journal_path = journal::path_for(path);
@@ -241,17 +242,23 @@ pub fn run(
                 .into_inner()
                 .map_err(|e| write_error(e.into_error()))?;
             persist(temp, path)?;
+            finish_summary(summary, summary_path)?;
             journal.remove()?;
         }
     }
-    if let (Some(summary), Some(path)) = (summary, summary_path) {
+    Ok(report)
+}
+
+/// Puts the summary in place (before the journal goes, so a kill in between loses nothing).
+fn finish_summary(summary: Option<SummaryFile>, path: Option<&Path>) -> Result<(), BatchError> {
+    if let (Some(summary), Some(path)) = (summary, path) {
         let writer = summary.finish()?;
         let temp = writer.into_inner().map_err(|e| {
             BatchError::Io(format!("{}: cannot write: {}", path.display(), e.error()))
         })?;
         persist(temp, path)?;
     }
-    Ok(report)
+    Ok(())
 }
 
 type SummaryFile = Summary<BufWriter<tempfile::NamedTempFile>>;
