@@ -15,6 +15,7 @@ fn failure(error: BatchError) -> Failure {
     match error {
         BatchError::Input(message) => Failure::input(message),
         BatchError::Io(message) => Failure::other(message),
+        error @ BatchError::OutputClosed => Failure::other(error),
     }
 }
 
@@ -89,7 +90,11 @@ pub fn batch(args: &BatchArgs) -> Result<(), Failure> {
     if let Some(bar) = &bar {
         bar.0.finish_and_clear();
     }
-    let report = report.map_err(failure)?;
+    let report = match report {
+        // `fleetopt batch … | head`: the reader has what it wanted, as with `solve`.
+        Err(BatchError::OutputClosed) => return Ok(()),
+        report => report.map_err(failure)?,
+    };
     let slice = shard.map_or(String::new(), |s| format!(" (shard {s})"));
     let resumed = if report.resumed > 0 {
         format!(", {} taken from the journal", report.resumed)

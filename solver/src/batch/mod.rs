@@ -42,6 +42,9 @@ pub enum BatchError {
     /// Anything else: writing the output or the journal.
     #[error("{0}")]
     Io(String),
+    /// The output stream was closed by its reader (`fleetopt batch … | head`): the batch stops.
+    #[error("the output stream was closed")]
+    OutputClosed,
 }
 
 impl BatchError {
@@ -49,7 +52,7 @@ impl BatchError {
     pub fn exit_code(&self) -> u8 {
         match self {
             BatchError::Input(_) => 2,
-            BatchError::Io(_) => 1,
+            BatchError::Io(_) | BatchError::OutputClosed => 1,
         }
     }
 }

@@ -166,7 +166,7 @@ pub fn run(
             let write = |out: &mut dyn Write, text: &str| {
                 out.write_all(text.as_bytes())
                     .and_then(|()| out.write_all(b"\n"))
-                    .map_err(|e| BatchError::Io(format!("cannot write the output: {e}")))
+                    .map_err(stream_error)
             };
             if let Some(line) = &shard_line {
                 write(out, line)?;
@@ -184,8 +184,7 @@ pub fn run(
                         summary.row(&line)?;
                     }
                 }
-                out.flush()
-                    .map_err(|e| BatchError::Io(format!("cannot write the output: {e}")))?;
+                out.flush().map_err(stream_error)?;
             }
             finish_summary(summary, summary_path)?;
         }
@@ -259,6 +258,14 @@ fn finish_summary(summary: Option<SummaryFile>, path: Option<&Path>) -> Result<(
         persist(temp, path)?;
     }
     Ok(())
+}
+
+fn stream_error(e: std::io::Error) -> BatchError {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        BatchError::OutputClosed
+    } else {
+        BatchError::Io(format!("cannot write the output: {e}"))
+    }
 }
 
 type SummaryFile = Summary<BufWriter<tempfile::NamedTempFile>>;
