@@ -199,6 +199,16 @@ impl Sweep {
                         "base: cannot read the base request {base_label}: {e}"
                     ))
                 })?;
+                if syntax == Syntax::Json
+                    && matches!(
+                        crate::request::aws::detect(&base_label, text.trim_start()),
+                        Ok(Some(_))
+                    )
+                {
+                    return Err(input(format!(
+                        "base: {base_label} is an AWS request form; a sweep needs a native fleetopt request as its base (its fields are what the grid sets)"
+                    )));
+                }
                 native::parse_value(&base_label, &text, syntax)
                     .map_err(|e| BatchError::Input(e.to_string()))?
             }
@@ -389,8 +399,9 @@ fn check_values(label: &str, field: &str, values: &[Value]) -> Result<(), BatchE
             "{label}: {field}: an axis needs at least one value (remove it to keep the base's)"
         )));
     }
+    let mut seen = std::collections::BTreeSet::new();
     for (i, v) in values.iter().enumerate() {
-        if values[..i].iter().any(|w| id_text(w) == id_text(v)) {
+        if !seen.insert(id_text(v)) {
             return Err(BatchError::Input(format!(
                 "{label}: {field}[{i}]: {} appears twice; scenario ids would repeat",
                 id_text(v)
@@ -448,6 +459,36 @@ target = { capacity = 10 }
         assert_eq!(r["target"]["capacity"], 2);
         assert_eq!(r["constraints"]["min_pools"], 2);
         assert_eq!(r["region"], "us-east-1");
+    }
+
+    #[test]
+    fn json_sweeps_read_like_toml_ones() {
+        let json = r#"{"name": "j", "request": {"region": "us-east-1", "target": {"capacity": 10}},
+            "grid": {"modes": ["aws"], "set": {"spot.pools": [1, 2]}}}"#;
+        let s = Sweep::parse("s.json", json, Syntax::Json, Path::new(""), "s").unwrap();
+        assert_eq!(s.len(), 2);
+        assert_eq!(s.scenario(1).id, "j-mode=aws-spot.pools=2");
+        assert_eq!(s.scenario(1).request["spot"]["pools"], 2);
+    }
+
+    #[test]
+    fn an_aws_request_form_cannot_be_a_base() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("fleet.json"),
+            r#"{"LaunchTemplateConfigs": [], "TargetCapacitySpecification": {"TotalTargetCapacity": 4}}"#,
+        )
+        .unwrap();
+        let error = Sweep::parse(
+            "s.toml",
+            "base = \"fleet.json\"",
+            Syntax::Toml,
+            dir.path(),
+            "s",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(error.contains("is an AWS request form"), "{error}");
     }
 
     #[test]
