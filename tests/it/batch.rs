@@ -344,7 +344,12 @@ fn resume_ignores_a_torn_last_journal_line() {
         "{}",
         run.stderr
     );
-    let (run, bytes) = batch_to(SWEEP, &out, &["--resume", "-j", "2"]);
+    let csv = dir.path().join("summary.csv");
+    let (run, bytes) = batch_to(
+        SWEEP,
+        &out,
+        &["--resume", "-j", "2", "--summary", path(&csv)],
+    );
     assert_eq!(run.code, 0, "{}", run.render());
     assert!(
         run.stderr.contains("3 taken from the journal"),
@@ -356,6 +361,38 @@ fn resume_ignores_a_torn_last_journal_line() {
         "resumed output differs from an uninterrupted run"
     );
     assert!(!journal_path.exists());
+    // The summary covers the resumed scenarios too, in input order.
+    let summary = std::fs::read_to_string(&csv).unwrap();
+    assert_eq!(summary.lines().count(), 13);
+    assert!(
+        summary
+            .lines()
+            .nth(1)
+            .unwrap()
+            .starts_with("s-strat=lowestPrice-cap=60-max_pool_share=0.25,ok,")
+    );
+
+    // A resumed shard: its journal names the shard, and the output keeps the shard header.
+    let shard_out = dir.path().join("shard.jsonl");
+    let (run, expected) = batch_to(SWEEP, &shard_out, &["--shard", "1/2"]);
+    assert_eq!(run.code, 0, "{}", run.render());
+    let shard_lines: Vec<&str> = std::str::from_utf8(&expected).unwrap().lines().collect();
+    let mut shard_header = header.clone();
+    shard_header.shard = Some(fleetopt::solver::batch::Shard::new(1, 2).unwrap());
+    let mut journal =
+        Journal::create(&journal::path_for(&shard_out), &shard_header, 6..12).unwrap();
+    journal
+        .append(&[(8, false, shard_lines[3].to_owned())])
+        .unwrap();
+    drop(journal);
+    let (run, bytes) = batch_to(SWEEP, &shard_out, &["--shard", "1/2", "--resume"]);
+    assert_eq!(run.code, 0, "{}", run.render());
+    assert!(
+        run.stderr.contains("1 taken from the journal"),
+        "{}",
+        run.stderr
+    );
+    assert!(bytes == expected);
 
     // A journal of another input is refused.
     let mut other = header.clone();
