@@ -9,7 +9,7 @@
 //! - [`shard`] — `K/N` slices (0-based, contiguous) and the schedulers' environment variables.
 //! - [`journal`] — the append-only, checksummed record of finished scenarios behind `--resume`.
 //! - [`runner`] — the engine: chunks, rayon, the journal, the atomic output.
-//! - [`merge`] — joining shard outputs.
+//! - [`mod@merge`] — joining shard outputs.
 //! - [`summary`] — the CSV summary.
 //!
 //! Output lines are `{"id":…,"plan":{…}}` or `{"id":…,"error":{"kind":…,"exit_code":…,"message":…}}`,
