@@ -292,7 +292,7 @@ pub struct BatchArgs {
     /// `{"id": …, "request_file": "req.toml"}` a line, or a sweep file (`*.toml`, `*.json`,
     /// `*.yaml`).
     pub file: PathBuf,
-    /// Write the results here (atomically, journaled in `F.journal` while running) instead of
+    /// Write the results here (atomically; journaled in `F.jsonl.journal` while running) instead of
     /// stdout.
     #[arg(short, long, value_name = "F.jsonl")]
     pub output: Option<PathBuf>,
