@@ -120,10 +120,20 @@ pub fn batch(args: &BatchArgs) -> Result<(), Failure> {
 pub fn merge(args: &MergeArgs) -> Result<(), Failure> {
     let report = batch::merge(&args.shards, &args.output).map_err(failure)?;
     eprintln!(
-        "{}: {} shard(s), {} scenario(s)",
+        "{}: {} shard(s), {} scenario(s), {} failed",
         args.output.display(),
         report.shards,
-        report.scenarios
+        report.scenarios,
+        report.failed
     );
+    if report.failed > 0 {
+        return Err(Failure {
+            kind: FailureKind::ScenariosFailed,
+            message: format!(
+                "{} of {} scenario(s) failed; their output lines hold the errors",
+                report.failed, report.scenarios
+            ),
+        });
+    }
     Ok(())
 }

@@ -70,6 +70,15 @@ pub struct MergeReport {
     pub shards: u64,
     /// Result lines written.
     pub scenarios: u64,
+    /// Result lines that are errors (as `batch`, `merge` exits 5 when there are any).
+    pub failed: u64,
+}
+
+/// Just enough of a result line to tell an error line from a plan line.
+#[derive(Deserialize)]
+struct Probe {
+    #[serde(default)]
+    error: Option<serde::de::IgnoredAny>,
 }
 
 fn read_header(path: &Path) -> Result<(ShardHeader, BufReader<File>), BatchError> {
@@ -171,6 +180,7 @@ pub fn merge(inputs: &[PathBuf], output: &Path) -> Result<MergeReport, BatchErro
     let mut writer = BufWriter::new(temp);
     let write_error = |e: std::io::Error| BatchError::Io(format!("{out_label}: cannot write: {e}"));
     let mut line = Vec::new();
+    let mut failed = 0u64;
     for (header, path) in &shards {
         let (_, mut reader) = read_header(path)?;
         let mut count = 0u64;
@@ -188,6 +198,14 @@ pub fn merge(inputs: &[PathBuf], output: &Path) -> Result<MergeReport, BatchErro
                     path.display()
                 )));
             }
+            let probe: Probe = serde_json::from_slice(&line).map_err(|e| {
+                BatchError::Input(format!(
+                    "{}: line {} is not a batch result line: {e}",
+                    path.display(),
+                    count + 2
+                ))
+            })?;
+            failed += u64::from(probe.error.is_some());
             count += 1;
             writer.write_all(&line).map_err(write_error)?;
         }
@@ -208,5 +226,6 @@ pub fn merge(inputs: &[PathBuf], output: &Path) -> Result<MergeReport, BatchErro
     Ok(MergeReport {
         shards: reference.shards,
         scenarios: reference.total,
+        failed,
     })
 }
