@@ -318,7 +318,8 @@ pub struct BatchArgs {
     /// The catalogue for scenarios that name none (default: the embedded catalogue).
     #[arg(long, value_name = "FILE")]
     pub catalog: Option<PathBuf>,
-    /// Scenarios solved and journaled together; a kill loses at most one chunk of work.
+    /// Scenarios read and prepared together (bounds memory; with stdout output, lines are
+    /// written a chunk at a time).
     #[arg(long, value_name = "N", default_value_t = 256)]
     pub chunk_size: usize,
 }

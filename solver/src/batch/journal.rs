@@ -8,11 +8,11 @@
 //! <index>\t<p|e>\t<fnv1a-64 hex of the result line>\t<result line>\n
 //! ```
 //!
-//! (`p` plan, `e` error). Records are appended a chunk at a time and the file is fsync'd after
-//! each chunk, so at most one chunk of work is lost to a kill or a crash. On resume, a last line
-//! without its newline (a write torn by `kill -9`) is cut off and its scenario recomputed; a
-//! record whose checksum or index does not hold is ignored the same way; a repeated index keeps
-//! its first record. The final output is assembled from the journal in index order (one offset
+//! (`p` plan, `e` error). Records are appended as scenarios complete, in completion order, and
+//! the file is fsync'd after each small group of them, so a kill or a crash loses only the
+//! scenarios in flight and the last unsynced group. On resume, a last line without its newline
+//! (a write torn by `kill -9`) is cut off and its scenario recomputed; a record whose checksum
+//! or index does not hold is ignored the same way; a repeated index keeps its first record. The final output is assembled from the journal in index order (one offset
 //! per scenario is kept in memory, never the results), then the journal is deleted.
 
 use std::fs::{File, OpenOptions};

@@ -2,17 +2,19 @@
 //! results, and assemble the output in input order.
 //!
 //! **Memory.** Only one chunk ([`Options::chunk_size`] scenarios, 256 by default) of prepared
-//! scenarios and results is held at a time, plus the catalogues and one journal offset (16
-//! bytes) per scenario of the run; plans are never all held, so memory does not grow with the
-//! length of the batch beyond that offset table.
+//! scenarios is held at a time, plus the catalogues and one journal offset (16 bytes) per
+//! scenario of the run; with file output each result goes to the journal as it completes, so
+//! plans are never all held and memory does not grow with the length of the batch beyond that
+//! offset table.
 //!
 //! **Determinism.** Each chunk is solved with rayon's indexed `par_iter().map().collect()`,
 //! which keeps input order, and every result line depends only on its scenario, so the output
 //! is the same bytes for any thread count, any chunk size, and any number of interruptions and
 //! resumes.
 //!
-//! **Durability.** With an output file, each finished chunk is appended to the journal
-//! ([`super::journal`]) and fsync'd; the output is then written to a temporary file beside it,
+//! **Durability.** With an output file, each finished scenario is appended to the journal
+//! ([`super::journal`]) as it completes, fsync'd in small groups (64 records, or within about
+//! a second); the output is then written to a temporary file beside it,
 //! fsync'd and renamed into place, and only then is the journal deleted. A kill at any moment
 //! leaves either the previous output untouched or the new one complete, and the journal lets
 //! `--resume` continue. Writing to a stream (stdout) has no journal and cannot be resumed.
@@ -21,6 +23,8 @@ use std::io::{BufWriter, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
@@ -44,7 +48,8 @@ pub struct Options {
     pub shard: Option<Shard>,
     /// Continue from the journal of an interrupted run (starts afresh when there is none).
     pub resume: bool,
-    /// Scenarios solved, then journaled, together (memory and lost work on a kill scale with it).
+    /// Scenarios read and prepared together (memory scales with it; stream output also waits
+    /// for a whole chunk before writing it, in order).
     pub chunk_size: usize,
     /// The catalogue for scenarios that name none (`None`: the embedded default).
     pub catalog: Option<PathBuf>,
@@ -219,8 +224,7 @@ pub fn run(
                 if chunk.is_empty() {
                     break;
                 }
-                let results = solve_chunk(&chunk)?;
-                journal.append(&results)?;
+                solve_into_journal(&pool, &chunk, &mut journal, progress)?;
             }
             let (temp, out_dir_label) = temp_beside(path)?;
             let mut writer = BufWriter::new(temp);
@@ -258,6 +262,65 @@ fn finish_summary(summary: Option<SummaryFile>, path: Option<&Path>) -> Result<(
         persist(temp, path)?;
     }
     Ok(())
+}
+
+/// Journal records are fsync'd once this many are pending…
+const SYNC_RECORDS: usize = 64;
+/// …or this long after the previous sync, or when no result came for [`SYNC_IDLE`].
+const SYNC_INTERVAL: Duration = Duration::from_secs(1);
+/// See [`SYNC_INTERVAL`].
+const SYNC_IDLE: Duration = Duration::from_millis(200);
+
+/// Solves a chunk on the pool while this thread appends each result to the journal as it
+/// completes (in completion order: the journal is indexed, the output is not), syncing in small
+/// groups. A kill loses only the scenarios in flight and at most about a second of results,
+/// however slow the scenarios are.
+fn solve_into_journal(
+    pool: &rayon::ThreadPool,
+    chunk: &[Prepared],
+    journal: &mut Journal,
+    progress: &dyn Progress,
+) -> Result<(), BatchError> {
+    let (sender, receiver) = mpsc::channel::<Result<(u64, bool, String), BatchError>>();
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            pool.install(|| {
+                chunk.par_iter().for_each_with(sender, |sender, prepared| {
+                    let result = solve_isolated(prepared)
+                        .map(|(line, failed)| (prepared.index, failed, line));
+                    progress.advance();
+                    // The receiver stops only on an error it is already returning.
+                    let _ = sender.send(result);
+                });
+            });
+        });
+        let mut pending = Vec::new();
+        let mut synced = Instant::now();
+        loop {
+            match receiver.recv_timeout(SYNC_IDLE) {
+                Ok(result) => {
+                    pending.push(result?);
+                    if pending.len() >= SYNC_RECORDS || synced.elapsed() >= SYNC_INTERVAL {
+                        journal.append(&pending)?;
+                        pending.clear();
+                        synced = Instant::now();
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) => {
+                    if !pending.is_empty() {
+                        journal.append(&pending)?;
+                        pending.clear();
+                        synced = Instant::now();
+                    }
+                }
+                Err(RecvTimeoutError::Disconnected) => break,
+            }
+        }
+        if !pending.is_empty() {
+            journal.append(&pending)?;
+        }
+        Ok(())
+    })
 }
 
 fn stream_error(e: std::io::Error) -> BatchError {
