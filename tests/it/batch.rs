@@ -292,6 +292,17 @@ fn bad_usage_is_refused_with_exit_2() {
     let run = fleetopt(["batch", "fixtures/batch/small-request.txt"]);
     assert_eq!(run.code, 2);
     assert_snapshot!("unknown_batch_file", run.render());
+    // JSON Lines under a .json name reads as a (broken) sweep file, and the message says so.
+    let dir = tempfile::tempdir().unwrap();
+    let misnamed = dir.path().join("scenarios.json");
+    std::fs::copy(fixture("batch/mixed.jsonl"), &misnamed).unwrap();
+    let run = fleetopt(["batch", path(&misnamed)]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("name JSON Lines scenarios *.jsonl"),
+        "{}",
+        run.stderr
+    );
     let run = fleetopt(["batch", SWEEP, "-j", "0"]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("at least one thread"), "{}", run.stderr);

@@ -151,7 +151,17 @@ impl Sweep {
             .and_then(|s| s.to_str())
             .unwrap_or("sweep")
             .to_owned();
-        Sweep::parse(&label, &text, syntax, dir, &stem)
+        Sweep::parse(&label, &text, syntax, dir, &stem).map_err(|error| match error {
+            // A JSON Lines file named *.json reads as one JSON value with trailing lines.
+            BatchError::Input(message)
+                if syntax == Syntax::Json && message.contains("trailing characters") =>
+            {
+                BatchError::Input(format!(
+                    "{message} (a sweep file is one JSON object; name JSON Lines scenarios *.jsonl)"
+                ))
+            }
+            other => other,
+        })
     }
 
     /// Parses a sweep from text; `dir` resolves relative paths, `stem` is the default name.
