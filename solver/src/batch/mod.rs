@@ -12,6 +12,18 @@
 //! - [`mod@merge`] — joining shard outputs.
 //! - [`summary`] — the CSV summary.
 //!
+//! Other tools run a batch the way the CLI does:
+//!
+//! ```no_run
+//! use fleetopt_solver::batch::{self, BatchError, Destination, Input, NoProgress, Options, Shard};
+//!
+//! let input = Input::open("sweep.toml".as_ref())?;
+//! let options = Options { threads: Some(4), shard: Some(Shard::parse("0/2").map_err(BatchError::Input)?), resume: true, ..Options::default() };
+//! let report = batch::run(&input, Destination::File("shard-0.jsonl".as_ref()), None, &options, &NoProgress)?;
+//! println!("{} scenarios, {} failed", report.scenarios, report.failed);
+//! # Ok::<(), BatchError>(())
+//! ```
+//!
 //! Output lines are `{"id":…,"plan":{…}}` or `{"id":…,"error":{"kind":…,"exit_code":…,"message":…}}`,
 //! compact JSON, one per scenario in input order.
 
