@@ -33,6 +33,10 @@ pub enum Command {
     Export(ExportArgs),
     /// Monte Carlo interruption simulation of a plan over a horizon.
     Simulate(SimulateArgs),
+    /// Solve many scenarios (JSON Lines or a sweep file) in parallel, journaled and resumable.
+    Batch(BatchArgs),
+    /// Join the outputs of `batch --shard K/N` runs into the bytes a single run gives.
+    Merge(MergeArgs),
 }
 
 /// Plan output formats.
@@ -466,4 +470,54 @@ pub struct ShowArgs {
 pub struct InfoArgs {
     #[command(flatten)]
     pub source: CatalogSource,
+}
+
+/// `fleetopt batch`
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// Scenarios: JSON Lines (`*.jsonl`, `*.ndjson`), one `{"id": …, "request": {…}}` or
+    /// `{"id": …, "request_file": "req.toml"}` a line, or a sweep file (`*.toml`, `*.json`,
+    /// `*.yaml`).
+    pub file: PathBuf,
+    /// Write the results here (atomically; journaled in `F.jsonl.journal` while running) instead of
+    /// stdout.
+    #[arg(short, long, value_name = "F.jsonl")]
+    pub output: Option<PathBuf>,
+    /// Worker threads (default: one per core).
+    #[arg(short = 'j', long = "jobs", value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Continue an interrupted run from its journal (starts afresh when there is none).
+    #[arg(long, requires = "output")]
+    pub resume: bool,
+    /// Run only shard K of N (0-based: 0/4 … 3/4), a contiguous slice of the scenarios.
+    #[arg(long, value_name = "K/N", conflicts_with = "shard_from_env")]
+    pub shard: Option<String>,
+    /// Take the shard from AWS_BATCH_JOB_ARRAY_INDEX/_SIZE (AWS Batch array jobs) or
+    /// JOB_COMPLETION_INDEX (Kubernetes Indexed Jobs, with --shards N or FLEETOPT_SHARDS).
+    #[arg(long)]
+    pub shard_from_env: bool,
+    /// The number of shards, for --shard-from-env (Kubernetes: the Job's completions).
+    #[arg(long, value_name = "N", requires = "shard_from_env")]
+    pub shards: Option<u64>,
+    /// Also write a CSV summary (one row per scenario).
+    #[arg(long, value_name = "F.csv")]
+    pub summary: Option<PathBuf>,
+    /// The catalogue for scenarios that name none (default: the embedded catalogue).
+    #[arg(long, value_name = "FILE")]
+    pub catalog: Option<PathBuf>,
+    /// Scenarios read and prepared together (bounds memory; with stdout output, lines are
+    /// written a chunk at a time).
+    #[arg(long, value_name = "N", default_value_t = 256)]
+    pub chunk_size: usize,
+}
+
+/// `fleetopt merge`
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The shard outputs (`batch --shard K/N -o F`), in any order.
+    #[arg(required = true, value_name = "SHARD_OUTPUT")]
+    pub shards: Vec<PathBuf>,
+    /// The merged output (written atomically).
+    #[arg(short, long, value_name = "F.jsonl")]
+    pub output: PathBuf,
 }

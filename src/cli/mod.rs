@@ -2,6 +2,7 @@
 //! Failures carry their exit-code class so `main` never guesses.
 
 pub mod args;
+mod batch;
 mod catalog;
 mod export;
 mod output;
@@ -23,6 +24,8 @@ pub enum FailureKind {
     Input,
     /// Anything else (I/O on output, internal errors): exit 1.
     Other,
+    /// A batch finished and wrote its output, but some scenarios are error lines: exit 5.
+    ScenariosFailed,
 }
 
 impl FailureKind {
@@ -31,6 +34,7 @@ impl FailureKind {
         match self {
             FailureKind::Input => 2,
             FailureKind::Other => 1,
+            FailureKind::ScenariosFailed => 5,
         }
     }
 }
@@ -83,6 +87,8 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Pareto(args) => pareto::pareto(&args),
         Command::Export(args) => export::export(&args),
         Command::Simulate(args) => simulate::simulate(&args),
+        Command::Batch(args) => batch::batch(&args),
+        Command::Merge(args) => batch::merge(&args),
     }
 }
 

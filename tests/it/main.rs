@@ -6,6 +6,8 @@ mod support;
 
 /// The bad-input corpus under `fixtures/bad/`: every file's exact error and exit code.
 mod bad_inputs;
+/// `fleetopt batch | merge`: determinism across threads, shards, kill and resume, bad scenarios.
+mod batch;
 /// `fleetopt catalog build` over the AWS-shaped fixtures: the join, byte-stable output, atomic writes.
 mod catalog_build;
 /// `fleetopt catalog list | show | info` output, pinned as insta snapshots.

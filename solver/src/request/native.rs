@@ -50,7 +50,9 @@ pub fn read(label: &str, text: &str, syntax: Syntax) -> Result<FleetRequest, Req
 // ---------------------------------------------------------------------------------------------
 // Syntax → serde_json::Value
 
-pub(super) fn parse_value(label: &str, text: &str, syntax: Syntax) -> Result<Value, RequestError> {
+/// Parses a native request text into its JSON value (TOML and YAML converted key by key), without
+/// reading it as a request yet: batch sweeps edit this value before [`read`]-ing it.
+pub fn parse_value(label: &str, text: &str, syntax: Syntax) -> Result<Value, RequestError> {
     match syntax {
         Syntax::Json => serde_json::from_str::<Value>(text).map_err(|e| {
             let what = match e.classify() {

@@ -1,0 +1,266 @@
+//! The batch input: a JSON Lines file (one scenario a line) or a sweep file, read as a stream.
+//!
+//! The kind is decided by the file name: `.jsonl` / `.ndjson` are JSON Lines; `.toml`,
+//! `.json`, `.yaml`, `.yml` are sweep files ([`super::sweep`]). Blank lines in JSON Lines are
+//! skipped and do not count as scenarios; every other line is scenario number `i` (0-based, in
+//! file order), whatever it holds, so a malformed line still gets its place in the output.
+//!
+//! Opening the input makes one streaming pass to count the scenarios (sharding needs the total)
+//! and to compute its SHA-256 fingerprint (journals and shard outputs record it so a resume or
+//! a merge never mixes results of different inputs). Nothing is held but the current line.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use super::BatchError;
+use super::sweep::{Sweep, SweepScenario};
+
+/// What the input file is.
+#[derive(Debug, Clone)]
+pub enum InputKind {
+    /// JSON Lines, one scenario a line.
+    Lines,
+    /// A sweep file, expanded on the fly.
+    Sweep(Box<Sweep>),
+}
+
+/// An opened batch input.
+#[derive(Debug, Clone)]
+pub struct Input {
+    /// The file, as given.
+    pub path: PathBuf,
+    /// Its display label for messages.
+    pub label: String,
+    /// The folder relative paths inside it resolve against.
+    pub dir: PathBuf,
+    /// Lines or sweep.
+    pub kind: InputKind,
+    len: u64,
+    fingerprint: String,
+}
+
+/// One scenario as it comes out of the input, before it is understood.
+#[derive(Debug, Clone)]
+pub enum RawScenario {
+    /// A JSON Lines line.
+    Line {
+        /// 0-based scenario index.
+        index: u64,
+        /// 1-based line number in the file.
+        line_no: u64,
+        /// The line text, or why it is not text.
+        text: Result<String, String>,
+    },
+    /// An expanded sweep scenario.
+    Sweep {
+        /// 0-based scenario index.
+        index: u64,
+        /// The scenario.
+        scenario: SweepScenario,
+    },
+}
+
+impl RawScenario {
+    /// The 0-based scenario index.
+    pub fn index(&self) -> u64 {
+        match self {
+            RawScenario::Line { index, .. } | RawScenario::Sweep { index, .. } => *index,
+        }
+    }
+}
+
+fn is_blank(line: &[u8]) -> bool {
+    line.iter().all(u8::is_ascii_whitespace)
+}
+
+impl Input {
+    /// Opens a batch file: decides its kind, counts its scenarios, fingerprints it.
+    pub fn open(path: &Path) -> Result<Input, BatchError> {
+        let label = path.display().to_string();
+        let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
+        let extension = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .unwrap_or_default();
+        if extension == "jsonl" || extension == "ndjson" {
+            let (len, fingerprint) = count_lines(path, &label)?;
+            return Ok(Input {
+                path: path.to_path_buf(),
+                label,
+                dir,
+                kind: InputKind::Lines,
+                len,
+                fingerprint,
+            });
+        }
+        if super::sweep::syntax_of(path).is_none() {
+            return Err(BatchError::Input(format!(
+                "{label}: cannot tell what this batch file is: name JSON Lines scenarios *.jsonl (or *.ndjson) and sweep files *.toml, *.json or *.yaml"
+            )));
+        }
+        let sweep = Sweep::load(path)?;
+        // The expansion is what matters (the base request's content included), not the bytes.
+        let mut hash = Sha256::new();
+        hash.update(b"fleetopt-sweep\0");
+        hash.update(sweep.name.as_bytes());
+        hash.update(b"\0");
+        hash.update(sweep.base_value().to_string().as_bytes());
+        for axis in sweep.axes() {
+            hash.update(b"\0");
+            hash.update(axis.key.as_bytes());
+            hash.update(
+                serde_json::Value::Array(axis.values.clone())
+                    .to_string()
+                    .as_bytes(),
+            );
+        }
+        if let Some(catalog) = &sweep.catalog {
+            hash.update(b"\0catalog\0");
+            hash.update(catalog.display().to_string().as_bytes());
+        }
+        Ok(Input {
+            path: path.to_path_buf(),
+            label,
+            dir,
+            len: sweep.len(),
+            fingerprint: hex(&hash.finalize()),
+            kind: InputKind::Sweep(Box::new(sweep)),
+        })
+    }
+
+    /// Number of scenarios.
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    /// True when the input holds no scenario.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// `sha256:<hex>` of the input (of the file's bytes for JSON Lines; of the expansion's
+    /// definition for sweeps).
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
+    }
+
+    /// The scenarios whose index is in `range`, in order, streamed.
+    pub fn scenarios(&self, range: Range<u64>) -> Result<Scenarios<'_>, BatchError> {
+        let reader = match &self.kind {
+            InputKind::Lines => Some(BufReader::new(File::open(&self.path).map_err(|e| {
+                BatchError::Input(format!("{}: cannot read the batch file: {e}", self.label))
+            })?)),
+            InputKind::Sweep(_) => None,
+        };
+        Ok(Scenarios {
+            input: self,
+            reader,
+            range: range.start..range.end.min(self.len),
+            next_index: 0,
+            line_no: 0,
+            buffer: Vec::new(),
+        })
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    let mut text = String::from("sha256:");
+    for b in bytes {
+        text.push_str(&format!("{b:02x}"));
+    }
+    text
+}
+
+fn count_lines(path: &Path, label: &str) -> Result<(u64, String), BatchError> {
+    let cannot =
+        |e: std::io::Error| BatchError::Input(format!("{label}: cannot read the batch file: {e}"));
+    let mut reader = BufReader::new(File::open(path).map_err(cannot)?);
+    let mut hash = Sha256::new();
+    let mut buffer = Vec::new();
+    let mut count = 0;
+    loop {
+        buffer.clear();
+        if reader.read_until(b'\n', &mut buffer).map_err(cannot)? == 0 {
+            break;
+        }
+        hash.update(&buffer);
+        if !is_blank(&buffer) {
+            count += 1;
+        }
+    }
+    Ok((count, hex(&hash.finalize())))
+}
+
+/// The streaming iterator of [`Input::scenarios`].
+#[derive(Debug)]
+pub struct Scenarios<'a> {
+    input: &'a Input,
+    reader: Option<BufReader<File>>,
+    range: Range<u64>,
+    next_index: u64,
+    line_no: u64,
+    buffer: Vec<u8>,
+}
+
+impl Iterator for Scenarios<'_> {
+    type Item = Result<RawScenario, BatchError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match &self.input.kind {
+            InputKind::Sweep(sweep) => {
+                let index = self.range.next()?;
+                Some(Ok(RawScenario::Sweep {
+                    index,
+                    scenario: sweep.scenario(index),
+                }))
+            }
+            InputKind::Lines => {
+                let reader = self.reader.as_mut()?;
+                loop {
+                    if self.next_index >= self.range.end {
+                        return None;
+                    }
+                    self.buffer.clear();
+                    match reader.read_until(b'\n', &mut self.buffer) {
+                        Ok(0) => return None,
+                        Ok(_) => {}
+                        Err(e) => {
+                            self.reader = None;
+                            return Some(Err(BatchError::Input(format!(
+                                "{}: cannot read the batch file: {e}",
+                                self.input.label
+                            ))));
+                        }
+                    }
+                    self.line_no += 1;
+                    if is_blank(&self.buffer) {
+                        continue;
+                    }
+                    let index = self.next_index;
+                    self.next_index += 1;
+                    if index < self.range.start {
+                        continue;
+                    }
+                    // A byte-order mark some editors write is not part of the first scenario.
+                    let text = std::str::from_utf8(&self.buffer)
+                        .map(|t| {
+                            t.trim_start_matches('\u{feff}')
+                                .trim_end_matches(['\n', '\r'])
+                                .to_owned()
+                        })
+                        .map_err(|e| format!("the line is not UTF-8 text ({e})"));
+                    return Some(Ok(RawScenario::Line {
+                        index,
+                        line_no: self.line_no,
+                        text,
+                    }));
+                }
+            }
+        }
+    }
+}

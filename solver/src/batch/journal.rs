@@ -1,0 +1,425 @@
+//! The journal: finished results, appended as they complete, so a killed run loses nothing.
+//!
+//! `OUT.jsonl.journal` is text. Its first line is a [`Header`] (compact JSON) naming the input's
+//! fingerprint, the scenario range and the options that shape the output; a resume refuses a
+//! journal whose header differs. Every other line is one record:
+//!
+//! ```text
+//! <index>\t<p|e>\t<fnv1a-64 hex of the result line>\t<result line>\n
+//! ```
+//!
+//! (`p` plan, `e` error). Records are appended as scenarios complete, in completion order, and
+//! the file is fsync'd after each small group of them, so a kill or a crash loses only the
+//! scenarios in flight and the last unsynced group. On resume, a last line without its newline
+//! (a write torn by `kill -9`) is cut off and its scenario recomputed; a record whose checksum
+//! or index does not hold is ignored the same way; a repeated index keeps its first record. The final output is assembled from the journal in index order (one offset
+//! per scenario is kept in memory, never the results), then the journal is deleted.
+
+use std::fs::{File, OpenOptions};
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::BatchError;
+use super::shard::Shard;
+
+/// The first line of a journal: what the records belong to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Header {
+    /// Always `fleetopt.journal/v1`.
+    pub journal: String,
+    /// The fleetopt version that wrote it (results of another version may differ).
+    pub fleetopt: String,
+    /// The input's fingerprint ([`super::input::Input::fingerprint`]).
+    pub input: String,
+    /// Number of scenarios in the whole input.
+    pub total: u64,
+    /// The shard, when the run is one.
+    pub shard: Option<Shard>,
+    /// The batch-wide default catalogue (`--catalog`), as given.
+    pub catalog: Option<String>,
+}
+
+/// The schema tag of journals.
+pub const JOURNAL_SCHEMA: &str = "fleetopt.journal/v1";
+
+/// Where a finished scenario's record sits in the journal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Slot {
+    offset: u64,
+    len: u32,
+    failed: bool,
+}
+
+/// An open journal and the scenarios it already holds.
+#[derive(Debug)]
+pub struct Journal {
+    path: PathBuf,
+    file: File,
+    end: u64,
+    range: Range<u64>,
+    slots: Vec<Option<Slot>>,
+}
+
+/// The FNV-1a 64-bit hash: a cheap check that a record was written whole.
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        hash ^= u64::from(*b);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    hash
+}
+
+/// `OUT.jsonl` → `OUT.jsonl.journal`.
+pub fn path_for(output: &Path) -> PathBuf {
+    let mut name = output.as_os_str().to_owned();
+    name.push(".journal");
+    PathBuf::from(name)
+}
+
+fn io(path: &Path, what: &str, e: std::io::Error) -> BatchError {
+    BatchError::Io(format!("{}: cannot {what}: {e}", path.display()))
+}
+
+/// Syncs a directory so a created, renamed or deleted entry in it survives a crash.
+pub fn sync_dir(path: &Path) {
+    let dir = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    // Best effort: some platforms cannot open or sync directories; the data itself is synced.
+    if let Ok(dir) = File::open(dir) {
+        let _ = dir.sync_all();
+    }
+}
+
+impl Journal {
+    /// Starts a new journal (replacing none: the caller checks that none exists).
+    pub fn create(path: &Path, header: &Header, range: Range<u64>) -> Result<Journal, BatchError> {
+        let mut file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .open(path)
+            .map_err(|e| io(path, "create the journal", e))?;
+        let mut line = serde_json::to_string(header)
+            .map_err(|e| BatchError::Io(format!("cannot render the journal header: {e}")))?;
+        line.push('\n');
+        file.write_all(line.as_bytes())
+            .and_then(|()| file.sync_all())
+            .map_err(|e| io(path, "write the journal", e))?;
+        sync_dir(path);
+        Ok(Journal {
+            path: path.to_path_buf(),
+            file,
+            end: line.len() as u64,
+            slots: vec![None; (range.end - range.start) as usize],
+            range,
+        })
+    }
+
+    /// Reopens a journal to continue it: checks its header, indexes its records, cuts off a
+    /// torn last line.
+    pub fn resume(path: &Path, header: &Header, range: Range<u64>) -> Result<Journal, BatchError> {
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(path)
+            .map_err(|e| io(path, "open the journal", e))?;
+        let mut reader = BufReader::new(file);
+        let mut line = Vec::new();
+        reader
+            .read_until(b'\n', &mut line)
+            .map_err(|e| io(path, "read the journal", e))?;
+        let found: Option<Header> = line
+            .strip_suffix(b"\n")
+            .and_then(|l| serde_json::from_slice(l).ok());
+        let Some(found) = found else {
+            return Err(BatchError::Input(format!(
+                "{}: not a fleetopt journal (its first line is not a {JOURNAL_SCHEMA} header); delete it to start over",
+                path.display()
+            )));
+        };
+        if &found != header {
+            return Err(BatchError::Input(format!(
+                "{}: this journal belongs to another run and cannot be resumed: it was written for {}, this run is {}; delete it (or choose another -o) to start over",
+                path.display(),
+                describe(&found),
+                describe(header)
+            )));
+        }
+        let mut end = line.len() as u64;
+        let mut slots = vec![None; (range.end - range.start) as usize];
+        loop {
+            line.clear();
+            let n = reader
+                .read_until(b'\n', &mut line)
+                .map_err(|e| io(path, "read the journal", e))?;
+            if n == 0 || !line.ends_with(b"\n") {
+                // End of file, or a torn last line: keep what precedes it.
+                break;
+            }
+            if let Some((index, slot)) = parse_record(&line, end, &range) {
+                let entry = &mut slots[(index - range.start) as usize];
+                if entry.is_none() {
+                    *entry = Some(slot);
+                }
+            }
+            end += n as u64;
+        }
+        let file = reader.into_inner();
+        file.set_len(end)
+            .and_then(|()| file.sync_all())
+            .map_err(|e| io(path, "cut the torn end of the journal", e))?;
+        Ok(Journal {
+            path: path.to_path_buf(),
+            file,
+            end,
+            range,
+            slots,
+        })
+    }
+
+    /// Whether scenario `index` is already done.
+    pub fn is_done(&self, index: u64) -> bool {
+        index
+            .checked_sub(self.range.start)
+            .and_then(|i| self.slots.get(i as usize))
+            .is_some_and(Option::is_some)
+    }
+
+    /// How many scenarios are done.
+    pub fn done(&self) -> u64 {
+        self.slots.iter().filter(|s| s.is_some()).count() as u64
+    }
+
+    /// Appends finished scenarios `(index, failed, line)` and syncs the file.
+    pub fn append(&mut self, records: &[(u64, bool, String)]) -> Result<(), BatchError> {
+        let mut text = String::new();
+        let mut slots = Vec::with_capacity(records.len());
+        for (index, failed, line) in records {
+            let start = text.len();
+            text.push_str(&format!(
+                "{index}\t{}\t{:016x}\t{line}\n",
+                if *failed { 'e' } else { 'p' },
+                fnv1a(line.as_bytes())
+            ));
+            slots.push((*index, self.end + start as u64, text.len() - start, *failed));
+        }
+        self.file
+            .seek(SeekFrom::Start(self.end))
+            .and_then(|_| self.file.write_all(text.as_bytes()))
+            .and_then(|()| self.file.sync_data())
+            .map_err(|e| io(&self.path, "append to the journal", e))?;
+        self.end += text.len() as u64;
+        for (index, offset, len, failed) in slots {
+            if let Some(entry) = index
+                .checked_sub(self.range.start)
+                .and_then(|i| self.slots.get_mut(i as usize))
+            {
+                *entry = Some(Slot {
+                    offset,
+                    len: len as u32,
+                    failed,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Calls `emit(line, failed)` for every scenario in index order. Fails if one is missing.
+    pub fn replay(
+        &mut self,
+        mut emit: impl FnMut(&str, bool) -> Result<(), BatchError>,
+    ) -> Result<(), BatchError> {
+        let mut record = Vec::new();
+        for (i, slot) in self.slots.iter().enumerate() {
+            let Some(slot) = slot else {
+                return Err(BatchError::Io(format!(
+                    "{}: scenario {} has no result in the journal (internal error)",
+                    self.path.display(),
+                    self.range.start + i as u64
+                )));
+            };
+            record.resize(slot.len as usize, 0);
+            self.file
+                .seek(SeekFrom::Start(slot.offset))
+                .and_then(|_| self.file.read_exact(&mut record))
+                .map_err(|e| io(&self.path, "read the journal", e))?;
+            let text = std::str::from_utf8(&record).map_err(|_| {
+                BatchError::Io(format!(
+                    "{}: a record changed under us",
+                    self.path.display()
+                ))
+            })?;
+            // index \t flag \t checksum \t line \n
+            let line = text
+                .splitn(4, '\t')
+                .nth(3)
+                .and_then(|l| l.strip_suffix('\n'))
+                .ok_or_else(|| {
+                    BatchError::Io(format!(
+                        "{}: a record changed under us",
+                        self.path.display()
+                    ))
+                })?;
+            emit(line, slot.failed)?;
+        }
+        Ok(())
+    }
+
+    /// Deletes the journal (after the output is safely in place).
+    pub fn remove(self) -> Result<(), BatchError> {
+        drop(self.file);
+        std::fs::remove_file(&self.path).map_err(|e| io(&self.path, "remove the journal", e))?;
+        sync_dir(&self.path);
+        Ok(())
+    }
+}
+
+fn describe(header: &Header) -> String {
+    format!(
+        "input {} ({} scenarios), shard {}, catalog {}, fleetopt {}",
+        header.input,
+        header.total,
+        header.shard.map_or("none".to_owned(), |s| s.to_string()),
+        header.catalog.as_deref().unwrap_or("default"),
+        header.fleetopt
+    )
+}
+
+/// Parses one complete record line (with its newline) starting at `offset`.
+fn parse_record(line: &[u8], offset: u64, range: &Range<u64>) -> Option<(u64, Slot)> {
+    let text = std::str::from_utf8(line).ok()?.strip_suffix('\n')?;
+    let mut parts = text.splitn(4, '\t');
+    let index: u64 = parts.next()?.parse().ok()?;
+    let failed = match parts.next()? {
+        "p" => false,
+        "e" => true,
+        _ => return None,
+    };
+    let checksum = u64::from_str_radix(parts.next()?, 16).ok()?;
+    let result = parts.next()?;
+    if !range.contains(&index) || fnv1a(result.as_bytes()) != checksum {
+        return None;
+    }
+    Some((
+        index,
+        Slot {
+            offset,
+            len: u32::try_from(line.len()).ok()?,
+            failed,
+        },
+    ))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn header() -> Header {
+        Header {
+            journal: JOURNAL_SCHEMA.to_owned(),
+            fleetopt: "0".to_owned(),
+            input: "sha256:00".to_owned(),
+            total: 4,
+            shard: None,
+            catalog: None,
+        }
+    }
+
+    fn lines(journal: &mut Journal) -> Vec<String> {
+        let mut out = Vec::new();
+        journal
+            .replay(|line, failed| {
+                out.push(format!("{failed} {line}"));
+                Ok(())
+            })
+            .unwrap();
+        out
+    }
+
+    #[test]
+    fn resume_skips_torn_and_corrupt_records_and_keeps_first_duplicates() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.jsonl.journal");
+        let mut journal = Journal::create(&path, &header(), 0..4).unwrap();
+        journal
+            .append(&[
+                (1, false, "{\"b\":1}".into()),
+                (0, true, "{\"a\":1}".into()),
+            ])
+            .unwrap();
+        drop(journal);
+        let mut file = OpenOptions::new().append(true).open(&path).unwrap();
+        // A corrupt record (bad checksum), a duplicate, then a torn record.
+        file.write_all(b"2\tp\t0000000000000000\t{\"c\":1}\n")
+            .unwrap();
+        let dup = format!("1\tp\t{:016x}\t{{\"z\":1}}\n", fnv1a(b"{\"z\":1}"));
+        file.write_all(dup.as_bytes()).unwrap();
+        file.write_all(b"3\tp\t12").unwrap();
+        drop(file);
+
+        let mut journal = Journal::resume(&path, &header(), 0..4).unwrap();
+        assert_eq!(journal.done(), 2);
+        assert!(journal.is_done(0) && journal.is_done(1));
+        assert!(!journal.is_done(2) && !journal.is_done(3));
+        journal
+            .append(&[
+                (3, false, "{\"d\":1}".into()),
+                (2, false, "{\"c\":1}".into()),
+            ])
+            .unwrap();
+        assert_eq!(
+            lines(&mut journal),
+            [
+                "true {\"a\":1}",
+                "false {\"b\":1}",
+                "false {\"c\":1}",
+                "false {\"d\":1}"
+            ]
+        );
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(!text.contains("3\tp\t12\n"), "the torn line is cut off");
+        journal.remove().unwrap();
+        assert!(!path.exists());
+    }
+
+    #[test]
+    fn resume_refuses_a_journal_of_another_input() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j");
+        Journal::create(&path, &header(), 0..4).unwrap();
+        let other = Header {
+            input: "sha256:ff".to_owned(),
+            ..header()
+        };
+        let error = Journal::resume(&path, &other, 0..4)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("belongs to another run"), "{error}");
+        assert!(
+            error.contains("sha256:00") && error.contains("sha256:ff"),
+            "{error}"
+        );
+        std::fs::write(&path, "hello\n").unwrap();
+        let error = Journal::resume(&path, &header(), 0..4)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("not a fleetopt journal"), "{error}");
+    }
+
+    #[test]
+    fn replay_reports_a_missing_scenario() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut journal = Journal::create(&dir.path().join("j"), &header(), 0..2).unwrap();
+        journal.append(&[(0, false, "x".into())]).unwrap();
+        let error = journal.replay(|_, _| Ok(())).unwrap_err().to_string();
+        assert!(error.contains("scenario 1 has no result"), "{error}");
+    }
+}

@@ -1,0 +1,423 @@
+//! The batch engine: stream the input in chunks, solve each chunk in parallel, journal the
+//! results, and assemble the output in input order.
+//!
+//! **Memory.** Only one chunk ([`Options::chunk_size`] scenarios, 256 by default) of prepared
+//! scenarios is held at a time, plus the catalogues and one journal offset (16 bytes) per
+//! scenario of the run; with file output each result goes to the journal as it completes, so
+//! plans are never all held and memory does not grow with the length of the batch beyond that
+//! offset table.
+//!
+//! **Determinism.** Each chunk is solved with rayon's indexed `par_iter().map().collect()`,
+//! which keeps input order, and every result line depends only on its scenario, so the output
+//! is the same bytes for any thread count, any chunk size, and any number of interruptions and
+//! resumes.
+//!
+//! **Durability.** With an output file, each finished scenario is appended to the journal
+//! ([`super::journal`]) as it completes, fsync'd in small groups (64 records, or within about
+//! a second); the output is then written to a temporary file beside it,
+//! fsync'd and renamed into place, and only then is the journal deleted. A kill at any moment
+//! leaves either the previous output untouched or the new one complete, and the journal lets
+//! `--resume` continue. Writing to a stream (stdout) has no journal and cannot be resumed.
+
+use std::io::{BufWriter, Write};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use super::BatchError;
+use super::input::Input;
+use super::journal::{self, Header, JOURNAL_SCHEMA, Journal};
+use super::merge::ShardHeader;
+use super::scenario::{self, Catalogs, Prepared, ScenarioError};
+use super::shard::Shard;
+use super::summary::Summary;
+
+/// The default number of scenarios solved (and journaled) together.
+pub const DEFAULT_CHUNK_SIZE: usize = 256;
+
+/// How to run a batch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// Worker threads (`None`: one per available core).
+    pub threads: Option<usize>,
+    /// Run only this slice.
+    pub shard: Option<Shard>,
+    /// Continue from the journal of an interrupted run (starts afresh when there is none).
+    pub resume: bool,
+    /// Scenarios read and prepared together (memory scales with it; stream output also waits
+    /// for a whole chunk before writing it, in order).
+    pub chunk_size: usize,
+    /// The catalogue for scenarios that name none (`None`: the embedded default).
+    pub catalog: Option<PathBuf>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            threads: None,
+            shard: None,
+            resume: false,
+            chunk_size: DEFAULT_CHUNK_SIZE,
+            catalog: None,
+        }
+    }
+}
+
+/// Progress notifications (the CLI draws a bar on a terminal). Called from worker threads.
+pub trait Progress: Sync {
+    /// The run starts: `total` scenarios, `done` of them already finished (resumed).
+    fn start(&self, total: u64, done: u64);
+    /// One more scenario finished.
+    fn advance(&self);
+}
+
+/// Progress that shows nothing.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn start(&self, _total: u64, _done: u64) {}
+    fn advance(&self) {}
+}
+
+/// Where the output goes.
+pub enum Destination<'a> {
+    /// A file, written atomically, with a journal beside it.
+    File(&'a Path),
+    /// A stream (stdout): lines as chunks finish, in order; no journal.
+    Stream(&'a mut dyn Write),
+}
+
+/// What a run did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Report {
+    /// Scenarios in the run (the shard's, or all).
+    pub scenarios: u64,
+    /// Scenarios taken from the journal instead of being solved again.
+    pub resumed: u64,
+    /// Scenarios whose line is an error.
+    pub failed: u64,
+}
+
+/// Runs a batch; see the module docs.
+pub fn run(
+    input: &Input,
+    destination: Destination<'_>,
+    summary: Option<&Path>,
+    options: &Options,
+    progress: &dyn Progress,
+) -> Result<Report, BatchError> {
+    if options.chunk_size == 0 {
+        return Err(BatchError::Input(
+            "the chunk size must be at least 1".to_owned(),
+        ));
+    }
+    if options.threads == Some(0) {
+        return Err(BatchError::Input(
+            "-j: at least one thread is needed".to_owned(),
+        ));
+    }
+    let range = options
+        .shard
+        .map_or(0..input.len(), |shard| shard.range(input.len()));
+    let default = match &options.catalog {
+        Some(path) => Some(Arc::new(
+            fleetopt_instances::load::catalog::load(path)
+                .map_err(|e| BatchError::Input(e.to_string()))?,
+        )),
+        None => None,
+    };
+    let mut catalogs = Catalogs::new(default);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.threads.unwrap_or(0))
+        .build()
+        .map_err(|e| BatchError::Io(format!("cannot start worker threads: {e}")))?;
+    let shard_line = options
+        .shard
+        .map(|shard| ShardHeader::new(input.fingerprint(), input.len(), shard).line())
+        .transpose()?;
+    let summary_path = summary;
+    let mut summary = summary.map(open_summary).transpose()?;
+    let mut report = Report {
+        scenarios: range.end - range.start,
+        resumed: 0,
+        failed: 0,
+    };
+    let solve_chunk = |chunk: &[Prepared]| -> Result<Vec<(u64, bool, String)>, BatchError> {
+        pool.install(|| {
+            chunk
+                .par_iter()
+                .map(|prepared| {
+                    let result = solve_isolated(prepared);
+                    progress.advance();
+                    result.map(|(line, failed)| (prepared.index, failed, line))
+                })
+                .collect()
+        })
+    };
+
+    match destination {
+        Destination::Stream(out) => {
+            if options.resume {
+                return Err(BatchError::Input(
+                    "--resume needs an output file (-o): only file output is journaled".to_owned(),
+                ));
+            }
+            progress.start(report.scenarios, 0);
+            let write = |out: &mut dyn Write, text: &str| {
+                out.write_all(text.as_bytes())
+                    .and_then(|()| out.write_all(b"\n"))
+                    .map_err(stream_error)
+            };
+            if let Some(line) = &shard_line {
+                write(out, line)?;
+            }
+            let mut scenarios = input.scenarios(range)?;
+            loop {
+                let chunk = next_chunk(input, &mut scenarios, &mut catalogs, options, |_| false)?;
+                if chunk.is_empty() {
+                    break;
+                }
+                for (_, failed, line) in solve_chunk(&chunk)? {
+                    write(out, &line)?;
+                    report.failed += u64::from(failed);
+                    if let Some(summary) = &mut summary {
+                        summary.row(&line)?;
+                    }
+                }
+                out.flush().map_err(stream_error)?;
+            }
+            finish_summary(summary, summary_path)?;
+        }
+        Destination::File(path) => {
+            let journal_path = journal::path_for(path);
+            let header = Header {
+                journal: JOURNAL_SCHEMA.to_owned(),
+                fleetopt: env!("CARGO_PKG_VERSION").to_owned(),
+                input: input.fingerprint().to_owned(),
+                total: input.len(),
+                shard: options.shard,
+                catalog: options.catalog.as_ref().map(|c| c.display().to_string()),
+            };
+            let mut journal = if journal_path.exists() {
+                if !options.resume {
+                    return Err(BatchError::Input(format!(
+                        "{}: an interrupted run left this journal; pass --resume to continue it, or delete it to start over",
+                        journal_path.display()
+                    )));
+                }
+                Journal::resume(&journal_path, &header, range.clone())?
+            } else {
+                Journal::create(&journal_path, &header, range.clone())?
+            };
+            report.resumed = journal.done();
+            progress.start(report.scenarios, report.resumed);
+            let mut scenarios = input.scenarios(range)?;
+            loop {
+                let chunk = next_chunk(input, &mut scenarios, &mut catalogs, options, |i| {
+                    journal.is_done(i)
+                })?;
+                if chunk.is_empty() {
+                    break;
+                }
+                solve_into_journal(&pool, &chunk, &mut journal, progress)?;
+            }
+            let (temp, out_dir_label) = temp_beside(path)?;
+            let mut writer = BufWriter::new(temp);
+            let write_error =
+                |e: std::io::Error| BatchError::Io(format!("{out_dir_label}: cannot write: {e}"));
+            if let Some(line) = &shard_line {
+                writeln!(writer, "{line}").map_err(write_error)?;
+            }
+            journal.replay(|line, failed| {
+                writeln!(writer, "{line}").map_err(write_error)?;
+                report.failed += u64::from(failed);
+                if let Some(summary) = &mut summary {
+                    summary.row(line)?;
+                }
+                Ok(())
+            })?;
+            let temp = writer
+                .into_inner()
+                .map_err(|e| write_error(e.into_error()))?;
+            persist(temp, path)?;
+            finish_summary(summary, summary_path)?;
+            journal.remove()?;
+        }
+    }
+    Ok(report)
+}
+
+/// Puts the summary in place (before the journal goes, so a kill in between loses nothing).
+fn finish_summary(summary: Option<SummaryFile>, path: Option<&Path>) -> Result<(), BatchError> {
+    if let (Some(summary), Some(path)) = (summary, path) {
+        let writer = summary.finish()?;
+        let temp = writer.into_inner().map_err(|e| {
+            BatchError::Io(format!("{}: cannot write: {}", path.display(), e.error()))
+        })?;
+        persist(temp, path)?;
+    }
+    Ok(())
+}
+
+/// Journal records are fsync'd once this many are pending…
+const SYNC_RECORDS: usize = 64;
+/// …or this long after the previous sync, or when no result came for [`SYNC_IDLE`].
+const SYNC_INTERVAL: Duration = Duration::from_secs(1);
+/// See [`SYNC_INTERVAL`].
+const SYNC_IDLE: Duration = Duration::from_millis(200);
+
+/// Solves a chunk on the pool while this thread appends each result to the journal as it
+/// completes (in completion order: the journal is indexed, the output is not), syncing in small
+/// groups. A kill loses only the scenarios in flight and at most about a second of results,
+/// however slow the scenarios are.
+fn solve_into_journal(
+    pool: &rayon::ThreadPool,
+    chunk: &[Prepared],
+    journal: &mut Journal,
+    progress: &dyn Progress,
+) -> Result<(), BatchError> {
+    let (sender, receiver) = mpsc::channel::<Result<(u64, bool, String), BatchError>>();
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            pool.install(|| {
+                chunk.par_iter().for_each_with(sender, |sender, prepared| {
+                    let result = solve_isolated(prepared)
+                        .map(|(line, failed)| (prepared.index, failed, line));
+                    progress.advance();
+                    // The receiver stops only on an error it is already returning.
+                    let _ = sender.send(result);
+                });
+            });
+        });
+        let mut pending = Vec::new();
+        let mut synced = Instant::now();
+        loop {
+            match receiver.recv_timeout(SYNC_IDLE) {
+                Ok(result) => {
+                    pending.push(result?);
+                    if pending.len() >= SYNC_RECORDS || synced.elapsed() >= SYNC_INTERVAL {
+                        journal.append(&pending)?;
+                        pending.clear();
+                        synced = Instant::now();
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) => {
+                    if !pending.is_empty() {
+                        journal.append(&pending)?;
+                        pending.clear();
+                        synced = Instant::now();
+                    }
+                }
+                Err(RecvTimeoutError::Disconnected) => break,
+            }
+        }
+        if !pending.is_empty() {
+            journal.append(&pending)?;
+        }
+        Ok(())
+    })
+}
+
+fn stream_error(e: std::io::Error) -> BatchError {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        BatchError::OutputClosed
+    } else {
+        BatchError::Io(format!("cannot write the output: {e}"))
+    }
+}
+
+type SummaryFile = Summary<BufWriter<tempfile::NamedTempFile>>;
+
+fn open_summary(path: &Path) -> Result<SummaryFile, BatchError> {
+    let (temp, _) = temp_beside(path)?;
+    Summary::new(BufWriter::new(temp))
+}
+
+/// A temporary file in the folder of `path` (so the final rename stays on one file system).
+fn temp_beside(path: &Path) -> Result<(tempfile::NamedTempFile, String), BatchError> {
+    let label = path.display().to_string();
+    let dir = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let temp = tempfile::NamedTempFile::new_in(dir)
+        .map_err(|e| BatchError::Io(format!("{label}: cannot create a temporary file: {e}")))?;
+    Ok((temp, label))
+}
+
+/// Puts a finished temporary file in place atomically: ordinary permissions (the existing
+/// file's, else 0644), fsync, rename, fsync of the folder.
+pub(crate) fn persist(temp: tempfile::NamedTempFile, path: &Path) -> Result<(), BatchError> {
+    let describe = |what: &str, e: std::io::Error| {
+        BatchError::Io(format!("{}: cannot {what}: {e}", path.display()))
+    };
+    // Temporary files are created private (0600); the result is an ordinary file.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o7777);
+        temp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(mode))
+            .map_err(|e| describe("set permissions on", e))?;
+    }
+    temp.as_file().sync_all().map_err(|e| describe("sync", e))?;
+    temp.persist(path)
+        .map_err(|e| describe("replace the file", e.error))?;
+    journal::sync_dir(path);
+    Ok(())
+}
+
+/// The next chunk of scenarios not yet done, prepared (lines parsed, catalogues loaded).
+fn next_chunk(
+    input: &Input,
+    scenarios: &mut super::input::Scenarios<'_>,
+    catalogs: &mut Catalogs,
+    options: &Options,
+    done: impl Fn(u64) -> bool,
+) -> Result<Vec<Prepared>, BatchError> {
+    let mut chunk = Vec::with_capacity(options.chunk_size.min(4096));
+    while chunk.len() < options.chunk_size {
+        let Some(raw) = scenarios.next() else { break };
+        let raw = raw?;
+        if done(raw.index()) {
+            continue;
+        }
+        chunk.push(scenario::prepare(input, raw, catalogs));
+    }
+    Ok(chunk)
+}
+
+/// Solves one scenario; a panic in the solver (a bug) becomes that scenario's internal error
+/// instead of ending the batch.
+fn solve_isolated(prepared: &Prepared) -> Result<(String, bool), BatchError> {
+    match catch_unwind(AssertUnwindSafe(|| scenario::run_one(prepared))) {
+        Ok(result) => result,
+        Err(panic) => {
+            let why = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".to_owned());
+            let error = ScenarioError {
+                kind: "internal".to_owned(),
+                exit_code: 1,
+                message: format!("internal error: the solver panicked: {why}"),
+            };
+            Ok((scenario::output_line(&prepared.id, &Err(error))?, true))
+        }
+    }
+}
+
+impl std::fmt::Debug for Destination<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Destination::File(path) => f.debug_tuple("File").field(path).finish(),
+            Destination::Stream(_) => f.write_str("Stream(..)"),
+        }
+    }
+}
