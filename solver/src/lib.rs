@@ -7,6 +7,7 @@
 pub mod aws_mode;
 pub mod candidates;
 pub mod metrics;
+pub mod optimal;
 pub mod plan;
 pub mod request;
 pub mod risk;
@@ -16,6 +17,6 @@ pub(crate) mod test_support;
 pub mod verify;
 
 pub use candidates::{CandidateError, CandidatePool, CandidateSet};
-pub use plan::{Allocation, Metrics, PLAN_SCHEMA, Plan, Shortfall};
+pub use plan::{Allocation, Metrics, PLAN_SCHEMA, Plan, Shortfall, SolverReport, SolverStatus};
 pub use request::{FleetRequest, RequestError};
 pub use risk::{HAZARD_HOURS_PER_MONTH, HazardModel, RiskError};

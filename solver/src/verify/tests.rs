@@ -176,6 +176,7 @@ fn plan() -> Plan {
             worst_type_loss: 0.5,
             worst_az_loss: 0.5,
         },
+        solver: None,
         shortfall: None,
         notes: Vec::new(),
     }
