@@ -81,7 +81,6 @@ pub(crate) fn precheck(request: &FleetRequest, prep: &Prepared) -> Option<Explan
         if part <= 0.0 {
             continue;
         }
-        let in_market = |i: usize| pools[i].market == market;
         if !pools.iter().any(|p| p.market == market) {
             let mut why = Vec::new();
             let e = &prep.excluded;
@@ -118,33 +117,9 @@ pub(crate) fn precheck(request: &FleetRequest, prep: &Prepared) -> Option<Explan
             ));
             continue;
         }
-        let most = held(&in_market);
-        if most < part - 1e-9 {
-            conflicts.push(conflict(
-                &["target", "constraints"],
-                format!(
-                    "the {market} pools hold at most {} {unit} under their bounds ({}); the {market} part needs {}",
-                    num(most),
-                    caps.join(", "),
-                    num(part)
-                ),
-            ));
-        }
     }
     if !conflicts.is_empty() {
         return Some(Explanation { conflicts });
-    }
-    let total = held(&|_| true);
-    if total < target - 1e-9 {
-        conflicts.push(conflict(
-            &["target", "constraints"],
-            format!(
-                "the eligible pools hold at most {} {unit} under their bounds ({}); the target is {}",
-                num(total),
-                caps.join(", "),
-                num(target)
-            ),
-        ));
     }
     if let Some(share) = c.max_pool_share {
         let pools_n = pools.len() as f64;
@@ -188,6 +163,45 @@ pub(crate) fn precheck(request: &FleetRequest, prep: &Prepared) -> Option<Explan
                 ),
             ));
         }
+    }
+    if !conflicts.is_empty() {
+        return Some(Explanation { conflicts });
+    }
+    for (market, part) in [
+        (Market::OnDemand, prep.od_part),
+        (Market::Spot, prep.spot_part),
+    ] {
+        if part <= 0.0 {
+            continue;
+        }
+        let in_market = |i: usize| pools[i].market == market;
+        let most = held(&in_market);
+        if most < part - 1e-9 {
+            conflicts.push(conflict(
+                &["target", "constraints"],
+                format!(
+                    "the {market} pools hold at most {} {unit} under their bounds ({}); the {market} part needs {}",
+                    num(most),
+                    caps.join(", "),
+                    num(part)
+                ),
+            ));
+        }
+    }
+    if !conflicts.is_empty() {
+        return Some(Explanation { conflicts });
+    }
+    let total = held(&|_| true);
+    if total < target - 1e-9 {
+        conflicts.push(conflict(
+            &["target", "constraints"],
+            format!(
+                "the eligible pools hold at most {} {unit} under their bounds ({}); the target is {}",
+                num(total),
+                caps.join(", "),
+                num(target)
+            ),
+        ));
     }
     if let Some(share) = c.survive_az_loss
         && share > 0.0

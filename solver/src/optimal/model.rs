@@ -7,7 +7,10 @@
 //! `diversified`. Linking rows `x_p ≤ cap_p·y_p` and `x_p ≥ y_p`, `x_p ≤ cap_p·t_k`,
 //! `x_p ≤ cap_p·a_z` use the pool bound as big-M, the tightest valid one.
 //!
-//! Rows (every request constraint is hard): Σ w·x ≥ target; Σ_OD w·x ≥ On-Demand part;
+//! Rows (every request constraint is hard): Σ w·x ≥ target; Σ_OD w·x ≥ On-Demand part and,
+//! when there is a spot part, Σ_OD w·x < On-Demand part + the largest eligible On-Demand weight
+//! (AWS fills On-Demand first and stops within one instance; without this row
+//! `capacityOptimized` would "avoid interruptions" by buying the whole fleet On-Demand);
 //! Σ_market price·x ≤ max_total_price; Σ_type w·x ≤ max_type_share·target; Σ_AZ w·x ≤
 //! max_az_share·target; Σ y ≥ min_pools; Σ t ≤ max_types (1 with single_type); Σ a ≤ 1;
 //! for each AZ: Σ_outside w·x ≥ survive_az_loss·target; Σ w·x ≤ target + max_overshoot;
@@ -153,12 +156,23 @@ pub(crate) fn build(
         let od = cap_expr(&m, &|i| pools[i].market == Market::OnDemand);
         row(
             &mut m,
-            od,
+            od.clone(),
             true,
             prep.od_part,
             "on_demand_target",
             String::new(),
         );
+        // On-Demand stops within one instance of its part, as AWS fills it (so spot
+        // strategies cannot dodge their objective by buying On-Demand instead).
+        if prep.spot_part > 0.0 {
+            let largest = pools
+                .iter()
+                .filter(|p| p.market == Market::OnDemand)
+                .map(|p| p.weight)
+                .fold(0.0_f64, f64::max);
+            let margin = largest - 1e-6 * largest.max(1e-9);
+            m.constraints.push(od.leq(prep.od_part + margin));
+        }
     }
     // Budgets per market.
     for (market, budget) in [
