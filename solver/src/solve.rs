@@ -12,9 +12,9 @@
 use fleetopt_instances::{Catalog, RegionName};
 
 use crate::candidates::{self, CandidateError};
+use crate::optimal::{self, Explanation, OptimalError};
 use crate::plan::Plan;
 use crate::request::{FleetRequest, Mode, SpotStrategy};
-use crate::optimal::{self, Explanation, OptimalError};
 use crate::{aws_mode, verify};
 
 /// Overrides applied on top of the request (the CLI's `--mode`, `--strategy`, `--region`).

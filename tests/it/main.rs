@@ -12,6 +12,8 @@ mod catalog_build;
 mod catalog_cli;
 /// The embedded default catalogue: real facts it must hold.
 mod embedded;
+/// optimal mode end to end: fixtures, optimal ≤ aws for lowestPrice, exit codes 3 and 4.
+mod optimal;
 /// Property tests of aws mode: every plan verifies, output is deterministic, capacity and overshoot bounds hold.
 mod properties;
 /// Facts checked against the full raw AWS files in `../shared/data`, when present.

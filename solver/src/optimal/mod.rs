@@ -251,7 +251,9 @@ pub fn plan_with(
         seconds,
         stages: reports,
     };
-    Ok(build_plan(request, candidates, &prep, &stages, &counts, report))
+    Ok(build_plan(
+        request, candidates, &prep, &stages, &counts, report,
+    ))
 }
 
 fn relative_gap(objective: f64, bound: f64) -> f64 {

@@ -121,11 +121,11 @@ pub(crate) fn build(
     };
     // Adds `expr ≥ rhs` (covering) or `expr ≤ rhs`, with a slack in elastic mode.
     let row = |m: &mut Built,
-                   mut expr: Expression,
-                   covering: bool,
-                   rhs: f64,
-                   name: &'static str,
-                   scope: String| {
+               mut expr: Expression,
+               covering: bool,
+               rhs: f64,
+               name: &'static str,
+               scope: String| {
         if elastic {
             let s = m.add(variable().min(0));
             if covering {
@@ -201,7 +201,14 @@ pub(crate) fn build(
         for (k, name) in prep.types.iter().enumerate() {
             if pools.iter().any(|p| p.type_ix == k) {
                 let e = cap_expr(&m, &|i| pools[i].type_ix == k);
-                row(&mut m, e, false, share * target, "max_type_share", name.clone());
+                row(
+                    &mut m,
+                    e,
+                    false,
+                    share * target,
+                    "max_type_share",
+                    name.clone(),
+                );
             }
         }
     }
@@ -209,7 +216,14 @@ pub(crate) fn build(
         for (z, name) in prep.zones.iter().enumerate() {
             if pools.iter().any(|p| p.zone == z) {
                 let e = cap_expr(&m, &|i| pools[i].zone == z);
-                row(&mut m, e, false, share * target, "max_az_share", name.clone());
+                row(
+                    &mut m,
+                    e,
+                    false,
+                    share * target,
+                    "max_az_share",
+                    name.clone(),
+                );
             }
         }
     }
@@ -217,7 +231,14 @@ pub(crate) fn build(
     if let Some(share) = c.survive_az_loss {
         for (z, name) in prep.zones.iter().enumerate() {
             let e = cap_expr(&m, &|i| pools[i].zone != z);
-            row(&mut m, e, true, share * target, "survive_az_loss", name.clone());
+            row(
+                &mut m,
+                e,
+                true,
+                share * target,
+                "survive_az_loss",
+                name.clone(),
+            );
         }
     }
     if let Some(over) = c.max_overshoot {
@@ -255,10 +276,18 @@ pub(crate) fn build(
             let x = m.var(m.x[i]);
             m.constraints
                 .push((Expression::from(x) - f64::from(p.cap) * m.var(y)).leq(0.0));
-            m.constraints.push((Expression::from(x) - m.var(y)).geq(0.0));
+            m.constraints
+                .push((Expression::from(x) - m.var(y)).geq(0.0));
             used.add_mul(1.0, m.var(y));
         }
-        row(&mut m, used, true, f64::from(min), "min_pools", String::new());
+        row(
+            &mut m,
+            used,
+            true,
+            f64::from(min),
+            "min_pools",
+            String::new(),
+        );
     }
     // Types used.
     let single_type_cluster = matches!(
@@ -523,12 +552,7 @@ fn solve_highs(built: Built, time_limit: f64, gap: f64) -> Result<Solved, Failur
 }
 
 #[cfg(any(feature = "cbc", feature = "microlp"))]
-fn solve_generic<S>(
-    built: Built,
-    solver: S,
-    time_limit: f64,
-    gap: f64,
-) -> Result<Solved, Failure>
+fn solve_generic<S>(built: Built, solver: S, time_limit: f64, gap: f64) -> Result<Solved, Failure>
 where
     S: good_lp::Solver,
     <S as good_lp::Solver>::Model: good_lp::WithTimeLimit + good_lp::WithMipGap,

@@ -262,7 +262,12 @@ fn dominance_reduction(request: &FleetRequest, prepared: &mut Prepared, stages: 
     // class → pool positions
     let mut classes: BTreeMap<(Market, usize, u64, Option<usize>), Vec<usize>> = BTreeMap::new();
     for (i, p) in prepared.pools.iter().enumerate() {
-        let key = (p.market, p.zone, p.weight.to_bits(), by_type.then_some(p.type_ix));
+        let key = (
+            p.market,
+            p.zone,
+            p.weight.to_bits(),
+            by_type.then_some(p.type_ix),
+        );
         classes.entry(key).or_default().push(i);
     }
     let mut keep = vec![true; prepared.pools.len()];

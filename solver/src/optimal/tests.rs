@@ -11,8 +11,8 @@ use crate::candidates::{CandidateSet, resolve};
 use crate::metrics;
 use crate::plan::{Allocation, PLAN_SCHEMA, Plan, SolverStatus, StrategyUsed};
 use crate::request::{
-    CapacityUnit, FleetRequest, Mode, OnDemandSplit, OnDemandStrategy, PlacementSpec,
-    SpotStrategy, TypeOverride,
+    CapacityUnit, FleetRequest, Mode, OnDemandSplit, OnDemandStrategy, PlacementSpec, SpotStrategy,
+    TypeOverride,
 };
 use crate::test_support::{REGION, catalog, itype};
 use crate::verify;
@@ -292,7 +292,10 @@ fn brute_force_enumeration_agrees_with_the_ilp_on_tiny_instances() {
                 );
                 assert_eq!(plan.solver.as_ref().unwrap().status, SolverStatus::Optimal);
             }
-            Err(e) => assert!(brute.is_none(), "{name}: ilp says {e} but brute force found {brute:?}"),
+            Err(e) => assert!(
+                brute.is_none(),
+                "{name}: ilp says {e} but brute force found {brute:?}"
+            ),
         }
     }
 }
@@ -375,7 +378,10 @@ fn optimal_plans_are_deterministic() {
     r.constraints.max_pool_share = Some(0.25);
     let a = solve(&fixture(), &r).unwrap().without_timing();
     let b = solve(&fixture(), &r).unwrap().without_timing();
-    assert_eq!(serde_json::to_string(&a).unwrap(), serde_json::to_string(&b).unwrap());
+    assert_eq!(
+        serde_json::to_string(&a).unwrap(),
+        serde_json::to_string(&b).unwrap()
+    );
 }
 
 // ---- placement -----------------------------------------------------------------------------------
@@ -396,14 +402,24 @@ fn spread_never_puts_an_8th_instance_in_one_az_of_a_group() {
     r.placement = PlacementSpec::Spread { groups: None };
     let plan = solve(&fixture(), &r).unwrap();
     let per_group_zone = slots(&plan);
-    assert!(per_group_zone.values().all(|n| *n <= 7), "{per_group_zone:?}");
+    assert!(
+        per_group_zone.values().all(|n| *n <= 7),
+        "{per_group_zone:?}"
+    );
     assert!(per_group_zone.keys().any(|(g, _)| g == "pg-2"));
     let mut r = request(60.0);
     r.placement = PlacementSpec::Spread { groups: Some(2) };
     let plan = solve(&fixture(), &r).unwrap();
     let per_group_zone = slots(&plan);
-    assert!(per_group_zone.values().all(|n| *n <= 7), "{per_group_zone:?}");
-    assert!(per_group_zone.keys().all(|(g, _)| g == "pg-1" || g == "pg-2"));
+    assert!(
+        per_group_zone.values().all(|n| *n <= 7),
+        "{per_group_zone:?}"
+    );
+    assert!(
+        per_group_zone
+            .keys()
+            .all(|(g, _)| g == "pg-1" || g == "pg-2")
+    );
 }
 
 #[test]
@@ -414,7 +430,11 @@ fn cluster_uses_one_az_and_one_type() {
     };
     let plan = solve(&fixture(), &r).unwrap();
     assert_eq!((plan.metrics.azs, plan.metrics.types), (1, 1));
-    assert!(plan.allocations.iter().all(|a| a.placement.as_ref().unwrap().group == "pg-1"));
+    assert!(
+        plan.allocations
+            .iter()
+            .all(|a| a.placement.as_ref().unwrap().group == "pg-1")
+    );
 }
 
 #[test]
@@ -428,7 +448,8 @@ fn partition_counts_are_balanced_within_one_instance_per_az() {
     let mut per: BTreeMap<(String, u32), u32> = BTreeMap::new();
     for a in &plan.allocations {
         let p = a.placement.as_ref().unwrap().partition.unwrap();
-        *per.entry((a.availability_zone_id.to_string(), p)).or_insert(0) += a.count;
+        *per.entry((a.availability_zone_id.to_string(), p))
+            .or_insert(0) += a.count;
     }
     for zone in [AZ1, AZ2, AZ3] {
         let of: Vec<u32> = (1..=3)
@@ -526,7 +547,10 @@ fn a_zero_time_limit_gives_time_limit_status_or_error() {
     match plan_with(&r, &set, Backend::Highs) {
         Ok(plan) => {
             let status = plan.solver.unwrap().status;
-            assert!(matches!(status, SolverStatus::TimeLimit | SolverStatus::Optimal));
+            assert!(matches!(
+                status,
+                SolverStatus::TimeLimit | SolverStatus::Optimal
+            ));
         }
         Err(e) => assert!(matches!(e, OptimalError::TimeLimit { .. }), "{e}"),
     }
