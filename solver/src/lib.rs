@@ -1,6 +1,7 @@
 //! fleetopt's planning side: fleet requests (native and AWS formats), the pools a request may
 //! use, the aws-mode emulation of EC2's allocation strategies, plans with their metrics, the
-//! interruption-risk model, and an independent verifier.
+//! interruption-risk model, optimal mode (an integer program, [`optimal`]), and an independent
+//! verifier.
 //!
 //! This crate never parses AWS catalogue formats: it takes a [`fleetopt_instances::Catalog`].
 
