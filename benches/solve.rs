@@ -109,5 +109,55 @@ fn optimal_scenarios(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, aws_mode_scenarios, optimal_scenarios);
+/// The optional backends on the same scenarios (`--features cbc,microlp`), for the backend
+/// comparison in `benches/README.md`. Without those features this group is empty.
+fn backend_scenarios(c: &mut Criterion) {
+    #[allow(unused_mut, reason = "empty without the optional backend features")]
+    let mut backends: Vec<(&str, optimal::Backend, &[&str])> = Vec::new();
+    #[cfg(feature = "cbc")]
+    backends.push(("cbc", optimal::Backend::Cbc, &["s", "m", "l"]));
+    #[cfg(feature = "microlp")]
+    backends.push(("microlp", optimal::Backend::Microlp, &["s", "m"]));
+    if backends.is_empty() {
+        return;
+    }
+    let Ok(catalog) = embedded::catalog() else {
+        return;
+    };
+    let mut group = c.benchmark_group("backends");
+    group.sample_size(10);
+    for (backend_name, backend, names) in backends {
+        for name in names {
+            let Some(mut request) = scenario(name) else {
+                continue;
+            };
+            request.mode = Mode::Optimal;
+            let Ok(set) = candidates::resolve(&catalog, &request) else {
+                continue;
+            };
+            match optimal::plan_with(&request, &set, backend) {
+                Ok(plan) => eprintln!(
+                    "{backend_name} {name}: ${:.4}/h, {:?}",
+                    plan.metrics.cost_per_hour,
+                    plan.solver.map(|s| s.status)
+                ),
+                Err(e) => {
+                    eprintln!("skipped {backend_name} {name}: {e}");
+                    continue;
+                }
+            }
+            group.bench_function(format!("{backend_name}/{name}"), |b| {
+                b.iter(|| black_box(optimal::plan_with(&request, &set, backend).is_ok()))
+            });
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    aws_mode_scenarios,
+    optimal_scenarios,
+    backend_scenarios
+);
 criterion_main!(benches);

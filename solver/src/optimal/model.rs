@@ -555,7 +555,9 @@ fn solve_highs(built: Built, time_limit: f64, gap: f64) -> Result<Solved, Failur
 fn solve_generic<S>(built: Built, solver: S, time_limit: f64, gap: f64) -> Result<Solved, Failure>
 where
     S: good_lp::Solver,
-    <S as good_lp::Solver>::Model: good_lp::WithTimeLimit + good_lp::WithMipGap,
+    <S as good_lp::Solver>::Model: good_lp::WithTimeLimit
+        + good_lp::WithMipGap
+        + SolverModel<Error = good_lp::ResolutionError>,
 {
     use good_lp::{ResolutionError, SolutionStatus, WithMipGap, WithTimeLimit};
     let Built {

@@ -555,3 +555,35 @@ fn a_zero_time_limit_gives_time_limit_status_or_error() {
         Err(e) => assert!(matches!(e, OptimalError::TimeLimit { .. }), "{e}"),
     }
 }
+
+/// The optional backends agree with HiGHS on the brute-force cases' objectives
+/// (`cargo test -p fleetopt-solver --features cbc,microlp optimal`).
+#[cfg(any(feature = "cbc", feature = "microlp"))]
+#[test]
+fn optional_backends_agree_with_highs() {
+    let catalog = fixture();
+    let mut backends = Vec::new();
+    #[cfg(feature = "cbc")]
+    backends.push(Backend::Cbc);
+    #[cfg(feature = "microlp")]
+    backends.push(Backend::Microlp);
+    for strategy in SpotStrategy::ALL {
+        let mut r = request(30.0);
+        r.spot.strategy = strategy;
+        r.target.on_demand = OnDemandSplit::Target(6.0);
+        r.constraints.max_pool_share = Some(0.3);
+        r.constraints.survive_az_loss = Some(0.5);
+        let set = resolve(&catalog, &r).unwrap();
+        let reference = plan(&r, &set).unwrap();
+        let expected = objective_vector(&r, &set, &reference);
+        for backend in &backends {
+            let other = plan_with(&r, &set, *backend).unwrap();
+            assert!(verify::verify(&catalog, &r, &other).is_empty());
+            let got = objective_vector(&r, &set, &other);
+            assert!(
+                !lex_less(&got, &expected) && !lex_less(&expected, &got),
+                "{strategy} {backend:?}: {got:?} vs HiGHS {expected:?}"
+            );
+        }
+    }
+}
