@@ -179,16 +179,16 @@ pub fn plan_with(
     let limit = request.solver.time_limit_seconds;
     let gap = request.solver.mip_gap;
     let stages = stages(request);
-    let prep = prepare::prepare(request, candidates, &stages, true);
+    let mut prep = prepare::prepare(request, candidates, &stages, true, None);
     if let Some(explanation) = explain::precheck(request, &prep) {
         return Err(OptimalError::Infeasible(explanation));
     }
 
     let mut fixed: Vec<(Stage, f64)> = Vec::new();
     let mut reports: Vec<StageReport> = Vec::new();
-    let mut best: Option<Vec<u32>> = None;
+    let mut best: Option<(Vec<u32>, prepare::Prepared)> = None;
     let mut stopped = false;
-    for &stage in &stages {
+    for (position, &stage) in stages.iter().enumerate() {
         let built = model::build(request, &prep, &fixed, Goal::Stage(stage));
         let x = built.x.clone();
         let left = model::remaining(start, limit);
@@ -204,11 +204,18 @@ pub fn plan_with(
                     objective: solved.objective,
                     bound: solved.bound,
                 });
-                best = Some(solved.counts(&x));
-                fixed.push((stage, solved.objective));
+                best = Some((solved.counts(&x), prep.clone()));
                 if solved.status == SolverStatus::TimeLimit {
                     stopped = true;
                     break;
+                }
+                if stage == Stage::MaxPoolShare {
+                    // The optimum becomes per-pool bounds, and the later stages get the
+                    // dominance reduction back (see `prepare`).
+                    let rest = &stages[position + 1..];
+                    prep = prepare::prepare(request, candidates, rest, true, Some(solved.objective));
+                } else {
+                    fixed.push((stage, solved.objective));
                 }
             }
             Err(Failure::Infeasible) if best.is_none() => {
@@ -229,7 +236,7 @@ pub fn plan_with(
             Err(Failure::Other(message)) => return Err(OptimalError::Solver(message)),
         }
     }
-    let Some(counts) = best else {
+    let Some((counts, prep)) = best else {
         return Err(OptimalError::TimeLimit { limit });
     };
     let seconds = start.elapsed().as_secs_f64();

@@ -16,6 +16,10 @@
 //! strictly lower cost and no higher value of any other stage; so no lexicographic optimum
 //! holds that much.
 //!
+//! After a `diversified` first stage with optimum z*, the later stages see z* as a bound on
+//! every spot pool, `⌊z* × target ÷ w⌋` (equivalent to the row `w·x ≤ z*·target`), so the
+//! reduction below applies to them.
+//!
 //! # Dominance reduction (exact)
 //! HiGHS's presolve time grows about with P² on this model (toolchain.md §3e), so pools that
 //! cannot change the optimum are dropped before the MIP. Pools fall in *classes* of equal
@@ -136,6 +140,7 @@ pub(crate) fn prepare(
     candidates: &CandidateSet<'_>,
     stages: &[Stage],
     reduce: bool,
+    spot_share_cap: Option<f64>,
 ) -> Prepared {
     let target = request.target.capacity;
     let od_part = request.on_demand_target();
@@ -179,7 +184,14 @@ pub(crate) fn prepare(
             excluded.no_placement += 1;
             continue;
         }
-        let cap = pool_cap(request, candidate);
+        let mut cap = pool_cap(request, candidate);
+        if market == Market::Spot
+            && let Some(share) = spot_share_cap
+        {
+            // A solved `diversified` first stage: every spot pool at most its optimal share.
+            let most = (share * target / candidate.weight + 1e-7).floor().max(0.0);
+            cap = cap.min(most.min(f64::from(u32::MAX / 2)) as u32);
+        }
         if cap == 0 {
             excluded.zero_cap += 1;
             continue;
