@@ -213,7 +213,8 @@ pub fn plan_with(
                     // The optimum becomes per-pool bounds, and the later stages get the
                     // dominance reduction back (see `prepare`).
                     let rest = &stages[position + 1..];
-                    prep = prepare::prepare(request, candidates, rest, true, Some(solved.objective));
+                    prep =
+                        prepare::prepare(request, candidates, rest, true, Some(solved.objective));
                 } else {
                     fixed.push((stage, solved.objective));
                 }

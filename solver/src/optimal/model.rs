@@ -356,8 +356,7 @@ pub(crate) fn build(
         for (i, p) in pools.iter().enumerate() {
             if p.market == Market::Spot {
                 let x = m.var(m.x[i]);
-                m.constraints
-                    .push((p.weight * x - target * m.var(s)).leq(0.0));
+                m.constraints.push((p.weight * x - m.var(s)).leq(0.0));
             }
         }
         s
@@ -387,11 +386,12 @@ fn stage_expression(
     share_column: Option<usize>,
 ) -> (Expression, f64) {
     if stage == Stage::MaxPoolShare {
+        // The column holds capacity; the stage's unit is a share of the target.
         let mut e = Expression::with_capacity(1);
         if let Some(s) = share_column {
             e.add_mul(1.0, m.var(s));
         }
-        return (e, 1.0);
+        return (e, 1.0 / request.target.capacity);
     }
     let coefficients: Vec<f64> = prep
         .pools
