@@ -201,6 +201,9 @@ struct Comparison {
     plan: Option<Plan>,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<String>,
+    /// `infeasible`, `time_limit` or `internal` when there is no plan.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error_kind: Option<&'static str>,
     /// optimal rows: the saving against the aws row of the same strategy, when comparable.
     #[serde(skip_serializing_if = "Option::is_none")]
     saving_vs_aws: Option<f64>,
@@ -246,6 +249,7 @@ pub fn compare(args: &CompareArgs) -> Result<(), Failure> {
                         mode,
                         plan: Some(plan.without_timing()),
                         error: None,
+                        error_kind: None,
                         saving_vs_aws,
                     });
                 }
@@ -257,7 +261,8 @@ pub fn compare(args: &CompareArgs) -> Result<(), Failure> {
                     strategy,
                     mode,
                     plan: None,
-                    error: Some(format!("{} ({})", error, error.kind())),
+                    error: Some(error.to_string()),
+                    error_kind: Some(error.kind()),
                     saving_vs_aws: None,
                 }),
             }
@@ -332,7 +337,7 @@ fn compare_table(rows: &[Comparison]) -> String {
                 "-".to_owned(),
                 "-".to_owned(),
                 "-".to_owned(),
-                "error".to_owned(),
+                row.error_kind.unwrap_or("error").to_owned(),
                 saving,
             ]),
         }

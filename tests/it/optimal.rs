@@ -156,3 +156,10 @@ fn a_tiny_time_limit_gives_a_time_limit_plan_or_exit_4() {
         code => panic!("exit {code}: {}", run.render()),
     }
 }
+
+#[test]
+fn compare_marks_optimal_rows_that_are_infeasible() {
+    let run = fleetopt(["compare", "fixtures/optimal/infeasible-spread.toml"]);
+    assert_eq!(run.code, 0, "{}", run.render());
+    assert_snapshot!(run.render());
+}
