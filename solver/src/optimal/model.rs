@@ -165,11 +165,7 @@ pub(crate) fn build(
         // On-Demand stops within one instance of its part, as AWS fills it (so spot
         // strategies cannot dodge their objective by buying On-Demand instead).
         if prep.spot_part > 0.0 {
-            let largest = pools
-                .iter()
-                .filter(|p| p.market == Market::OnDemand)
-                .map(|p| p.weight)
-                .fold(0.0_f64, f64::max);
+            let largest = prep.od_largest_weight;
             let margin = largest - 1e-6 * largest.max(1e-9);
             m.constraints.push(od.leq(prep.od_part + margin));
         }

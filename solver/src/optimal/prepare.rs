@@ -16,6 +16,14 @@
 //! strictly lower cost and no higher value of any other stage; so no lexicographic optimum
 //! holds that much.
 //!
+//! # Pair reduction (exact), for one-AZ-one-type plans
+//! When every plan sits in one (AZ, type) pair (a single-type cluster, or `single_az` with
+//! `single_type`), the pairs are alternatives: a pair `B` is dropped when a kept pair `A` of the
+//! same weight has, for each market `B` has a pool in, a pool dominating `B`'s (every stage
+//! coefficient and price ≤, bound ≥). Giving `A`'s pools `B`'s counts keeps every constraint
+//! (same capacities per market, pool, type and AZ; as many pools; no higher cost) and no stage
+//! gets worse — including `diversified`, since counts are unchanged.
+//!
 //! After a `diversified` first stage with optimum z*, the later stages see z* as a bound on
 //! every spot pool, `⌊z* × target ÷ w⌋` (equivalent to the row `w·x ≤ z*·target`), so the
 //! reduction below applies to them.
@@ -103,6 +111,9 @@ pub(crate) struct Prepared {
     pub od_part: f64,
     /// The Spot part (target − On-Demand part).
     pub spot_part: f64,
+    /// The largest weight of an eligible On-Demand pool, taken before any reduction (the
+    /// On-Demand upper row must not tighten when a reduction drops pools).
+    pub od_largest_weight: f64,
 }
 
 /// The placement strategy a request's group needs.
@@ -166,6 +177,7 @@ pub(crate) fn prepare(
 
     let mut excluded = Exclusions::default();
     let mut pools = Vec::new();
+    let mut od_largest_weight: f64 = 0.0;
     for (index, candidate) in candidates.pools.iter().enumerate() {
         let market = candidate.pool.market;
         let part = match market {
@@ -183,6 +195,9 @@ pub(crate) fn prepare(
         if strategy.is_some_and(|s| !candidate.instance_type.supports_placement(s)) {
             excluded.no_placement += 1;
             continue;
+        }
+        if market == Market::OnDemand {
+            od_largest_weight = od_largest_weight.max(candidate.weight);
         }
         let mut cap = pool_cap(request, candidate);
         if market == Market::Spot
@@ -220,6 +235,7 @@ pub(crate) fn prepare(
         });
     }
     let mut prepared = Prepared {
+        od_largest_weight,
         pools,
         zones,
         types,
@@ -227,10 +243,89 @@ pub(crate) fn prepare(
         od_part,
         spot_part,
     };
-    if reduce && !stages.contains(&Stage::MaxPoolShare) {
+    if reduce && one_az_one_type(request) {
+        pair_reduction(request, &mut prepared, stages);
+    } else if reduce && !stages.contains(&Stage::MaxPoolShare) {
         dominance_reduction(request, &mut prepared, stages);
     }
     prepared
+}
+
+/// Whether every plan must sit in one (AZ, instance type) pair.
+fn one_az_one_type(request: &FleetRequest) -> bool {
+    let c = &request.constraints;
+    let cluster = matches!(request.placement, PlacementSpec::Cluster { .. });
+    let one_type = c.single_type
+        || matches!(
+            request.placement,
+            PlacementSpec::Cluster {
+                multiple_types: false
+            }
+        );
+    one_type && (c.single_az || cluster)
+}
+
+/// The pair reduction for one-AZ-one-type plans (see the module docs).
+fn pair_reduction(request: &FleetRequest, prepared: &mut Prepared, stages: &[Stage]) {
+    // (zone, type) → [On-Demand pool, spot pool] positions.
+    let mut pairs: BTreeMap<(usize, usize), [Option<usize>; 2]> = BTreeMap::new();
+    for (i, p) in prepared.pools.iter().enumerate() {
+        let slot = usize::from(p.market == Market::Spot);
+        pairs.entry((p.zone, p.type_ix)).or_default()[slot] = Some(i);
+    }
+    let vector = |i: usize| coefficients(request, &prepared.pools[i], stages);
+    let dominates = |a: usize, b: usize| {
+        let (pa, pb) = (&prepared.pools[a], &prepared.pools[b]);
+        pa.cap >= pb.cap && vector(a).iter().zip(vector(b)).all(|(x, y)| *x <= y)
+    };
+    // Visit pairs cheapest first so dominating pairs are usually kept before the ones they
+    // dominate; ties by (zone, type) keep the order total.
+    let mut order: Vec<((usize, usize), [Option<usize>; 2])> = pairs.into_iter().collect();
+    let key = |members: &[Option<usize>; 2]| -> f64 {
+        members
+            .iter()
+            .flatten()
+            .map(|&i| prepared.pools[i].price / prepared.pools[i].weight)
+            .fold(f64::INFINITY, f64::min)
+    };
+    order.sort_by(|a, b| key(&a.1).total_cmp(&key(&b.1)).then(a.0.cmp(&b.0)));
+    let mut kept: Vec<[Option<usize>; 2]> = Vec::new();
+    let mut keep = vec![true; prepared.pools.len()];
+    for (_, members) in order {
+        let weight = members
+            .iter()
+            .flatten()
+            .map(|&i| prepared.pools[i].weight.to_bits())
+            .next();
+        let dominated = kept.iter().any(|other| {
+            let other_weight = other
+                .iter()
+                .flatten()
+                .map(|&i| prepared.pools[i].weight.to_bits())
+                .next();
+            other_weight == weight
+                && members.iter().zip(other).all(|(b, a)| match (b, a) {
+                    (None, _) => true,
+                    (Some(_), None) => false,
+                    (Some(b), Some(a)) => dominates(*a, *b),
+                })
+        });
+        if dominated {
+            for &i in members.iter().flatten() {
+                keep[i] = false;
+            }
+        } else {
+            kept.push(members);
+        }
+    }
+    let before = prepared.pools.len();
+    let mut index = 0;
+    prepared.pools.retain(|_| {
+        let k = keep[index];
+        index += 1;
+        k
+    });
+    prepared.excluded.dominated = before - prepared.pools.len();
 }
 
 /// The per-pool upper bound of the module docs.

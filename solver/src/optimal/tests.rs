@@ -279,6 +279,17 @@ fn brute_force_enumeration_agrees_with_the_ilp_on_tiny_instances() {
     r.constraints.max_types = Some(1);
     r.spot.strategy = SpotStrategy::CapacityOptimized;
     cases.push(("odd target, max_types", r));
+    let mut r = base.clone();
+    r.constraints.single_az = true;
+    r.constraints.single_type = true;
+    r.target.on_demand = OnDemandSplit::Target(2.0);
+    cases.push(("single_az+single_type (pair reduction)", r));
+    let mut r = base.clone();
+    r.placement = PlacementSpec::Cluster {
+        multiple_types: false,
+    };
+    r.spot.strategy = SpotStrategy::PriceCapacityOptimized;
+    cases.push(("cluster (pair reduction)", r));
     for (name, r) in cases {
         let brute = brute_force(&catalog, &r, 5);
         match solve(&catalog, &r) {
