@@ -265,10 +265,15 @@ fn one_az_one_type(request: &FleetRequest) -> bool {
     one_type && (c.single_az || cluster)
 }
 
+/// (zone, type) indices.
+type PairKey = (usize, usize);
+/// A pair's On-Demand and spot pool positions.
+type PairPools = [Option<usize>; 2];
+
 /// The pair reduction for one-AZ-one-type plans (see the module docs).
 fn pair_reduction(request: &FleetRequest, prepared: &mut Prepared, stages: &[Stage]) {
     // (zone, type) → [On-Demand pool, spot pool] positions.
-    let mut pairs: BTreeMap<(usize, usize), [Option<usize>; 2]> = BTreeMap::new();
+    let mut pairs: BTreeMap<PairKey, PairPools> = BTreeMap::new();
     for (i, p) in prepared.pools.iter().enumerate() {
         let slot = usize::from(p.market == Market::Spot);
         pairs.entry((p.zone, p.type_ix)).or_default()[slot] = Some(i);
@@ -280,8 +285,8 @@ fn pair_reduction(request: &FleetRequest, prepared: &mut Prepared, stages: &[Sta
     };
     // Visit pairs cheapest first so dominating pairs are usually kept before the ones they
     // dominate; ties by (zone, type) keep the order total.
-    let mut order: Vec<((usize, usize), [Option<usize>; 2])> = pairs.into_iter().collect();
-    let key = |members: &[Option<usize>; 2]| -> f64 {
+    let mut order: Vec<(PairKey, PairPools)> = pairs.into_iter().collect();
+    let key = |members: &PairPools| -> f64 {
         members
             .iter()
             .flatten()
@@ -289,7 +294,7 @@ fn pair_reduction(request: &FleetRequest, prepared: &mut Prepared, stages: &[Sta
             .fold(f64::INFINITY, f64::min)
     };
     order.sort_by(|a, b| key(&a.1).total_cmp(&key(&b.1)).then(a.0.cmp(&b.0)));
-    let mut kept: Vec<[Option<usize>; 2]> = Vec::new();
+    let mut kept: Vec<PairPools> = Vec::new();
     let mut keep = vec![true; prepared.pools.len()];
     for (_, members) in order {
         let weight = members
