@@ -163,3 +163,28 @@ fn compare_marks_optimal_rows_that_are_infeasible() {
     assert_eq!(run.code, 0, "{}", run.render());
     assert_snapshot!(run.render());
 }
+
+/// `fleetopt verify` accepts an optimal plan with placement slots written by `solve`.
+#[test]
+fn verify_accepts_an_optimal_partition_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan_path = dir.path().join("plan.json");
+    let solved = fleetopt([
+        "solve",
+        "fixtures/scenarios/p-partition.toml",
+        "--format",
+        "json",
+        "-o",
+        plan_path.to_str().unwrap(),
+    ]);
+    assert_eq!(solved.code, 0, "{}", solved.render());
+    let plan: Plan = serde_json::from_str(&std::fs::read_to_string(&plan_path).unwrap()).unwrap();
+    assert!(plan.allocations.iter().all(|a| a.placement.is_some()));
+    let run = fleetopt([
+        "verify",
+        plan_path.to_str().unwrap(),
+        "--request",
+        "fixtures/scenarios/p-partition.toml",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.render());
+}
