@@ -188,6 +188,7 @@ pub fn plan_with(
     let mut reports: Vec<StageReport> = Vec::new();
     let mut best: Option<(Vec<u32>, prepare::Prepared)> = None;
     let mut stopped = false;
+    let mut unsolved: Option<Stage> = None;
     for (position, &stage) in stages.iter().enumerate() {
         let built = model::build(request, &prep, &fixed, Goal::Stage(stage));
         let x = built.x.clone();
@@ -228,10 +229,15 @@ pub fn plan_with(
             Err(Failure::TimeLimit) if best.is_none() => {
                 return Err(OptimalError::TimeLimit { limit });
             }
-            // A later stage that fails (time, or round-off on the fixed rows) keeps the
-            // previous stage's plan, which meets every constraint.
-            Err(Failure::Infeasible | Failure::TimeLimit) => {
+            // A later stage that fails keeps the previous stage's plan, which meets every
+            // constraint: out of time, or (in theory) round-off on the rows fixing earlier
+            // optima, which the plan's notes then say.
+            Err(Failure::TimeLimit) => {
                 stopped = true;
+                break;
+            }
+            Err(Failure::Infeasible) => {
+                unsolved = Some(stage);
                 break;
             }
             Err(Failure::Other(message)) => return Err(OptimalError::Solver(message)),
