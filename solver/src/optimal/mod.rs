@@ -265,9 +265,14 @@ pub fn plan_with(
         seconds,
         stages: reports,
     };
-    Ok(build_plan(
-        request, candidates, &prep, &stages, &counts, report,
-    ))
+    let mut plan = build_plan(request, candidates, &prep, &stages, &counts, report);
+    if let Some(stage) = unsolved {
+        plan.notes.push(format!(
+            "stage {} could not be solved with the earlier stages fixed (numerical tolerance); the plan is optimal for the earlier stages only",
+            stage.name()
+        ));
+    }
+    Ok(plan)
 }
 
 fn relative_gap(objective: f64, bound: f64) -> f64 {
