@@ -27,6 +27,9 @@ pub struct Plan {
     pub allocations: Vec<Allocation>,
     /// Totals and risk.
     pub metrics: Metrics,
+    /// How the optimal-mode solver finished (absent in aws mode).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub solver: Option<SolverReport>,
     /// Why the plan stops short of the target, when it does.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shortfall: Option<Shortfall>,
@@ -130,6 +133,76 @@ pub struct Metrics {
     /// placement only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub worst_partition_loss: Option<f64>,
+}
+
+/// How an optimal-mode solve finished (DESIGN §5, §14).
+///
+/// `objective`, `bound` and `gap` describe the last lexicographic stage (for every strategy but
+/// `priceCapacityOptimized` that is USD/hour); `stages` lists each stage in order.
+/// `seconds` is wall-clock time and the only non-deterministic field: see
+/// [`Plan::without_timing`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SolverReport {
+    /// `optimal`, `gap_limit` (stopped within the requested MIP gap) or `time_limit`.
+    pub status: SolverStatus,
+    /// Objective value of the last stage.
+    pub objective: f64,
+    /// Best proven bound on that objective.
+    pub bound: f64,
+    /// Relative gap |objective − bound| ÷ max(|objective|, 1e-9); 0 when proven optimal.
+    pub gap: f64,
+    /// Wall-clock seconds of the whole solve (every stage).
+    pub seconds: f64,
+    /// Every lexicographic stage, in solve order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stages: Vec<StageReport>,
+}
+
+/// One lexicographic stage of an optimal solve.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StageReport {
+    /// What the stage minimised (`cost_per_hour`, `expected_interruptions_per_hour`, …).
+    pub objective_name: String,
+    /// How the stage finished.
+    pub status: SolverStatus,
+    /// Objective value found.
+    pub objective: f64,
+    /// Best proven bound.
+    pub bound: f64,
+}
+
+/// How a MIP solve finished.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SolverStatus {
+    /// Proven optimal.
+    Optimal,
+    /// Stopped within the requested relative MIP gap.
+    GapLimit,
+    /// Stopped by the time limit with a feasible plan; see the gap.
+    TimeLimit,
+}
+
+impl SolverStatus {
+    /// The JSON spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SolverStatus::Optimal => "optimal",
+            SolverStatus::GapLimit => "gap_limit",
+            SolverStatus::TimeLimit => "time_limit",
+        }
+    }
+}
+
+impl Plan {
+    /// The plan with its solver time set to 0, so equal inputs give equal bytes (for snapshots,
+    /// caches and diffs). Everything else in a plan is deterministic already.
+    pub fn without_timing(mut self) -> Plan {
+        if let Some(report) = &mut self.solver {
+            report.seconds = 0.0;
+        }
+        self
+    }
 }
 
 /// Why a plan delivers less than asked.

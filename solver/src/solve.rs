@@ -3,10 +3,16 @@
 //! `solve` resolves the request's candidates, runs the requested mode, and checks the result
 //! with the independent verifier before returning it: a plan that fails verification is a bug
 //! and comes back as [`SolveError::Unverified`], never as a plan.
+//!
+//! Exit codes (DESIGN §11) of failures: 2 input ([`SolveError::Candidates`]), 3 infeasible
+//! ([`SolveError::Infeasible`], with an explanation), 4 time limit without a feasible plan
+//! ([`SolveError::TimeLimit`]), 1 anything else. A time limit *with* a feasible plan is a
+//! success: the plan's solver report says `time_limit` and gives the gap.
 
 use fleetopt_instances::{Catalog, RegionName};
 
 use crate::candidates::{self, CandidateError};
+use crate::optimal::{self, Explanation, OptimalError};
 use crate::plan::Plan;
 use crate::request::{FleetRequest, Mode, SpotStrategy};
 use crate::{aws_mode, verify};
@@ -28,11 +34,18 @@ pub enum SolveError {
     /// The request's candidates cannot be resolved against the catalogue (bad input).
     #[error("{0}")]
     Candidates(#[from] CandidateError),
-    /// The request asks for a mode this build cannot solve yet.
+    /// optimal mode: no plan meets every constraint (exit 3); the explanation names the
+    /// conflicting constraints and amounts.
+    #[error("{0}")]
+    Infeasible(Explanation),
+    /// optimal mode: the time limit passed before any feasible plan (exit 4).
     #[error(
-        "optimal mode is not available in this version: the integer-programming solver is the next milestone; solve with --mode aws (or mode = \"aws\") for what EC2 would do"
+        "no feasible plan found within the time limit of {0} s; raise solver.time_limit_seconds"
     )]
-    ModeUnavailable(Mode),
+    TimeLimit(f64),
+    /// optimal mode: the MIP backend failed (exit 1).
+    #[error("the MIP solver failed: {0}")]
+    Solver(String),
     /// The planner produced a plan the verifier rejects: a bug in fleetopt.
     #[error("internal error: the plan failed verification: {}", .0.join("; "))]
     Unverified(Vec<String>),
@@ -41,25 +54,28 @@ pub enum SolveError {
 impl SolveError {
     /// True when the cause is the user's input (exit code 2), not fleetopt.
     pub fn is_input_error(&self) -> bool {
-        matches!(
-            self,
-            SolveError::Candidates(_) | SolveError::ModeUnavailable(_)
-        )
+        matches!(self, SolveError::Candidates(_))
     }
 
     /// The documented exit code of this failure (DESIGN §11): 2 bad input, 3 infeasible,
     /// 4 time limit without a feasible plan, 1 anything else.
     pub fn exit_code(&self) -> u8 {
-        if self.is_input_error() { 2 } else { 1 }
+        match self {
+            SolveError::Candidates(_) => 2,
+            SolveError::Infeasible(_) => 3,
+            SolveError::TimeLimit(_) => 4,
+            SolveError::Solver(_) | SolveError::Unverified(_) => 1,
+        }
     }
 
     /// A stable one-word name of the failure class, for machine-readable output (batch
     /// results): `input`, `infeasible`, `time_limit` or `internal`.
     pub fn kind(&self) -> &'static str {
-        if self.is_input_error() {
-            "input"
-        } else {
-            "internal"
+        match self {
+            SolveError::Candidates(_) => "input",
+            SolveError::Infeasible(_) => "infeasible",
+            SolveError::TimeLimit(_) => "time_limit",
+            SolveError::Solver(_) | SolveError::Unverified(_) => "internal",
         }
     }
 }
@@ -93,7 +109,11 @@ pub fn solve(
     let candidates = candidates::resolve(catalog, &request)?;
     let plan = match request.mode {
         Mode::Aws => aws_mode::emulate(&request, &candidates),
-        Mode::Optimal => return Err(SolveError::ModeUnavailable(Mode::Optimal)),
+        Mode::Optimal => optimal::plan(&request, &candidates).map_err(|e| match e {
+            OptimalError::Infeasible(explanation) => SolveError::Infeasible(explanation),
+            OptimalError::TimeLimit { limit } => SolveError::TimeLimit(limit),
+            OptimalError::Solver(message) => SolveError::Solver(message),
+        })?,
     };
     let violations = verify::verify(catalog, &request, &plan);
     if violations.is_empty() {

@@ -21,9 +21,10 @@ pub enum Command {
     /// Build, inspect and query instance-type catalogues.
     #[command(subcommand)]
     Catalog(CatalogCommand),
-    /// Plan a fleet request: what EC2 would hand you (`--mode aws`).
+    /// Plan a fleet request: what you should ask for (`--mode optimal`, the native default) or
+    /// what EC2 would hand you (`--mode aws`, the default for AWS request forms).
     Solve(SolveArgs),
-    /// Every spot strategy side by side for one request.
+    /// Every spot strategy side by side, aws mode against optimal mode, for one request.
     Compare(CompareArgs),
     /// Check a plan against its request and the catalogue.
     Verify(VerifyArgs),
@@ -91,6 +92,9 @@ pub struct SolveArgs {
     /// Write the plan to this file (atomically) instead of stdout.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Report the solver time as 0, so equal inputs give byte-identical output.
+    #[arg(long)]
+    pub no_timing: bool,
 }
 
 /// `fleetopt compare`

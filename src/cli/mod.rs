@@ -22,6 +22,10 @@ use args::{CatalogCommand, Cli, Command};
 pub enum FailureKind {
     /// Bad input files or usage: exit 2.
     Input,
+    /// The request has no feasible plan: exit 3.
+    Infeasible,
+    /// The time limit passed without a feasible plan: exit 4.
+    TimeLimit,
     /// Anything else (I/O on output, internal errors): exit 1.
     Other,
     /// A batch finished and wrote its output, but some scenarios are error lines: exit 5.
@@ -33,6 +37,8 @@ impl FailureKind {
     pub fn exit_code(self) -> u8 {
         match self {
             FailureKind::Input => 2,
+            FailureKind::Infeasible => 3,
+            FailureKind::TimeLimit => 4,
             FailureKind::Other => 1,
             FailureKind::ScenariosFailed => 5,
         }

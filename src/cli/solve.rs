@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::args::{CompareArgs, CompareFormat, ModeArg, PlanFormat, SolveArgs, VerifyArgs};
 use super::output::{print, write_atomically};
 use super::table::{Align, Table};
-use super::{Failure, load_catalog};
+use super::{Failure, FailureKind, load_catalog};
 
 /// Reads and parses a request file (any supported format).
 pub(super) fn read_request(path: &Path) -> Result<FleetRequest, Failure> {
@@ -23,11 +23,13 @@ pub(super) fn read_request(path: &Path) -> Result<FleetRequest, Failure> {
 
 pub(super) fn solve_failure(request: &Path, error: SolveError) -> Failure {
     let message = format!("{}: {error}", request.display());
-    if error.is_input_error() {
-        Failure::input(message)
-    } else {
-        Failure::other(message)
-    }
+    let kind = match error.exit_code() {
+        2 => FailureKind::Input,
+        3 => FailureKind::Infeasible,
+        4 => FailureKind::TimeLimit,
+        _ => FailureKind::Other,
+    };
+    Failure { kind, message }
 }
 
 pub fn solve(args: &SolveArgs) -> Result<(), Failure> {
@@ -46,8 +48,11 @@ pub fn solve(args: &SolveArgs) -> Result<(), Failure> {
             .map_err(|e| Failure::input(format!("--strategy: {e}")))?,
         region: args.region.as_deref().map(Into::into),
     };
-    let plan =
+    let mut plan =
         solve_plan(&catalog, &request, &options).map_err(|e| solve_failure(&args.request, e))?;
+    if args.no_timing {
+        plan = plan.without_timing();
+    }
     let text = render_plan(&plan, args.format)?;
     match &args.output {
         Some(path) => write_atomically(path, text.as_bytes()),
@@ -150,6 +155,24 @@ fn plan_table(plan: &Plan) -> String {
         percent(m.worst_type_loss),
         percent(m.worst_az_loss)
     ));
+    if let Some(report) = &plan.solver {
+        text.push_str(&format!(
+            "solver     {}: objective {:.6} (bound {:.6}, gap {}) in {:.3} s\n",
+            report.status.as_str(),
+            report.objective,
+            report.bound,
+            percent(report.gap),
+            report.seconds
+        ));
+        for stage in &report.stages {
+            text.push_str(&format!(
+                "stage      {} = {:.6} ({})\n",
+                stage.objective_name,
+                stage.objective,
+                stage.status.as_str()
+            ));
+        }
+    }
     if let Some(shortfall) = &plan.shortfall {
         let why = match shortfall {
             Shortfall::Budget {
@@ -178,6 +201,26 @@ struct Comparison {
     plan: Option<Plan>,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<String>,
+    /// `infeasible`, `time_limit` or `internal` when there is no plan.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error_kind: Option<&'static str>,
+    /// optimal rows: the saving against the aws row of the same strategy, when comparable.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    saving_vs_aws: Option<f64>,
+}
+
+/// The saving of an optimal plan against the aws plan of the same strategy, as a share of the
+/// aws cost, when the optimal plan is at equal or better risk: no more expected interruptions
+/// per hour and no larger worst-AZ loss, and the aws plan meets its target (a plan that falls
+/// short is not a like-for-like price). `None` when not comparable.
+fn saving(aws: &Plan, optimal: &Plan) -> Option<f64> {
+    let (a, o) = (&aws.metrics, &optimal.metrics);
+    let tolerance = 1e-12;
+    let comparable = aws.shortfall.is_none()
+        && a.cost_per_hour > 0.0
+        && o.expected_interruptions_per_hour <= a.expected_interruptions_per_hour + tolerance
+        && o.worst_az_loss <= a.worst_az_loss + tolerance;
+    comparable.then(|| (a.cost_per_hour - o.cost_per_hour) / a.cost_per_hour)
 }
 
 pub fn compare(args: &CompareArgs) -> Result<(), Failure> {
@@ -185,28 +228,44 @@ pub fn compare(args: &CompareArgs) -> Result<(), Failure> {
     let request = read_request(&args.request)?;
     let mut rows = Vec::new();
     for strategy in SpotStrategy::ALL {
-        let options = SolveOptions {
-            mode: Some(Mode::Aws),
-            spot_strategy: Some(strategy),
-            region: args.region.as_deref().map(Into::into),
-        };
-        match solve_plan(&catalog, &request, &options) {
-            Ok(plan) => rows.push(Comparison {
-                strategy,
-                mode: Mode::Aws,
-                plan: Some(plan),
-                error: None,
-            }),
-            // The request itself is wrong: every strategy would say the same.
-            Err(error) if error.is_input_error() => {
-                return Err(solve_failure(&args.request, error));
+        let mut aws_plan = None;
+        for mode in [Mode::Aws, Mode::Optimal] {
+            let options = SolveOptions {
+                mode: Some(mode),
+                spot_strategy: Some(strategy),
+                region: args.region.as_deref().map(Into::into),
+            };
+            match solve_plan(&catalog, &request, &options) {
+                Ok(plan) => {
+                    let saving_vs_aws = match (&aws_plan, mode) {
+                        (Some(aws), Mode::Optimal) => saving(aws, &plan),
+                        _ => None,
+                    };
+                    if mode == Mode::Aws {
+                        aws_plan = Some(plan.clone());
+                    }
+                    rows.push(Comparison {
+                        strategy,
+                        mode,
+                        plan: Some(plan.without_timing()),
+                        error: None,
+                        error_kind: None,
+                        saving_vs_aws,
+                    });
+                }
+                // The request itself is wrong: every strategy would say the same.
+                Err(error) if error.is_input_error() => {
+                    return Err(solve_failure(&args.request, error));
+                }
+                Err(error) => rows.push(Comparison {
+                    strategy,
+                    mode,
+                    plan: None,
+                    error: Some(error.to_string()),
+                    error_kind: Some(error.kind()),
+                    saving_vs_aws: None,
+                }),
             }
-            Err(error) => rows.push(Comparison {
-                strategy,
-                mode: Mode::Aws,
-                plan: None,
-                error: Some(error.to_string()),
-            }),
         }
     }
     let text = match args.format {
@@ -233,13 +292,25 @@ fn compare_table(rows: &[Comparison]) -> String {
         ("interruptions/h", Align::Right),
         ("worst pool", Align::Right),
         ("worst AZ", Align::Right),
+        ("status", Align::Left),
+        ("saving", Align::Right),
     ]);
     let mut unit = None;
     for row in rows {
+        let saving = match (row.mode, row.saving_vs_aws) {
+            (Mode::Optimal, Some(share)) => percent(share),
+            (Mode::Optimal, None) => "n/a".to_owned(),
+            (Mode::Aws, _) => "-".to_owned(),
+        };
         match &row.plan {
             Some(plan) => {
                 let m = &plan.metrics;
                 unit = Some(m.unit);
+                let status = match (&plan.solver, &plan.shortfall) {
+                    (Some(report), _) => report.status.as_str().to_owned(),
+                    (None, Some(_)) => "shortfall".to_owned(),
+                    (None, None) => "ok".to_owned(),
+                };
                 table.row(vec![
                     row.strategy.to_string(),
                     row.mode.to_string(),
@@ -251,24 +322,35 @@ fn compare_table(rows: &[Comparison]) -> String {
                     format!("{:.4}", m.expected_interruptions_per_hour),
                     percent(m.worst_pool_loss),
                     percent(m.worst_az_loss),
+                    status,
+                    saving,
                 ]);
             }
             None => table.row(vec![
                 row.strategy.to_string(),
                 row.mode.to_string(),
-                "error".to_owned(),
+                "-".to_owned(),
+                "-".to_owned(),
+                "-".to_owned(),
+                "-".to_owned(),
+                "-".to_owned(),
+                "-".to_owned(),
+                "-".to_owned(),
+                "-".to_owned(),
+                row.error_kind.unwrap_or("error").to_owned(),
+                saving,
             ]),
         }
     }
     let mut text = table.render();
     if let Some(unit) = unit {
         text.push_str(&format!(
-            "capacity in {unit}; losses are shares of target\n"
+            "capacity in {unit}; losses are shares of target; saving = optimal vs aws cost for the same strategy, shown only when optimal is at equal or better risk (expected interruptions/h and worst AZ loss no higher) and aws meets the target\n"
         ));
     }
     for row in rows {
         if let Some(error) = &row.error {
-            text.push_str(&format!("{}: {error}\n", row.strategy));
+            text.push_str(&format!("{} ({}): {error}\n", row.strategy, row.mode));
         }
     }
     text

@@ -16,6 +16,8 @@ mod catalog_cli;
 mod embedded;
 /// `fleetopt export`: snapshots of every format, round trips through the request readers, AWS members.
 mod export_cli;
+/// optimal mode end to end: fixtures, optimal ≤ aws for lowestPrice, exit codes 3 and 4.
+mod optimal;
 /// Property tests of aws mode: every plan verifies, output is deterministic, capacity and overshoot bounds hold.
 mod properties;
 /// Facts checked against the full raw AWS files in `../shared/data`, when present.

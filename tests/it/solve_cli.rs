@@ -146,10 +146,3 @@ fn verify_accepts_a_solved_plan_and_lists_violations_of_a_tampered_one() {
         .replace(tampered.to_str().unwrap(), "tampered.json");
     assert_snapshot!(stderr);
 }
-
-#[test]
-fn optimal_mode_is_reported_as_unavailable() {
-    let run = fleetopt(["solve", "fixtures/scenarios/s.toml", "--mode", "optimal"]);
-    assert_eq!(run.code, 2);
-    assert_snapshot!(run.render());
-}

@@ -287,6 +287,7 @@ pub fn emulate(request: &FleetRequest, candidates: &CandidateSet<'_>) -> Plan {
         },
         allocations,
         metrics,
+        solver: None,
         shortfall: od_shortfall.or(spot_shortfall),
         notes,
     }

@@ -242,6 +242,8 @@ fn strip_position(message: &str) -> &str {
 
 impl Job {
     /// Reads the request and solves it with the default options (the request's own mode).
+    /// Optimal plans come back [without timing](Plan::without_timing): a batch's bytes depend
+    /// only on its input, never on how fast a machine or thread solved a scenario.
     pub fn solve(&self) -> Result<Plan, ScenarioError> {
         let request = match &self.request {
             RequestText::Inline(text) => request::read(&self.label, text),
@@ -258,11 +260,13 @@ impl Job {
             }
         }
         .map_err(|e| ScenarioError::input(e.to_string()))?;
-        solve(&self.catalog, &request, &SolveOptions::default()).map_err(|e| ScenarioError {
-            kind: e.kind().to_owned(),
-            exit_code: e.exit_code(),
-            message: format!("{}: {e}", self.label),
-        })
+        solve(&self.catalog, &request, &SolveOptions::default())
+            .map(Plan::without_timing)
+            .map_err(|e| ScenarioError {
+                kind: e.kind().to_owned(),
+                exit_code: e.exit_code(),
+                message: format!("{}: {e}", self.label),
+            })
     }
 }
 

@@ -77,6 +77,7 @@ fn plan(mode: Mode, spot: SpotStrategy, unit: CapacityUnit, target: f64, rows: &
         allocations,
         shortfall: None,
         notes: Vec::new(),
+        solver: None,
     }
 }
 

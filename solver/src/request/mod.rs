@@ -23,7 +23,7 @@ use crate::risk::HazardModel;
 pub enum Mode {
     /// What EC2 would do: a deterministic emulation of its documented behaviour.
     Aws,
-    /// What you should ask for: an integer program (a later milestone).
+    /// What you should ask for: an integer program with every constraint hard.
     Optimal,
 }
 

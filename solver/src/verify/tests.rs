@@ -178,6 +178,7 @@ fn plan() -> Plan {
             worst_group_loss: None,
             worst_partition_loss: None,
         },
+        solver: None,
         shortfall: None,
         notes: Vec::new(),
     }

@@ -1,0 +1,386 @@
+//! optimal mode: what you should ask for (DESIGN §5). An integer program over instance counts
+//! per candidate pool, with every request constraint hard, solved lexicographically by HiGHS
+//! through good_lp (the only module that uses good_lp).
+//!
+//! # Model
+//! Variables, rows and bounds are listed in [`model`]; eligibility, per-pool bounds and the
+//! exact dominance reduction in [`prepare`]; placement slots in [`placement`]; infeasibility
+//! explanations in [`explain`].
+//!
+//! # Objectives (lexicographic, never a weighted sum)
+//! Each strategy is a list of stages. Stage k minimises its objective subject to every stage
+//! before it staying at its optimum (a row `objective_j ≤ optimum_j × (1 + 1e-7)`, the
+//! tolerance absorbing solver round-off); the last stage is always cost, so ties never fall to
+//! the solver's whim.
+//!
+//! | spot strategy | stages |
+//! |---|---|
+//! | `lowestPrice` | USD/hour |
+//! | `capacityOptimized` | expected interruptions/hour (Σ count × hazard; On-Demand 0), then USD/hour |
+//! | `priceCapacityOptimized` | expected effective cost Σ count × price × (1 + hazard × `interruption_loss_hours`), then USD/hour |
+//! | `diversified` | the largest single spot-pool share of the target (max count × weight ÷ target), then USD/hour |
+//! | `capacityOptimizedPrioritized` | expected interruptions/hour, then Σ spot count × weight × priority rank, then USD/hour |
+//!
+//! On-Demand `prioritized` adds, before the final cost stage, Σ On-Demand count × weight ×
+//! priority rank: ranks are 1, 2, … over the distinct override priorities in ascending order
+//! (lower number = higher priority, as AWS), and pools without a priority rank last. So the
+//! On-Demand part is met with as much higher-priority capacity as possible, then as cheaply as
+//! possible. A market the request gives no part contributes no stage.
+//!
+//! AWS-only mechanisms have no optimal-mode meaning and are noted, not applied: spot `pools`
+//! (InstancePoolsToUseCount; ask for `min_pools` instead) and ASG zone balancing (ask for
+//! `max_az_share` or `survive_az_loss`).
+//!
+//! # Limits
+//! `request.solver.time_limit_seconds` bounds the whole solve (all stages) and `mip_gap` is the
+//! relative gap each stage stops at. A stage stopped by the time limit ends the solve: the
+//! plan is its incumbent with status `time_limit` and the gap; with no incumbent at all the
+//! solve fails with [`OptimalError::TimeLimit`].
+
+pub mod explain;
+pub(crate) mod model;
+pub(crate) mod placement;
+pub(crate) mod prepare;
+#[cfg(test)]
+mod tests;
+
+use std::time::Instant;
+
+use fleetopt_instances::Market;
+
+pub use self::explain::{Conflict, Explanation};
+use self::model::{Failure, Goal};
+use self::prepare::ModelPool;
+use crate::candidates::CandidateSet;
+use crate::metrics;
+use crate::plan::{
+    Allocation, PLAN_SCHEMA, Plan, SolverReport, SolverStatus, StageReport, StrategyUsed,
+};
+use crate::request::{FleetRequest, Mode, OnDemandStrategy, SpotStrategy};
+
+/// Which MIP backend solves the model. HiGHS is the reference; the others exist (behind cargo
+/// features) for cross-checks and benchmarks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Backend {
+    /// HiGHS (statically linked; reports the best bound).
+    #[default]
+    Highs,
+    /// COIN-OR CBC (feature `cbc`, needs coinor-libcbc-dev).
+    #[cfg(feature = "cbc")]
+    Cbc,
+    /// microlp, pure Rust (feature `microlp`; small models only).
+    #[cfg(feature = "microlp")]
+    Microlp,
+}
+
+/// Why optimal mode returned no plan.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum OptimalError {
+    /// No plan meets every constraint; the explanation says which conflict and by how much.
+    #[error("{0}")]
+    Infeasible(Explanation),
+    /// The time limit passed before any feasible plan was found.
+    #[error(
+        "no feasible plan found within the time limit of {limit} s; raise solver.time_limit_seconds"
+    )]
+    TimeLimit {
+        /// The limit, seconds.
+        limit: f64,
+    },
+    /// The MIP backend failed.
+    #[error("the MIP solver failed: {0}")]
+    Solver(String),
+}
+
+/// One objective of a lexicographic solve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Stage {
+    /// Expected interruptions per hour.
+    Hazard,
+    /// Spot capacity × priority rank.
+    SpotPriority,
+    /// Expected effective cost (price + expected interruption loss).
+    EffectiveCost,
+    /// Largest single spot-pool share of the target.
+    MaxPoolShare,
+    /// On-Demand capacity × priority rank.
+    OdPriority,
+    /// USD/hour.
+    Cost,
+}
+
+impl Stage {
+    /// The stage's name in the solver report.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Stage::Hazard => "expected_interruptions_per_hour",
+            Stage::SpotPriority => "spot_priority_rank_capacity",
+            Stage::EffectiveCost => "expected_effective_cost_per_hour",
+            Stage::MaxPoolShare => "largest_spot_pool_share",
+            Stage::OdPriority => "on_demand_priority_rank_capacity",
+            Stage::Cost => "cost_per_hour",
+        }
+    }
+
+    /// The objective coefficient of one instance of `pool` (not used for `MaxPoolShare`).
+    pub(crate) fn coefficient(self, request: &FleetRequest, pool: &ModelPool) -> f64 {
+        match self {
+            Stage::Hazard => pool.hazard,
+            Stage::SpotPriority => match pool.market {
+                Market::Spot => pool.rank * pool.weight,
+                Market::OnDemand => 0.0,
+            },
+            Stage::EffectiveCost => {
+                pool.price * (1.0 + pool.hazard * request.risk.interruption_loss_hours.max(0.0))
+            }
+            Stage::MaxPoolShare => 0.0,
+            Stage::OdPriority => match pool.market {
+                Market::OnDemand => pool.rank * pool.weight,
+                Market::Spot => 0.0,
+            },
+            Stage::Cost => pool.price,
+        }
+    }
+}
+
+/// The stages of a request's strategies (see the module docs).
+pub(crate) fn stages(request: &FleetRequest) -> Vec<Stage> {
+    let od_part = request.on_demand_target();
+    let spot_part = request.target.capacity - od_part;
+    let mut stages = Vec::new();
+    if spot_part > 0.0 {
+        stages.extend_from_slice(match request.spot.strategy {
+            SpotStrategy::LowestPrice => &[][..],
+            SpotStrategy::CapacityOptimized => &[Stage::Hazard],
+            SpotStrategy::PriceCapacityOptimized => &[Stage::EffectiveCost],
+            SpotStrategy::Diversified => &[Stage::MaxPoolShare],
+            SpotStrategy::CapacityOptimizedPrioritized => &[Stage::Hazard, Stage::SpotPriority],
+        });
+    }
+    if od_part > 0.0 && request.on_demand.strategy == OnDemandStrategy::Prioritized {
+        stages.push(Stage::OdPriority);
+    }
+    stages.push(Stage::Cost);
+    stages
+}
+
+/// Plans `request` over `candidates` with HiGHS (see the module docs).
+pub fn plan(request: &FleetRequest, candidates: &CandidateSet<'_>) -> Result<Plan, OptimalError> {
+    plan_with(request, candidates, Backend::Highs)
+}
+
+/// Plans `request` over `candidates` with a chosen backend.
+pub fn plan_with(
+    request: &FleetRequest,
+    candidates: &CandidateSet<'_>,
+    backend: Backend,
+) -> Result<Plan, OptimalError> {
+    let start = Instant::now();
+    let limit = request.solver.time_limit_seconds;
+    let gap = request.solver.mip_gap;
+    let stages = stages(request);
+    let mut prep = prepare::prepare(request, candidates, &stages, true, None);
+    if let Some(explanation) = explain::precheck(request, &prep) {
+        return Err(OptimalError::Infeasible(explanation));
+    }
+
+    let mut fixed: Vec<(Stage, f64)> = Vec::new();
+    let mut reports: Vec<StageReport> = Vec::new();
+    let mut best: Option<(Vec<u32>, prepare::Prepared)> = None;
+    let mut stopped = false;
+    let mut unsolved: Option<Stage> = None;
+    for (position, &stage) in stages.iter().enumerate() {
+        let built = model::build(request, &prep, &fixed, Goal::Stage(stage));
+        let x = built.x.clone();
+        let left = model::remaining(start, limit);
+        if best.is_some() && left <= 0.0 {
+            stopped = true;
+            break;
+        }
+        match model::solve(built, backend, left, gap) {
+            Ok(solved) => {
+                reports.push(StageReport {
+                    objective_name: stage.name().to_owned(),
+                    status: solved.status,
+                    objective: solved.objective,
+                    bound: solved.bound,
+                });
+                best = Some((solved.counts(&x), prep.clone()));
+                if solved.status == SolverStatus::TimeLimit {
+                    stopped = true;
+                    break;
+                }
+                if stage == Stage::MaxPoolShare {
+                    // The optimum becomes per-pool bounds, and the later stages get the
+                    // dominance reduction back (see `prepare`).
+                    let rest = &stages[position + 1..];
+                    prep =
+                        prepare::prepare(request, candidates, rest, true, Some(solved.objective));
+                } else {
+                    fixed.push((stage, solved.objective));
+                }
+            }
+            Err(Failure::Infeasible) if best.is_none() => {
+                let left = model::remaining(start, limit).max(1.0);
+                return Err(OptimalError::Infeasible(explain::elastic(
+                    request, &prep, backend, left,
+                )));
+            }
+            Err(Failure::TimeLimit) if best.is_none() => {
+                return Err(OptimalError::TimeLimit { limit });
+            }
+            // A later stage that fails keeps the previous stage's plan, which meets every
+            // constraint: out of time, or (in theory) round-off on the rows fixing earlier
+            // optima, which the plan's notes then say.
+            Err(Failure::TimeLimit) => {
+                stopped = true;
+                break;
+            }
+            Err(Failure::Infeasible) => {
+                unsolved = Some(stage);
+                break;
+            }
+            Err(Failure::Other(message)) => return Err(OptimalError::Solver(message)),
+        }
+    }
+    let Some((counts, prep)) = best else {
+        return Err(OptimalError::TimeLimit { limit });
+    };
+    let seconds = start.elapsed().as_secs_f64();
+    let last = reports.last().cloned();
+    let mut status = reports
+        .iter()
+        .map(|r| r.status)
+        .max()
+        .unwrap_or(SolverStatus::Optimal);
+    if stopped {
+        status = SolverStatus::TimeLimit;
+    }
+    let (objective, bound) = last.map_or((0.0, 0.0), |r| (r.objective, r.bound));
+    let report = SolverReport {
+        status,
+        objective,
+        bound,
+        gap: relative_gap(objective, bound),
+        seconds,
+        stages: reports,
+    };
+    let mut plan = build_plan(request, candidates, &prep, &stages, &counts, report);
+    if let Some(stage) = unsolved {
+        plan.notes.push(format!(
+            "stage {} could not be solved with the earlier stages fixed (numerical tolerance); the plan is optimal for the earlier stages only",
+            stage.name()
+        ));
+    }
+    Ok(plan)
+}
+
+fn relative_gap(objective: f64, bound: f64) -> f64 {
+    let gap = (objective - bound).abs() / objective.abs().max(1e-9);
+    if gap < 1e-12 { 0.0 } else { gap }
+}
+
+fn build_plan(
+    request: &FleetRequest,
+    candidates: &CandidateSet<'_>,
+    prep: &prepare::Prepared,
+    stages: &[Stage],
+    counts: &[u32],
+    report: SolverReport,
+) -> Plan {
+    let mut allocations: Vec<Allocation> = prep
+        .pools
+        .iter()
+        .zip(counts)
+        .filter(|(_, n)| **n > 0)
+        .map(|(p, &count)| {
+            let c = &candidates.pools[p.candidate];
+            Allocation {
+                instance_type: c.pool.instance_type.clone(),
+                availability_zone_id: c.pool.zone.clone(),
+                market: c.pool.market,
+                count,
+                weight: c.weight,
+                capacity: f64::from(count) * c.weight,
+                price_per_hour: c.pool.price_per_hour,
+                placement: None,
+            }
+        })
+        .collect();
+    allocations.sort_by(|a, b| {
+        (a.market, &a.availability_zone_id, &a.instance_type).cmp(&(
+            b.market,
+            &b.availability_zone_id,
+            &b.instance_type,
+        ))
+    });
+    let allocations = placement::assign(request.placement, allocations);
+    let metrics = metrics::compute(
+        request,
+        candidates.region,
+        candidates.pools.iter().map(|p| p.instance_type),
+        &allocations,
+    );
+    let mut notes = request.notes.clone();
+    let names: Vec<&str> = stages.iter().map(|s| s.name()).collect();
+    notes.push(format!(
+        "optimal mode: every constraint is hard; minimised lexicographically: {}",
+        names.join(", then ")
+    ));
+    let e = &prep.excluded;
+    if e.not_below_max_price > 0 {
+        notes.push(format!(
+            "{} spot pool(s) left out: the spot price is not below the max price",
+            e.not_below_max_price
+        ));
+    }
+    if e.no_placement > 0 {
+        notes.push(format!(
+            "{} pool(s) left out: their types do not support the placement strategy",
+            e.no_placement
+        ));
+    }
+    if e.dominated > 0 {
+        notes.push(format!(
+            "{} pool(s) left out before solving: each is dominated (no cheaper, no riskier, same AZ, market and weight) by enough kept pools that it cannot improve the optimum",
+            e.dominated
+        ));
+    }
+    if request.spot.pools.is_some() {
+        notes.push(
+            "spot pools (InstancePoolsToUseCount) is an aws-mode mechanism and is not applied; use constraints.min_pools".to_owned(),
+        );
+    }
+    if request.balance_zones {
+        notes.push(
+            "ASG zone balancing is an aws-mode mechanism and is not applied; use constraints.max_az_share or survive_az_loss".to_owned(),
+        );
+    }
+    Plan {
+        schema: PLAN_SCHEMA.to_owned(),
+        mode: Mode::Optimal,
+        region: candidates.region.name().clone(),
+        strategy: StrategyUsed {
+            spot: request.spot.strategy,
+            on_demand: request.on_demand.strategy,
+        },
+        allocations,
+        metrics,
+        solver: Some(report),
+        shortfall: None,
+        notes,
+    }
+}
+
+/// A number for messages: rounded to 6 decimals, no trailing zeros.
+pub(crate) fn num(x: f64) -> String {
+    if !x.is_finite() || x.abs() >= 1e12 {
+        return format!("{x}");
+    }
+    let rounded = (x * 1e6).round() / 1e6;
+    if rounded == 0.0 {
+        "0".to_owned()
+    } else {
+        format!("{rounded}")
+    }
+}

@@ -1,0 +1,432 @@
+//! From a candidate set to the pools the integer program sees: eligibility, per-pool upper
+//! bounds, objective coefficients, and the exact dominance reduction.
+//!
+//! # Eligibility (the verifier's rules)
+//! A pool enters the model when its market has a positive part (a market the request gives no
+//! capacity may hold no instance), its price and weight are finite and positive, its type is
+//! sold in that market and supports the requested placement strategy, and — spot — its price
+//! is strictly below its max price ([`CandidatePool::max_price`]: the override's, the request's
+//! absolute or % of On-Demand, or AWS's default, the On-Demand price).
+//!
+//! # Upper bounds
+//! `cap_p = min(available_instances, ⌊max_pool_share × target ÷ w⌋, ⌊(target + max_overshoot) ÷
+//! w⌋, 7 × groups for spread, ⌈target ÷ w⌉)`. The last term is safe for every objective: a pool
+//! holding ≥ target + w could lose one instance and still meet every covering constraint
+//! (target, On-Demand part, AZ-loss survival, all ≤ target) with the pool still in use, at a
+//! strictly lower cost and no higher value of any other stage; so no lexicographic optimum
+//! holds that much.
+//!
+//! # Pair reduction (exact), for one-AZ-one-type plans
+//! When every plan sits in one (AZ, type) pair (a single-type cluster, or `single_az` with
+//! `single_type`), the pairs are alternatives: a pair `B` is dropped when a kept pair `A` of the
+//! same weight has, for each market `B` has a pool in, a pool dominating `B`'s (every stage
+//! coefficient and price ≤, bound ≥). Giving `A`'s pools `B`'s counts keeps every constraint
+//! (same capacities per market, pool, type and AZ; as many pools; no higher cost) and no stage
+//! gets worse — including `diversified`, since counts are unchanged.
+//!
+//! After a `diversified` first stage with optimum z*, the later stages see z* as a bound on
+//! every spot pool, `⌊z* × target ÷ w⌋` (equivalent to the row `w·x ≤ z*·target`), so the
+//! reduction below applies to them.
+//!
+//! # Dominance reduction (exact)
+//! HiGHS's presolve time grows about with P² on this model (toolchain.md §3e), so pools that
+//! cannot change the optimum are dropped before the MIP. Pools fall in *classes* of equal
+//! (market, AZ, weight) — plus the type when a type-level constraint exists (`max_type_share`,
+//! `max_types`, `single_type`, a single-type cluster), which makes every class one pool and
+//! disables the reduction. Within a class every constraint sees two pools alike except for the
+//! pool's own bound, its price (budgets) and its objective coefficients. Pool `q` *dominates*
+//! `p` when every coefficient of every stage (price always among them) is ≤ and `cap_q ≥
+//! cap_p`. Walking a class in lexicographic coefficient order, `p` is dropped when the kept
+//! pools dominating it, `D`, satisfy `|D| ≥ min_pools + 1` and `Σ_D cap ≥ ⌈target ÷ w⌉ + 1`.
+//!
+//! Why no optimum is lost: take a lexicographic optimum using as few instances of dropped
+//! pools as possible, and suppose it uses `p`. (1) If some `q ∈ D` is unused, moving all of
+//! `p` to `q` changes no aggregate (same AZ, market, weight, same pool count) and no stage gets
+//! worse: a contradiction. (2) Else every `q ∈ D` is used; if one has room, moving one
+//! instance from `p` keeps every constraint (pools in use stay ≥ |D| ≥ min_pools + 1) and no
+//! stage worse: a contradiction. (3) Else all of `D` is full, so the class holds ≥ target + 2w;
+//! dropping one instance of `p` keeps every covering constraint and at least `min_pools` pools
+//! and strictly lowers cost: not optimal, a contradiction. The `diversified` objective (the
+//! largest pool share) can get worse in step (2), so it disables the reduction.
+
+use std::collections::BTreeMap;
+
+use fleetopt_instances::{Market, PlacementStrategy};
+
+use super::Stage;
+use crate::candidates::{CandidatePool, CandidateSet};
+use crate::request::{FleetRequest, PlacementSpec};
+
+/// AWS: at most seven running instances per AZ per spread group (aws-semantics §4).
+pub(crate) const SPREAD_LIMIT: u32 = 7;
+
+/// A pool as the model sees it.
+#[derive(Debug, Clone)]
+pub(crate) struct ModelPool {
+    /// Index into `CandidateSet::pools`.
+    pub candidate: usize,
+    /// Market.
+    pub market: Market,
+    /// Index into [`Prepared::zones`].
+    pub zone: usize,
+    /// Index into [`Prepared::types`].
+    pub type_ix: usize,
+    /// Units per instance.
+    pub weight: f64,
+    /// USD per instance-hour.
+    pub price: f64,
+    /// Hourly interruption hazard (0 On-Demand).
+    pub hazard: f64,
+    /// Priority rank (1 = highest; pools without a priority rank last).
+    pub rank: f64,
+    /// Upper bound on instances.
+    pub cap: u32,
+}
+
+/// Why pools were left out of the model, for notes and explanations.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Exclusions {
+    /// Spot pools priced at or above their max price.
+    pub not_below_max_price: usize,
+    /// Pools whose type lacks the placement strategy.
+    pub no_placement: usize,
+    /// Pools whose bound is 0 (availability 0, or a share cap below one instance).
+    pub zero_cap: usize,
+    /// Pools dropped by the dominance reduction.
+    pub dominated: usize,
+}
+
+/// The model's pools and their index spaces.
+#[derive(Debug, Clone)]
+pub(crate) struct Prepared {
+    /// Pools in the model, in candidate order.
+    pub pools: Vec<ModelPool>,
+    /// Zones of the candidate set (sorted); pools index into this.
+    pub zones: Vec<String>,
+    /// Instance types (sorted); pools index into this.
+    pub types: Vec<String>,
+    /// What was left out.
+    pub excluded: Exclusions,
+    /// The On-Demand part.
+    pub od_part: f64,
+    /// The Spot part (target − On-Demand part).
+    pub spot_part: f64,
+    /// The largest weight of an eligible On-Demand pool, taken before any reduction (the
+    /// On-Demand upper row must not tighten when a reduction drops pools).
+    pub od_largest_weight: f64,
+}
+
+/// The placement strategy a request's group needs.
+pub(crate) fn placement_strategy(placement: PlacementSpec) -> Option<PlacementStrategy> {
+    match placement {
+        PlacementSpec::None => None,
+        PlacementSpec::Cluster { .. } => Some(PlacementStrategy::Cluster),
+        PlacementSpec::Spread { .. } => Some(PlacementStrategy::Spread),
+        PlacementSpec::Partition { .. } => Some(PlacementStrategy::Partition),
+    }
+}
+
+/// Whether a type-level constraint makes pools of different types unlike.
+pub(crate) fn type_constrained(request: &FleetRequest) -> bool {
+    let c = &request.constraints;
+    c.max_type_share.is_some()
+        || c.max_types.is_some()
+        || c.single_type
+        || matches!(
+            request.placement,
+            PlacementSpec::Cluster {
+                multiple_types: false
+            }
+        )
+}
+
+fn usable(candidate: &CandidatePool<'_>) -> bool {
+    let price = candidate.pool.price_per_hour;
+    price.is_finite() && price > 0.0 && candidate.weight.is_finite() && candidate.weight > 0.0
+}
+
+/// Builds the model's pools (see the module docs); `reduce` applies the dominance reduction.
+pub(crate) fn prepare(
+    request: &FleetRequest,
+    candidates: &CandidateSet<'_>,
+    stages: &[Stage],
+    reduce: bool,
+    spot_share_cap: Option<f64>,
+) -> Prepared {
+    let target = request.target.capacity;
+    let od_part = request.on_demand_target();
+    let spot_part = (target - od_part).max(0.0);
+    let strategy = placement_strategy(request.placement);
+    let zones: Vec<String> = candidates.zones.iter().map(|z| z.to_string()).collect();
+    let mut types: Vec<String> = candidates
+        .pools
+        .iter()
+        .map(|p| p.pool.instance_type.to_string())
+        .collect();
+    types.sort();
+    types.dedup();
+    let mut priorities: Vec<f64> = candidates
+        .pools
+        .iter()
+        .filter_map(|p| p.priority)
+        .filter(|p| p.is_finite())
+        .collect();
+    priorities.sort_by(f64::total_cmp);
+    priorities.dedup();
+    let lowest_rank = priorities.len() as f64 + 1.0;
+
+    let mut excluded = Exclusions::default();
+    let mut pools = Vec::new();
+    let mut od_largest_weight: f64 = 0.0;
+    for (index, candidate) in candidates.pools.iter().enumerate() {
+        let market = candidate.pool.market;
+        let part = match market {
+            Market::OnDemand => od_part,
+            Market::Spot => spot_part,
+        };
+        if part <= 0.0 || !usable(candidate) || !candidate.instance_type.supports_market(market) {
+            continue;
+        }
+        let price = candidate.pool.price_per_hour;
+        if market == Market::Spot && candidate.max_price.is_some_and(|max| price >= max) {
+            excluded.not_below_max_price += 1;
+            continue;
+        }
+        if strategy.is_some_and(|s| !candidate.instance_type.supports_placement(s)) {
+            excluded.no_placement += 1;
+            continue;
+        }
+        if market == Market::OnDemand {
+            od_largest_weight = od_largest_weight.max(candidate.weight);
+        }
+        let mut cap = pool_cap(request, candidate);
+        if market == Market::Spot
+            && let Some(share) = spot_share_cap
+        {
+            // A solved `diversified` first stage: every spot pool at most its optimal share.
+            let most = (share * target / candidate.weight + 1e-7).floor().max(0.0);
+            cap = cap.min(most.min(f64::from(u32::MAX / 2)) as u32);
+        }
+        if cap == 0 {
+            excluded.zero_cap += 1;
+            continue;
+        }
+        let zone = zones
+            .binary_search(&candidate.pool.zone.to_string())
+            .unwrap_or(0);
+        let type_ix = types
+            .binary_search(&candidate.pool.instance_type.to_string())
+            .unwrap_or(0);
+        let rank = candidate
+            .priority
+            .filter(|p| p.is_finite())
+            .and_then(|p| priorities.iter().position(|q| *q == p))
+            .map_or(lowest_rank, |i| i as f64 + 1.0);
+        pools.push(ModelPool {
+            candidate: index,
+            market,
+            zone,
+            type_ix,
+            weight: candidate.weight,
+            price,
+            hazard: request.risk.hazard.pool_hazard(candidate.pool),
+            rank,
+            cap,
+        });
+    }
+    let mut prepared = Prepared {
+        od_largest_weight,
+        pools,
+        zones,
+        types,
+        excluded,
+        od_part,
+        spot_part,
+    };
+    if reduce && one_az_one_type(request) {
+        pair_reduction(request, &mut prepared, stages);
+    } else if reduce && !stages.contains(&Stage::MaxPoolShare) {
+        dominance_reduction(request, &mut prepared, stages);
+    }
+    prepared
+}
+
+/// Whether every plan must sit in one (AZ, instance type) pair.
+fn one_az_one_type(request: &FleetRequest) -> bool {
+    let c = &request.constraints;
+    let cluster = matches!(request.placement, PlacementSpec::Cluster { .. });
+    let one_type = c.single_type
+        || matches!(
+            request.placement,
+            PlacementSpec::Cluster {
+                multiple_types: false
+            }
+        );
+    one_type && (c.single_az || cluster)
+}
+
+/// (zone, type) indices.
+type PairKey = (usize, usize);
+/// A pair's On-Demand and spot pool positions.
+type PairPools = [Option<usize>; 2];
+
+/// The pair reduction for one-AZ-one-type plans (see the module docs).
+fn pair_reduction(request: &FleetRequest, prepared: &mut Prepared, stages: &[Stage]) {
+    // (zone, type) → [On-Demand pool, spot pool] positions.
+    let mut pairs: BTreeMap<PairKey, PairPools> = BTreeMap::new();
+    for (i, p) in prepared.pools.iter().enumerate() {
+        let slot = usize::from(p.market == Market::Spot);
+        pairs.entry((p.zone, p.type_ix)).or_default()[slot] = Some(i);
+    }
+    let vector = |i: usize| coefficients(request, &prepared.pools[i], stages);
+    let dominates = |a: usize, b: usize| {
+        let (pa, pb) = (&prepared.pools[a], &prepared.pools[b]);
+        pa.cap >= pb.cap && vector(a).iter().zip(vector(b)).all(|(x, y)| *x <= y)
+    };
+    // Visit pairs cheapest first so dominating pairs are usually kept before the ones they
+    // dominate; ties by (zone, type) keep the order total.
+    let mut order: Vec<(PairKey, PairPools)> = pairs.into_iter().collect();
+    let key = |members: &PairPools| -> f64 {
+        members
+            .iter()
+            .flatten()
+            .map(|&i| prepared.pools[i].price / prepared.pools[i].weight)
+            .fold(f64::INFINITY, f64::min)
+    };
+    order.sort_by(|a, b| key(&a.1).total_cmp(&key(&b.1)).then(a.0.cmp(&b.0)));
+    let mut kept: Vec<PairPools> = Vec::new();
+    let mut keep = vec![true; prepared.pools.len()];
+    for (_, members) in order {
+        let weight = members
+            .iter()
+            .flatten()
+            .map(|&i| prepared.pools[i].weight.to_bits())
+            .next();
+        let dominated = kept.iter().any(|other| {
+            let other_weight = other
+                .iter()
+                .flatten()
+                .map(|&i| prepared.pools[i].weight.to_bits())
+                .next();
+            other_weight == weight
+                && members.iter().zip(other).all(|(b, a)| match (b, a) {
+                    (None, _) => true,
+                    (Some(_), None) => false,
+                    (Some(b), Some(a)) => dominates(*a, *b),
+                })
+        });
+        if dominated {
+            for &i in members.iter().flatten() {
+                keep[i] = false;
+            }
+        } else {
+            kept.push(members);
+        }
+    }
+    let before = prepared.pools.len();
+    let mut index = 0;
+    prepared.pools.retain(|_| {
+        let k = keep[index];
+        index += 1;
+        k
+    });
+    prepared.excluded.dominated = before - prepared.pools.len();
+}
+
+/// The per-pool upper bound of the module docs.
+fn pool_cap(request: &FleetRequest, candidate: &CandidatePool<'_>) -> u32 {
+    let target = request.target.capacity;
+    let w = candidate.weight;
+    // 1e-9 absorbs float noise such as 0.1 × 30 ÷ 3 = 0.9999999999999999.
+    let mut cap = (target / w - 1e-9).ceil().max(0.0);
+    if let Some(share) = request.constraints.max_pool_share {
+        cap = cap.min((share * target / w + 1e-9).floor());
+    }
+    if let Some(over) = request.constraints.max_overshoot {
+        cap = cap.min(((target + over) / w + 1e-9).floor());
+    }
+    if let Some(available) = candidate.pool.available_instances {
+        cap = cap.min(f64::from(available));
+    }
+    if let PlacementSpec::Spread { groups: Some(g) } = request.placement {
+        cap = cap.min(f64::from(SPREAD_LIMIT) * f64::from(g));
+    }
+    if cap.is_nan() {
+        return 0;
+    }
+    cap.clamp(0.0, f64::from(u32::MAX / 2)) as u32
+}
+
+/// The coefficient vector dominance compares: every stage's coefficient, then the price.
+fn coefficients(request: &FleetRequest, pool: &ModelPool, stages: &[Stage]) -> Vec<f64> {
+    let mut vector: Vec<f64> = stages
+        .iter()
+        .map(|s| s.coefficient(request, pool))
+        .collect();
+    vector.push(pool.price);
+    vector
+}
+
+fn dominance_reduction(request: &FleetRequest, prepared: &mut Prepared, stages: &[Stage]) {
+    let target = request.target.capacity;
+    let min_pools = u64::from(request.constraints.min_pools.unwrap_or(0));
+    let by_type = type_constrained(request);
+    // class → pool positions
+    let mut classes: BTreeMap<(Market, usize, u64, Option<usize>), Vec<usize>> = BTreeMap::new();
+    for (i, p) in prepared.pools.iter().enumerate() {
+        let key = (
+            p.market,
+            p.zone,
+            p.weight.to_bits(),
+            by_type.then_some(p.type_ix),
+        );
+        classes.entry(key).or_default().push(i);
+    }
+    let mut keep = vec![true; prepared.pools.len()];
+    for members in classes.values() {
+        if members.len() <= 1 {
+            continue;
+        }
+        let weight = prepared.pools[members[0]].weight;
+        let needed_cap = (target / weight - 1e-9).ceil() + 1.0;
+        let mut order: Vec<(Vec<f64>, usize)> = members
+            .iter()
+            .map(|&i| (coefficients(request, &prepared.pools[i], stages), i))
+            .collect();
+        order.sort_by(|a, b| {
+            a.0.iter()
+                .zip(&b.0)
+                .map(|(x, y)| x.total_cmp(y))
+                .find(|o| o.is_ne())
+                .unwrap_or(std::cmp::Ordering::Equal)
+                .then(a.1.cmp(&b.1))
+        });
+        let mut kept: Vec<&(Vec<f64>, usize)> = Vec::new();
+        for entry in &order {
+            let (vector, i) = entry;
+            let cap = prepared.pools[*i].cap;
+            let mut count: u64 = 0;
+            let mut total_cap = 0.0;
+            for (other, j) in &kept {
+                let q = &prepared.pools[*j];
+                if q.cap >= cap && other.iter().zip(vector).all(|(a, b)| a <= b) {
+                    count += 1;
+                    total_cap += f64::from(q.cap);
+                }
+            }
+            if count > min_pools && total_cap >= needed_cap {
+                keep[*i] = false;
+            } else {
+                kept.push(entry);
+            }
+        }
+    }
+    let before = prepared.pools.len();
+    let mut index = 0;
+    prepared.pools.retain(|_| {
+        let k = keep[index];
+        index += 1;
+        k
+    });
+    prepared.excluded.dominated = before - prepared.pools.len();
+}

@@ -1,0 +1,600 @@
+//! Unit tests of optimal mode on small catalogues: brute-force agreement, every constraint,
+//! placement slots, infeasibility explanations, determinism.
+#![allow(clippy::unwrap_used)]
+
+use std::collections::BTreeMap;
+
+use fleetopt_instances::{Catalog, Market, ZoneId};
+
+use super::{Backend, OptimalError, plan, plan_with, stages};
+use crate::candidates::{CandidateSet, resolve};
+use crate::metrics;
+use crate::plan::{Allocation, PLAN_SCHEMA, Plan, SolverStatus, StrategyUsed};
+use crate::request::{
+    CapacityUnit, FleetRequest, Mode, OnDemandSplit, OnDemandStrategy, PlacementSpec, SpotStrategy,
+    TypeOverride,
+};
+use crate::test_support::{REGION, catalog, itype};
+use crate::verify;
+
+const AZ1: &str = "use1-az1";
+const AZ2: &str = "use1-az2";
+const AZ3: &str = "use1-az3";
+const SPOT: Market = Market::Spot;
+const OD: Market = Market::OnDemand;
+
+/// Three types over three AZs, both markets, with varied prices and Advisor buckets.
+fn fixture() -> Catalog {
+    catalog(
+        vec![
+            itype("a.large", 2, 8192),
+            itype("a.xlarge", 4, 16384),
+            itype("b.large", 2, 4096),
+        ],
+        &[
+            ("a.large", AZ1, OD, 0.10, None),
+            ("a.large", AZ1, SPOT, 0.030, Some(3)),
+            ("a.large", AZ2, SPOT, 0.034, Some(0)),
+            ("a.large", AZ3, SPOT, 0.032, Some(1)),
+            ("a.xlarge", AZ1, OD, 0.20, None),
+            ("a.xlarge", AZ2, OD, 0.19, None),
+            ("a.xlarge", AZ1, SPOT, 0.058, Some(2)),
+            ("a.xlarge", AZ2, SPOT, 0.070, Some(0)),
+            ("b.large", AZ2, OD, 0.09, None),
+            ("b.large", AZ2, SPOT, 0.036, Some(4)),
+            ("b.large", AZ3, SPOT, 0.028, Some(4)),
+        ],
+    )
+}
+
+fn request(capacity: f64) -> FleetRequest {
+    let mut r = FleetRequest::new(REGION, capacity, Mode::Optimal);
+    r.target.unit = CapacityUnit::Vcpu;
+    r
+}
+
+fn solve(catalog: &Catalog, request: &FleetRequest) -> Result<Plan, OptimalError> {
+    let set = resolve(catalog, request).unwrap();
+    let plan = plan(request, &set)?;
+    let violations = verify::verify(catalog, request, &plan);
+    assert!(violations.is_empty(), "{violations:#?}\n{plan:#?}");
+    Ok(plan)
+}
+
+fn counts(plan: &Plan) -> BTreeMap<(Market, String, String), u32> {
+    let mut out = BTreeMap::new();
+    for a in &plan.allocations {
+        *out.entry((
+            a.market,
+            a.availability_zone_id.to_string(),
+            a.instance_type.to_string(),
+        ))
+        .or_insert(0) += a.count;
+    }
+    out
+}
+
+// ---- brute force ----------------------------------------------------------------------------
+
+/// The lexicographic objective vector of a plan, as the module docs define it.
+fn objective_vector(request: &FleetRequest, set: &CandidateSet<'_>, plan: &Plan) -> Vec<f64> {
+    let target = request.target.capacity;
+    let mut out = Vec::new();
+    for stage in stages(request) {
+        let mut value = 0.0;
+        let mut largest: f64 = 0.0;
+        for a in &plan.allocations {
+            let c = set
+                .pools
+                .iter()
+                .find(|c| {
+                    c.pool.market == a.market
+                        && c.pool.zone == a.availability_zone_id
+                        && c.pool.instance_type == a.instance_type
+                })
+                .unwrap();
+            let hazard = request.risk.hazard.pool_hazard(c.pool);
+            let n = f64::from(a.count);
+            value += n * match stage {
+                super::Stage::Hazard => hazard,
+                super::Stage::EffectiveCost => {
+                    a.price_per_hour * (1.0 + hazard * request.risk.interruption_loss_hours)
+                }
+                super::Stage::Cost => a.price_per_hour,
+                _ => 0.0,
+            };
+            if a.market == SPOT {
+                largest = largest.max(a.capacity / target);
+            }
+        }
+        out.push(if stage == super::Stage::MaxPoolShare {
+            largest
+        } else {
+            value
+        });
+    }
+    out
+}
+
+/// Every assignment of 0..=limit instances to the candidate pools that the verifier accepts
+/// (with On-Demand within one instance of its part, as the model asks), and the best one
+/// lexicographically.
+fn brute_force(catalog: &Catalog, request: &FleetRequest, limit: u32) -> Option<Vec<f64>> {
+    let set = resolve(catalog, request).unwrap();
+    let n = set.pools.len();
+    let od_part = request.on_demand_target();
+    let od_largest = set
+        .pools
+        .iter()
+        .filter(|p| p.pool.market == OD)
+        .map(|p| p.weight)
+        .fold(0.0_f64, f64::max);
+    let mut best: Option<Vec<f64>> = None;
+    let mut x = vec![0u32; n];
+    loop {
+        let mut allocations: Vec<Allocation> = set
+            .pools
+            .iter()
+            .zip(&x)
+            .filter(|(_, c)| **c > 0)
+            .map(|(p, &count)| Allocation {
+                instance_type: p.pool.instance_type.clone(),
+                availability_zone_id: p.pool.zone.clone(),
+                market: p.pool.market,
+                count,
+                weight: p.weight,
+                capacity: f64::from(count) * p.weight,
+                price_per_hour: p.pool.price_per_hour,
+                placement: None,
+            })
+            .collect();
+        allocations.sort_by(|a, b| {
+            (a.market, &a.availability_zone_id, &a.instance_type).cmp(&(
+                b.market,
+                &b.availability_zone_id,
+                &b.instance_type,
+            ))
+        });
+        let od: f64 = allocations
+            .iter()
+            .filter(|a| a.market == OD)
+            .map(|a| a.capacity)
+            .sum();
+        let spot_part = request.target.capacity - od_part;
+        let od_ok = spot_part <= 0.0 || od < od_part + od_largest - 1e-9;
+        if od_ok {
+            let metrics = metrics::compute(
+                request,
+                set.region,
+                set.pools.iter().map(|p| p.instance_type),
+                &allocations,
+            );
+            let plan = Plan {
+                schema: PLAN_SCHEMA.to_owned(),
+                mode: Mode::Optimal,
+                region: set.region.name().clone(),
+                strategy: StrategyUsed {
+                    spot: request.spot.strategy,
+                    on_demand: request.on_demand.strategy,
+                },
+                allocations,
+                metrics,
+                solver: None,
+                shortfall: None,
+                notes: Vec::new(),
+            };
+            if verify::verify(catalog, request, &plan).is_empty() {
+                let v = objective_vector(request, &set, &plan);
+                let better = match &best {
+                    None => true,
+                    Some(b) => lex_less(&v, b),
+                };
+                if better {
+                    best = Some(v);
+                }
+            }
+        }
+        // next assignment
+        let mut i = 0;
+        loop {
+            if i == n {
+                return best;
+            }
+            if x[i] < limit {
+                x[i] += 1;
+                break;
+            }
+            x[i] = 0;
+            i += 1;
+        }
+    }
+}
+
+fn lex_less(a: &[f64], b: &[f64]) -> bool {
+    for (x, y) in a.iter().zip(b) {
+        if x < &(y - 1e-9 * y.abs().max(1.0)) {
+            return true;
+        }
+        if x > &(y + 1e-9 * y.abs().max(1.0)) {
+            return false;
+        }
+    }
+    false
+}
+
+/// A small catalogue for brute force: 4 pools.
+fn tiny() -> Catalog {
+    catalog(
+        vec![itype("a.large", 2, 8192), itype("a.xlarge", 4, 16384)],
+        &[
+            ("a.large", AZ1, SPOT, 0.030, Some(3)),
+            ("a.large", AZ2, SPOT, 0.034, Some(0)),
+            ("a.xlarge", AZ1, SPOT, 0.058, Some(1)),
+            ("a.xlarge", AZ2, OD, 0.19, None),
+        ],
+    )
+}
+
+#[test]
+fn brute_force_enumeration_agrees_with_the_ilp_on_tiny_instances() {
+    let catalog = tiny();
+    let mut cases: Vec<(&str, FleetRequest)> = Vec::new();
+    let base = request(10.0);
+    cases.push(("plain", base.clone()));
+    for strategy in [
+        SpotStrategy::CapacityOptimized,
+        SpotStrategy::PriceCapacityOptimized,
+        SpotStrategy::Diversified,
+    ] {
+        let mut r = base.clone();
+        r.spot.strategy = strategy;
+        cases.push(("strategy", r));
+    }
+    let mut r = base.clone();
+    r.constraints.max_pool_share = Some(0.4);
+    cases.push(("max_pool_share", r));
+    let mut r = base.clone();
+    r.constraints.max_az_share = Some(0.6);
+    cases.push(("max_az_share", r));
+    let mut r = base.clone();
+    r.constraints.survive_az_loss = Some(0.5);
+    cases.push(("survive_az_loss", r));
+    let mut r = base.clone();
+    r.constraints.min_pools = Some(3);
+    cases.push(("min_pools", r));
+    let mut r = base.clone();
+    r.constraints.single_type = true;
+    r.constraints.max_overshoot = Some(0.0);
+    cases.push(("single_type+overshoot", r));
+    let mut r = base.clone();
+    r.target.on_demand = OnDemandSplit::Target(4.0);
+    r.constraints.max_type_share = Some(0.7);
+    cases.push(("on_demand+type_share", r));
+    let mut r = base.clone();
+    r.spot.max_total_price = Some(0.16);
+    r.constraints.single_az = true;
+    cases.push(("budget+single_az", r));
+    let mut r = base.clone();
+    r.target.capacity = 7.0;
+    r.constraints.max_types = Some(1);
+    r.spot.strategy = SpotStrategy::CapacityOptimized;
+    cases.push(("odd target, max_types", r));
+    let mut r = base.clone();
+    r.constraints.single_az = true;
+    r.constraints.single_type = true;
+    r.target.on_demand = OnDemandSplit::Target(2.0);
+    cases.push(("single_az+single_type (pair reduction)", r));
+    let mut r = base.clone();
+    r.placement = PlacementSpec::Cluster {
+        multiple_types: false,
+    };
+    r.spot.strategy = SpotStrategy::PriceCapacityOptimized;
+    cases.push(("cluster (pair reduction)", r));
+    for (name, r) in cases {
+        let brute = brute_force(&catalog, &r, 5);
+        match solve(&catalog, &r) {
+            Ok(plan) => {
+                let set = resolve(&catalog, &r).unwrap();
+                let ilp = objective_vector(&r, &set, &plan);
+                let brute = brute.unwrap_or_else(|| panic!("{name}: brute force found nothing"));
+                assert!(
+                    !lex_less(&brute, &ilp) && !lex_less(&ilp, &brute),
+                    "{name}: ilp {ilp:?} vs brute force {brute:?}"
+                );
+                assert_eq!(plan.solver.as_ref().unwrap().status, SolverStatus::Optimal);
+            }
+            Err(e) => assert!(
+                brute.is_none(),
+                "{name}: ilp says {e} but brute force found {brute:?}"
+            ),
+        }
+    }
+}
+
+// ---- constraints and objectives ----------------------------------------------------------------
+
+#[test]
+fn lowest_price_takes_the_cheapest_capacity() {
+    let plan = solve(&fixture(), &request(20.0)).unwrap();
+    // b.large in az3 at 0.028 for 2 vcpu is the cheapest per vCPU.
+    assert_eq!(
+        counts(&plan),
+        BTreeMap::from([((SPOT, AZ3.into(), "b.large".into()), 10)])
+    );
+    let report = plan.solver.unwrap();
+    assert_eq!(report.status, SolverStatus::Optimal);
+    assert!((report.objective - 0.28).abs() < 1e-9);
+    assert_eq!(report.gap, 0.0);
+}
+
+#[test]
+fn capacity_optimized_minimises_interruptions_then_cost() {
+    let mut r = request(8.0);
+    r.spot.strategy = SpotStrategy::CapacityOptimized;
+    let plan = solve(&fixture(), &r).unwrap();
+    // Bucket 0 pools: a.large az2 (0.034 per 2 vcpu) and a.xlarge az2 (0.070 per 4):
+    // the same hazard per instance, so the fewer instances of a.xlarge win (2 × hazard).
+    assert_eq!(
+        counts(&plan),
+        BTreeMap::from([((SPOT, AZ2.into(), "a.xlarge".into()), 2)])
+    );
+    assert_eq!(plan.solver.unwrap().stages.len(), 2);
+}
+
+#[test]
+fn on_demand_part_and_survival_hold() {
+    let mut r = request(20.0);
+    r.target.on_demand = OnDemandSplit::Target(8.0);
+    r.constraints.survive_az_loss = Some(0.6);
+    r.constraints.max_pool_share = Some(0.3);
+    let plan = solve(&fixture(), &r).unwrap();
+    assert!(plan.metrics.on_demand_capacity >= 8.0);
+    assert!(plan.metrics.worst_az_loss <= 0.4 + 1e-9);
+    assert!(plan.metrics.worst_pool_loss <= 0.3 + 1e-9);
+}
+
+#[test]
+fn prioritized_on_demand_prefers_priority_over_price() {
+    let mut r = request(8.0);
+    r.target.on_demand = OnDemandSplit::Target(8.0);
+    r.on_demand.strategy = OnDemandStrategy::Prioritized;
+    r.candidates.overrides = vec![
+        TypeOverride {
+            pattern: "a.xlarge".into(),
+            zone: None,
+            weight: None,
+            priority: Some(1.0),
+            max_price: None,
+        },
+        TypeOverride {
+            pattern: "b.large".into(),
+            zone: None,
+            weight: None,
+            priority: Some(2.0),
+            max_price: None,
+        },
+    ];
+    let plan = solve(&fixture(), &r).unwrap();
+    // a.xlarge (priority 1) although b.large is cheaper per vCPU; az2 is its cheaper pool.
+    assert_eq!(
+        counts(&plan),
+        BTreeMap::from([((OD, AZ2.into(), "a.xlarge".into()), 2)])
+    );
+}
+
+#[test]
+fn optimal_plans_are_deterministic() {
+    let mut r = request(30.0);
+    r.spot.strategy = SpotStrategy::PriceCapacityOptimized;
+    r.constraints.max_pool_share = Some(0.25);
+    let a = solve(&fixture(), &r).unwrap().without_timing();
+    let b = solve(&fixture(), &r).unwrap().without_timing();
+    assert_eq!(
+        serde_json::to_string(&a).unwrap(),
+        serde_json::to_string(&b).unwrap()
+    );
+}
+
+// ---- placement -----------------------------------------------------------------------------------
+
+fn slots(plan: &Plan) -> BTreeMap<(String, String), u32> {
+    let mut out = BTreeMap::new();
+    for a in &plan.allocations {
+        let slot = a.placement.as_ref().unwrap();
+        *out.entry((slot.group.clone(), a.availability_zone_id.to_string()))
+            .or_insert(0) += a.count;
+    }
+    out
+}
+
+#[test]
+fn spread_never_puts_an_8th_instance_in_one_az_of_a_group() {
+    let mut r = request(60.0);
+    r.placement = PlacementSpec::Spread { groups: None };
+    let plan = solve(&fixture(), &r).unwrap();
+    let per_group_zone = slots(&plan);
+    assert!(
+        per_group_zone.values().all(|n| *n <= 7),
+        "{per_group_zone:?}"
+    );
+    assert!(per_group_zone.keys().any(|(g, _)| g == "pg-2"));
+    let mut r = request(60.0);
+    r.placement = PlacementSpec::Spread { groups: Some(2) };
+    let plan = solve(&fixture(), &r).unwrap();
+    let per_group_zone = slots(&plan);
+    assert!(
+        per_group_zone.values().all(|n| *n <= 7),
+        "{per_group_zone:?}"
+    );
+    assert!(
+        per_group_zone
+            .keys()
+            .all(|(g, _)| g == "pg-1" || g == "pg-2")
+    );
+}
+
+#[test]
+fn cluster_uses_one_az_and_one_type() {
+    let mut r = request(16.0);
+    r.placement = PlacementSpec::Cluster {
+        multiple_types: false,
+    };
+    let plan = solve(&fixture(), &r).unwrap();
+    assert_eq!((plan.metrics.azs, plan.metrics.types), (1, 1));
+    assert!(
+        plan.allocations
+            .iter()
+            .all(|a| a.placement.as_ref().unwrap().group == "pg-1")
+    );
+}
+
+#[test]
+fn partition_counts_are_balanced_within_one_instance_per_az() {
+    let mut r = request(40.0);
+    r.placement = PlacementSpec::Partition {
+        partitions_per_az: 3,
+    };
+    r.constraints.max_pool_share = Some(0.2);
+    let plan = solve(&fixture(), &r).unwrap();
+    let mut per: BTreeMap<(String, u32), u32> = BTreeMap::new();
+    for a in &plan.allocations {
+        let p = a.placement.as_ref().unwrap().partition.unwrap();
+        *per.entry((a.availability_zone_id.to_string(), p))
+            .or_insert(0) += a.count;
+    }
+    for zone in [AZ1, AZ2, AZ3] {
+        let of: Vec<u32> = (1..=3)
+            .map(|p| per.get(&(zone.to_owned(), p)).copied().unwrap_or(0))
+            .collect();
+        let (lo, hi) = (of.iter().min().unwrap(), of.iter().max().unwrap());
+        assert!(hi - lo <= 1, "{zone}: {of:?}");
+    }
+}
+
+// ---- infeasibility ---------------------------------------------------------------------------------
+
+fn explanation(r: &FleetRequest) -> String {
+    match solve(&fixture(), r) {
+        Err(OptimalError::Infeasible(e)) => format!("{e}\n{:#?}", e.conflicts),
+        other => panic!("expected infeasible, got {other:?}"),
+    }
+}
+
+#[test]
+fn spread_with_too_few_groups_is_explained() {
+    let mut r = request(30.0);
+    r.target.unit = CapacityUnit::Units;
+    r.placement = PlacementSpec::Spread { groups: Some(1) };
+    insta::assert_snapshot!(explanation(&r));
+}
+
+#[test]
+fn survival_with_one_zone_is_explained() {
+    let mut r = request(8.0);
+    r.candidates.zones = vec![crate::request::ZoneRef::Id(ZoneId::new(AZ1))];
+    r.constraints.survive_az_loss = Some(0.5);
+    insta::assert_snapshot!(explanation(&r));
+}
+
+#[test]
+fn pool_share_too_small_is_explained() {
+    let mut r = request(40.0);
+    r.candidates.overrides = vec![TypeOverride {
+        pattern: "b.large".into(),
+        zone: None,
+        weight: None,
+        priority: None,
+        max_price: None,
+    }];
+    r.constraints.max_pool_share = Some(0.1);
+    insta::assert_snapshot!(explanation(&r));
+}
+
+#[test]
+fn budget_too_small_is_explained() {
+    let mut r = request(400.0);
+    r.spot.max_total_price = Some(2.0);
+    insta::assert_snapshot!(explanation(&r));
+}
+
+#[test]
+fn cluster_larger_than_any_az_is_explained() {
+    let mut r = request(8.0);
+    r.constraints.max_pool_share = Some(0.25);
+    r.placement = PlacementSpec::Cluster {
+        multiple_types: true,
+    };
+    insta::assert_snapshot!(explanation(&r));
+}
+
+#[test]
+fn conflicting_shares_get_an_elastic_explanation() {
+    let mut r = request(20.0);
+    r.candidates.zones = vec![
+        crate::request::ZoneRef::Id(ZoneId::new(AZ1)),
+        crate::request::ZoneRef::Id(ZoneId::new(AZ2)),
+    ];
+    r.constraints.max_az_share = Some(0.55);
+    r.constraints.survive_az_loss = Some(0.5);
+    r.constraints.max_overshoot = Some(0.0);
+    r.constraints.single_type = true;
+    r.candidates.overrides = vec![TypeOverride {
+        pattern: "a.xlarge".into(),
+        zone: None,
+        weight: None,
+        priority: None,
+        max_price: None,
+    }];
+    r.target.capacity = 22.0;
+    insta::assert_snapshot!(explanation(&r));
+}
+
+#[test]
+fn a_zero_time_limit_gives_time_limit_status_or_error() {
+    let mut r = request(40.0);
+    r.solver.time_limit_seconds = 0.0;
+    let catalog = fixture();
+    let set = resolve(&catalog, &r).unwrap();
+    match plan_with(&r, &set, Backend::Highs) {
+        Ok(plan) => {
+            let status = plan.solver.unwrap().status;
+            assert!(matches!(
+                status,
+                SolverStatus::TimeLimit | SolverStatus::Optimal
+            ));
+        }
+        Err(e) => assert!(matches!(e, OptimalError::TimeLimit { .. }), "{e}"),
+    }
+}
+
+/// The optional backends agree with HiGHS on the brute-force cases' objectives
+/// (`cargo test -p fleetopt-solver --features cbc,microlp optimal`).
+#[cfg(any(feature = "cbc", feature = "microlp"))]
+#[test]
+fn optional_backends_agree_with_highs() {
+    let catalog = fixture();
+    let mut backends = Vec::new();
+    #[cfg(feature = "cbc")]
+    backends.push(Backend::Cbc);
+    #[cfg(feature = "microlp")]
+    backends.push(Backend::Microlp);
+    for strategy in SpotStrategy::ALL {
+        let mut r = request(30.0);
+        r.spot.strategy = strategy;
+        r.target.on_demand = OnDemandSplit::Target(6.0);
+        r.constraints.max_pool_share = Some(0.3);
+        r.constraints.survive_az_loss = Some(0.5);
+        let set = resolve(&catalog, &r).unwrap();
+        let reference = plan(&r, &set).unwrap();
+        let expected = objective_vector(&r, &set, &reference);
+        for backend in &backends {
+            let other = plan_with(&r, &set, *backend).unwrap();
+            assert!(verify::verify(&catalog, &r, &other).is_empty());
+            let got = objective_vector(&r, &set, &other);
+            assert!(
+                !lex_less(&got, &expected) && !lex_less(&expected, &got),
+                "{strategy} {backend:?}: {got:?} vs HiGHS {expected:?}"
+            );
+        }
+    }
+}
