@@ -95,22 +95,39 @@ pub fn trade_off_svg(
             .map_err(failed)?
             .label("optimal mode")
             .legend(move |(x, y)| TriangleMarker::new((x + 10, y), 7, optimal_color.filled()));
-        chart
-            .draw_series(drawable.iter().map(|p| {
-                // The label sits up and to the right of its point, clear of the marker.
-                EmptyElement::at((p.risk, p.cost_per_hour))
+        // Labels sit up and to the right of their point; points that coincide (several
+        // strategies or weights giving the same plan) stack their labels downwards instead of overprinting.
+        // "Coincide" means within about a hundredth of either axis: closer labels would overprint.
+        let cell = |value: f64, low: f64, high: f64| ((value - low) / (high - low) * 100.0).round();
+        let mut seen: Vec<(f64, f64)> = Vec::new();
+        let mut labels = Vec::new();
+        for p in &drawable {
+            let at = (p.risk, p.cost_per_hour);
+            let key = (
+                cell(p.risk, risk_min, risk_max),
+                cell(p.cost_per_hour, cost_min, cost_max),
+            );
+            let stacked = seen.iter().filter(|&&other| other == key).count();
+            seen.push(key);
+            let down = i32::try_from(stacked)
+                .unwrap_or(i32::MAX)
+                .saturating_mul(14);
+            labels.push(
+                EmptyElement::at(at)
                     + Text::new(
                         p.label.clone(),
-                        (10, -16),
+                        (10, down.saturating_sub(16)),
                         ("sans-serif", 12).into_font().color(&BLACK),
-                    )
-            }))
-            .map_err(failed)?;
+                    ),
+            );
+        }
+        chart.draw_series(labels).map_err(failed)?;
         chart
             .configure_series_labels()
             .background_style(WHITE.mix(0.9))
             .border_style(BLACK)
-            .position(SeriesLabelPosition::UpperRight)
+            // The cheap-and-safe corner is where no plan can be: it stays free for the legend.
+            .position(SeriesLabelPosition::LowerLeft)
             .draw()
             .map_err(failed)?;
         root.present().map_err(failed)?;
@@ -118,7 +135,8 @@ pub fn trade_off_svg(
     Ok(svg)
 }
 
-/// The range of `values` with 8 % padding on each side (from 0 when `from_zero`), never empty.
+/// The range of `values`, padded (from 0 and with room for labels on the right when
+/// `from_zero`, the risk axis; 8 % each side otherwise), never empty.
 fn padded_range(values: impl Iterator<Item = f64>, from_zero: bool) -> (f64, f64) {
     let (mut low, mut high) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
         (lo.min(v), hi.max(v))
@@ -130,7 +148,8 @@ fn padded_range(values: impl Iterator<Item = f64>, from_zero: bool) -> (f64, f64
         low = low.min(0.0);
     }
     let span = (high - low).max(high.abs() * 0.1).max(1e-6);
-    high += span * 0.08;
+    // Room on the right (and top) for the labels, which run rightwards from their points.
+    high += span * if from_zero { 0.35 } else { 0.08 };
     if !from_zero {
         low -= span * 0.08;
     }

@@ -110,6 +110,12 @@ pub struct CompareArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     pub format: CompareFormat,
+    /// Draw cost/hour against risk for every strategy × mode, Pareto front marked, as an SVG.
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
+    /// The risk axis of the plot.
+    #[arg(long, value_enum, default_value = "interruptions")]
+    pub risk: RiskArg,
 }
 
 /// Risk measures for cost–risk trade-offs.
@@ -131,8 +137,8 @@ pub struct ParetoArgs {
     /// Plan in this region (AWS request forms carry none).
     #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
-    /// Hours of an instance's price lost per interruption to sweep (comma-separated; default
-    /// 0,0.25,0.5,1,2,4,8,16,32,64,128,256).
+    /// Hours of an instance's price lost per interruption to sweep (comma-separated; default 0
+    /// and the powers of 4 from 1 to 1048576).
     #[arg(long, value_name = "HOURS", value_delimiter = ',')]
     pub loss_hours: Vec<f64>,
     /// The risk axis of the front and the plot.

@@ -2,13 +2,18 @@
 
 use std::path::Path;
 
+use fleetopt::plot::trade_off_svg;
+use fleetopt::solver::pareto::{RiskAxis, TradeOff};
 use fleetopt::solver::plan::{Plan, Shortfall};
 use fleetopt::solver::request::{self, FleetRequest, Mode, SpotStrategy};
 use fleetopt::solver::solve::{SolveError, SolveOptions, solve as solve_plan};
 use fleetopt::solver::verify;
+use rayon::prelude::*;
 use serde::Serialize;
 
-use super::args::{CompareArgs, CompareFormat, ModeArg, PlanFormat, SolveArgs, VerifyArgs};
+use super::args::{
+    CompareArgs, CompareFormat, ModeArg, PlanFormat, RiskArg, SolveArgs, VerifyArgs,
+};
 use super::output::{print, write_atomically};
 use super::table::{Align, Table};
 use super::{Failure, FailureKind, load_catalog};
@@ -226,47 +231,83 @@ fn saving(aws: &Plan, optimal: &Plan) -> Option<f64> {
 pub fn compare(args: &CompareArgs) -> Result<(), Failure> {
     let catalog = load_catalog(&args.source)?;
     let request = read_request(&args.request)?;
-    let mut rows = Vec::new();
-    for strategy in SpotStrategy::ALL {
-        let mut aws_plan = None;
-        for mode in [Mode::Aws, Mode::Optimal] {
+    // Every (strategy, mode) solve is independent: solve them in parallel, keep input order.
+    let cases: Vec<(SpotStrategy, Mode)> = SpotStrategy::ALL
+        .into_iter()
+        .flat_map(|strategy| [(strategy, Mode::Aws), (strategy, Mode::Optimal)])
+        .collect();
+    let region = args.region.as_deref().map(Into::into);
+    let outcomes: Vec<Result<Plan, SolveError>> = cases
+        .par_iter()
+        .map(|&(strategy, mode)| {
             let options = SolveOptions {
                 mode: Some(mode),
                 spot_strategy: Some(strategy),
-                region: args.region.as_deref().map(Into::into),
+                region: region.clone(),
             };
-            match solve_plan(&catalog, &request, &options) {
-                Ok(plan) => {
-                    let saving_vs_aws = match (&aws_plan, mode) {
-                        (Some(aws), Mode::Optimal) => saving(aws, &plan),
-                        _ => None,
-                    };
-                    if mode == Mode::Aws {
-                        aws_plan = Some(plan.clone());
-                    }
-                    rows.push(Comparison {
-                        strategy,
-                        mode,
-                        plan: Some(plan.without_timing()),
-                        error: None,
-                        error_kind: None,
-                        saving_vs_aws,
-                    });
+            solve_plan(&catalog, &request, &options)
+        })
+        .collect();
+    let mut rows = Vec::new();
+    let mut aws_plan: Option<Plan> = None;
+    for ((strategy, mode), outcome) in cases.into_iter().zip(outcomes) {
+        match outcome {
+            Ok(plan) => {
+                let saving_vs_aws = match (&aws_plan, mode) {
+                    (Some(aws), Mode::Optimal) => saving(aws, &plan),
+                    _ => None,
+                };
+                aws_plan = (mode == Mode::Aws).then(|| plan.clone());
+                rows.push(Comparison {
+                    strategy,
+                    mode,
+                    plan: Some(plan.without_timing()),
+                    error: None,
+                    error_kind: None,
+                    saving_vs_aws,
+                });
+            }
+            // The request itself is wrong: every strategy would say the same.
+            Err(error) if error.is_input_error() => {
+                return Err(solve_failure(&args.request, error));
+            }
+            Err(error) => {
+                if mode == Mode::Aws {
+                    aws_plan = None;
                 }
-                // The request itself is wrong: every strategy would say the same.
-                Err(error) if error.is_input_error() => {
-                    return Err(solve_failure(&args.request, error));
-                }
-                Err(error) => rows.push(Comparison {
+                rows.push(Comparison {
                     strategy,
                     mode,
                     plan: None,
                     error: Some(error.to_string()),
                     error_kind: Some(error.kind()),
                     saving_vs_aws: None,
-                }),
+                });
             }
         }
+    }
+    if let Some(path) = &args.plot {
+        let axis = match args.risk {
+            RiskArg::Interruptions => RiskAxis::ExpectedInterruptions,
+            RiskArg::WorstAzLoss => RiskAxis::WorstAzLoss,
+        };
+        let points: Vec<TradeOff> = rows
+            .iter()
+            .filter_map(|row| {
+                let plan = row.plan.as_ref()?;
+                Some(TradeOff::of(
+                    format!("{} {}", row.mode, row.strategy),
+                    plan,
+                    axis,
+                ))
+            })
+            .collect();
+        let title = format!(
+            "{}: every spot strategy in aws and optimal mode",
+            args.request.display()
+        );
+        let svg = trade_off_svg(&points, axis, &title).map_err(Failure::other)?;
+        write_atomically(path, svg.as_bytes())?;
     }
     let text = match args.format {
         CompareFormat::Json => {

@@ -18,6 +18,8 @@ mod embedded;
 mod export_cli;
 /// optimal mode end to end: fixtures, optimal ≤ aws for lowestPrice, exit codes 3 and 4.
 mod optimal;
+/// `fleetopt pareto` and `compare --plot`: the risk-weight sweep and the SVG pictures.
+mod pareto_cli;
 /// Property tests of aws mode: every plan verifies, output is deterministic, capacity and overshoot bounds hold.
 mod properties;
 /// Facts checked against the full raw AWS files in `../shared/data`, when present.
