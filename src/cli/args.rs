@@ -127,6 +127,16 @@ pub enum RiskArg {
     WorstAzLoss,
 }
 
+impl RiskArg {
+    /// The library's risk axis.
+    pub fn axis(self) -> fleetopt::solver::pareto::RiskAxis {
+        match self {
+            RiskArg::Interruptions => fleetopt::solver::pareto::RiskAxis::ExpectedInterruptions,
+            RiskArg::WorstAzLoss => fleetopt::solver::pareto::RiskAxis::WorstAzLoss,
+        }
+    }
+}
+
 /// `fleetopt pareto`
 #[derive(Debug, Args)]
 pub struct ParetoArgs {

@@ -12,7 +12,7 @@ use fleetopt::instances::{
 use serde::Serialize;
 
 use super::args::{BuildArgs, InfoArgs, ListArgs, ListFormat, ShowArgs, SortKey};
-use super::output::{print, write_atomically};
+use super::output::{json_text, print, write_atomically};
 use super::table::{Align, Table};
 use super::{Failure, load_catalog};
 
@@ -210,12 +210,7 @@ pub fn list(args: &ListArgs) -> Result<(), Failure> {
         .collect();
     sort_rows(&mut rows, args.sort);
     let text = match args.format {
-        ListFormat::Json => {
-            let mut text = serde_json::to_string_pretty(&rows)
-                .map_err(|e| Failure::other(format!("cannot render JSON: {e}")))?;
-            text.push('\n');
-            text
-        }
+        ListFormat::Json => json_text(&rows)?,
         ListFormat::Csv => list_csv(&rows)?,
         ListFormat::Table => list_table(&rows, &catalog, region),
     };

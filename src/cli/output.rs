@@ -44,3 +44,11 @@ pub fn print(text: &str) -> Result<(), Failure> {
         Err(e) => Err(Failure::other(format!("cannot write to stdout: {e}"))),
     }
 }
+
+/// `value` as pretty JSON with a final newline: the one JSON rendering of every command.
+pub fn json_text<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, Failure> {
+    let mut text = serde_json::to_string_pretty(value)
+        .map_err(|e| Failure::other(format!("cannot render JSON: {e}")))?;
+    text.push('\n');
+    Ok(text)
+}

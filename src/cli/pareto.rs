@@ -1,13 +1,15 @@
 //! `fleetopt pareto`: sweep the weight of interruption risk against cost in optimal mode and
 //! show (and optionally draw) the resulting cost–risk front.
 
+use std::path::Path;
+
 use fleetopt::plot::trade_off_svg;
 use fleetopt::solver::pareto::{self, DEFAULT_LOSS_HOURS, RiskAxis, SweepPoint, TradeOff};
 use fleetopt::solver::solve::SolveOptions;
 use serde::Serialize;
 
-use super::args::{CompareFormat, ParetoArgs, RiskArg};
-use super::output::{print, write_atomically};
+use super::args::{CompareFormat, ParetoArgs};
+use super::output::{json_text, print, write_atomically};
 use super::solve::{read_request, solve_failure};
 use super::table::{Align, Table};
 use super::{Failure, load_catalog};
@@ -42,10 +44,7 @@ pub fn pareto(args: &ParetoArgs) -> Result<(), Failure> {
             "--loss-hours: {bad} is not a number of hours ≥ 0"
         )));
     }
-    let axis = match args.risk {
-        RiskArg::Interruptions => RiskAxis::ExpectedInterruptions,
-        RiskArg::WorstAzLoss => RiskAxis::WorstAzLoss,
-    };
+    let axis = args.risk.axis();
     let options = SolveOptions {
         region: args.region.as_deref().map(Into::into),
         ..SolveOptions::default()
@@ -102,19 +101,24 @@ pub fn pareto(args: &ParetoArgs) -> Result<(), Failure> {
             "{}: cost against risk, optimal priceCapacityOptimized by loss per interruption",
             args.request.display()
         );
-        let svg = trade_off_svg(&trade_offs, axis, &title).map_err(Failure::other)?;
-        write_atomically(path, svg.as_bytes())?;
+        write_plot(path, &trade_offs, axis, &title)?;
     }
     let text = match args.format {
-        CompareFormat::Json => {
-            let mut text = serde_json::to_string_pretty(&rows)
-                .map_err(|e| Failure::other(format!("cannot render JSON: {e}")))?;
-            text.push('\n');
-            text
-        }
+        CompareFormat::Json => json_text(&rows)?,
         CompareFormat::Table => table(&rows),
     };
     print(&text)
+}
+
+/// Draws `points` as the cost–risk SVG and writes it to `path` atomically.
+pub(super) fn write_plot(
+    path: &Path,
+    points: &[TradeOff],
+    axis: RiskAxis,
+    title: &str,
+) -> Result<(), Failure> {
+    let svg = trade_off_svg(points, axis, title).map_err(Failure::other)?;
+    write_atomically(path, svg.as_bytes())
 }
 
 fn label(point: &SweepPoint) -> String {

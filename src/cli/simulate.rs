@@ -10,7 +10,7 @@ use fleetopt::solver::simulate::{
 };
 
 use super::args::{AzScopeArg, SimulateArgs, SimulateFormat};
-use super::output::print;
+use super::output::{json_text, print};
 use super::table::{Align, Table};
 use super::{Failure, load_catalog};
 
@@ -78,12 +78,7 @@ pub fn simulate(args: &SimulateArgs) -> Result<(), Failure> {
         .install(|| run_simulation(&catalog, request.as_ref(), &plan, &options))
         .map_err(|e| simulate_failure(args, e))?;
     let text = match args.format {
-        SimulateFormat::Json => {
-            let mut text = serde_json::to_string_pretty(&report)
-                .map_err(|e| Failure::other(format!("cannot render JSON: {e}")))?;
-            text.push('\n');
-            text
-        }
+        SimulateFormat::Json => json_text(&report)?,
         SimulateFormat::Table => report_table(&args.plan.display().to_string(), &report),
     };
     print(&text)

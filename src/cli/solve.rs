@@ -2,8 +2,7 @@
 
 use std::path::Path;
 
-use fleetopt::plot::trade_off_svg;
-use fleetopt::solver::pareto::{RiskAxis, TradeOff};
+use fleetopt::solver::pareto::TradeOff;
 use fleetopt::solver::plan::{Plan, Shortfall};
 use fleetopt::solver::request::{self, FleetRequest, Mode, SpotStrategy};
 use fleetopt::solver::solve::{SolveError, SolveOptions, solve as solve_plan};
@@ -11,10 +10,8 @@ use fleetopt::solver::verify;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::args::{
-    CompareArgs, CompareFormat, ModeArg, PlanFormat, RiskArg, SolveArgs, VerifyArgs,
-};
-use super::output::{print, write_atomically};
+use super::args::{CompareArgs, CompareFormat, ModeArg, PlanFormat, SolveArgs, VerifyArgs};
+use super::output::{json_text, print, write_atomically};
 use super::table::{Align, Table};
 use super::{Failure, FailureKind, load_catalog};
 
@@ -67,12 +64,7 @@ pub fn solve(args: &SolveArgs) -> Result<(), Failure> {
 
 fn render_plan(plan: &Plan, format: PlanFormat) -> Result<String, Failure> {
     match format {
-        PlanFormat::Json => {
-            let mut text = serde_json::to_string_pretty(plan)
-                .map_err(|e| Failure::other(format!("cannot render JSON: {e}")))?;
-            text.push('\n');
-            Ok(text)
-        }
+        PlanFormat::Json => json_text(plan),
         PlanFormat::Yaml => serde_norway::to_string(plan)
             .map_err(|e| Failure::other(format!("cannot render YAML: {e}"))),
         PlanFormat::Table => Ok(plan_table(plan)),
@@ -287,10 +279,7 @@ pub fn compare(args: &CompareArgs) -> Result<(), Failure> {
         }
     }
     if let Some(path) = &args.plot {
-        let axis = match args.risk {
-            RiskArg::Interruptions => RiskAxis::ExpectedInterruptions,
-            RiskArg::WorstAzLoss => RiskAxis::WorstAzLoss,
-        };
+        let axis = args.risk.axis();
         let points: Vec<TradeOff> = rows
             .iter()
             .filter_map(|row| {
@@ -306,16 +295,10 @@ pub fn compare(args: &CompareArgs) -> Result<(), Failure> {
             "{}: every spot strategy in aws and optimal mode",
             args.request.display()
         );
-        let svg = trade_off_svg(&points, axis, &title).map_err(Failure::other)?;
-        write_atomically(path, svg.as_bytes())?;
+        super::pareto::write_plot(path, &points, axis, &title)?;
     }
     let text = match args.format {
-        CompareFormat::Json => {
-            let mut text = serde_json::to_string_pretty(&rows)
-                .map_err(|e| Failure::other(format!("cannot render JSON: {e}")))?;
-            text.push('\n');
-            text
-        }
+        CompareFormat::Json => json_text(&rows)?,
         CompareFormat::Table => compare_table(&rows),
     };
     print(&text)
