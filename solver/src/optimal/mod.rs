@@ -19,13 +19,14 @@
 //! | `capacityOptimized` | expected interruptions/hour (Σ count × hazard; On-Demand 0), then USD/hour |
 //! | `priceCapacityOptimized` | expected effective cost Σ count × price × (1 + hazard × `interruption_loss_hours`), then USD/hour |
 //! | `diversified` | the largest single spot-pool share of the target (max count × weight ÷ target), then USD/hour |
-//! | `capacityOptimizedPrioritized` | expected interruptions/hour, then Σ spot count × weight × priority rank, then USD/hour |
+//! | `capacityOptimizedPrioritized` | expected interruptions/hour, then Σ spot count × weight × (priority rank − 1), then USD/hour |
 //!
 //! On-Demand `prioritized` adds, before the final cost stage, Σ On-Demand count × weight ×
-//! priority rank: ranks are 1, 2, … over the distinct override priorities in ascending order
-//! (lower number = higher priority, as AWS), and pools without a priority rank last. So the
+//! (priority rank − 1): ranks are 1, 2, … over the distinct override priorities in ascending
+//! order (lower number = higher priority, as AWS), and pools without a priority rank last. So the
 //! On-Demand part is met with as much higher-priority capacity as possible, then as cheaply as
-//! possible. A market the request gives no part contributes no stage.
+//! possible. The highest rank weighs 0, so when no priorities differ the stage is neutral (it
+//! must not, say, minimise capacity and so trade cost for less overshoot). A market the request gives no part contributes no stage.
 //!
 //! AWS-only mechanisms have no optimal-mode meaning and are noted, not applied: spot `pools`
 //! (InstancePoolsToUseCount; ask for `min_pools` instead) and ASG zone balancing (ask for
@@ -126,8 +127,11 @@ impl Stage {
     pub(crate) fn coefficient(self, request: &FleetRequest, pool: &ModelPool) -> f64 {
         match self {
             Stage::Hazard => pool.hazard,
+            // Rank 1 (the highest priority, or every pool when no priorities differ) costs
+            // nothing, so the stage only moves capacity towards higher priorities and never
+            // trades away capacity or cost for its own sake.
             Stage::SpotPriority => match pool.market {
-                Market::Spot => pool.rank * pool.weight,
+                Market::Spot => (pool.rank - 1.0) * pool.weight,
                 Market::OnDemand => 0.0,
             },
             Stage::EffectiveCost => {
@@ -135,7 +139,7 @@ impl Stage {
             }
             Stage::MaxPoolShare => 0.0,
             Stage::OdPriority => match pool.market {
-                Market::OnDemand => pool.rank * pool.weight,
+                Market::OnDemand => (pool.rank - 1.0) * pool.weight,
                 Market::Spot => 0.0,
             },
             Stage::Cost => pool.price,
