@@ -50,24 +50,25 @@ pub fn itype(name: &str, vcpus: u32, memory_mib: u64) -> InstanceType {
 /// A pool row: (type, zone, market, USD/hour, advisor bucket for spot).
 pub type PoolRow<'a> = (&'a str, &'a str, Market, f64, Option<u8>);
 
-/// A one-region catalogue with the given types and pools; zones are those the pools name.
-pub fn catalog(types: Vec<InstanceType>, rows: &[PoolRow<'_>]) -> Catalog {
-    let pools: Vec<CapacityPool> = rows
-        .iter()
-        .map(|&(name, zone, market, price, bucket)| CapacityPool {
-            region: RegionName::new(REGION),
-            zone: ZoneId::new(zone),
-            instance_type: TypeName::new(name),
-            platform: Platform::LinuxUnix,
-            market,
-            price_per_hour: price,
-            price_source: PriceSource::Published,
-            interruption_bucket: bucket,
-            savings_percent: None,
-            placement_score: None,
-            available_instances: None,
-        })
-        .collect();
+/// One Linux/UNIX pool of [`REGION`] at a published price.
+pub fn pool((name, zone, market, price, bucket): PoolRow<'_>) -> CapacityPool {
+    CapacityPool {
+        region: RegionName::new(REGION),
+        zone: ZoneId::new(zone),
+        instance_type: TypeName::new(name),
+        platform: Platform::LinuxUnix,
+        market,
+        price_per_hour: price,
+        price_source: PriceSource::Published,
+        interruption_bucket: bucket,
+        savings_percent: None,
+        placement_score: None,
+        available_instances: None,
+    }
+}
+
+/// The zones `pools` name, sorted, without names.
+pub fn zones_of(pools: &[CapacityPool]) -> Vec<Zone> {
     let mut zones: Vec<Zone> = pools
         .iter()
         .map(|p| Zone {
@@ -77,6 +78,15 @@ pub fn catalog(types: Vec<InstanceType>, rows: &[PoolRow<'_>]) -> Catalog {
         .collect();
     zones.sort_by(|a, b| a.id.cmp(&b.id));
     zones.dedup();
+    zones
+}
+
+/// A catalogue of [`REGION`] alone with these types, zones and pools; panics when invalid.
+pub fn region_catalog(
+    types: Vec<InstanceType>,
+    zones: Vec<Zone>,
+    pools: Vec<CapacityPool>,
+) -> Catalog {
     let regions = BTreeMap::from([(
         RegionName::new(REGION),
         RegionParts {
@@ -89,6 +99,12 @@ pub fn catalog(types: Vec<InstanceType>, rows: &[PoolRow<'_>]) -> Catalog {
         Ok(catalog) => catalog,
         Err(e) => panic!("test catalogue is invalid: {e}"),
     }
+}
+
+/// A one-region catalogue with the given types and pools; zones are those the pools name.
+pub fn catalog(types: Vec<InstanceType>, rows: &[PoolRow<'_>]) -> Catalog {
+    let pools: Vec<CapacityPool> = rows.iter().copied().map(pool).collect();
+    region_catalog(types, zones_of(&pools), pools)
 }
 
 /// An aws-mode request for `capacity` units in [`REGION`] with AWS defaults.

@@ -16,7 +16,7 @@ use super::{Failure, load_catalog};
 
 /// One sweep point as JSON.
 #[derive(Debug, Serialize)]
-struct Row<'a> {
+struct Row {
     loss_hours: f64,
     #[serde(skip_serializing_if = "Option::is_none")]
     cost_per_hour: Option<f64>,
@@ -28,7 +28,7 @@ struct Row<'a> {
     pools: Option<u32>,
     on_front: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<&'a str>,
+    error: Option<String>,
 }
 
 pub fn pareto(args: &ParetoArgs) -> Result<(), Failure> {
@@ -49,37 +49,27 @@ pub fn pareto(args: &ParetoArgs) -> Result<(), Failure> {
         region: args.region.as_deref().map(Into::into),
         ..SolveOptions::default()
     };
-    let mut sweep = pareto::sweep(&catalog, &request, &options, &weights);
+    let sweep = pareto::sweep(&catalog, &request, &options, &weights);
     // A request that is wrong (or infeasible) is wrong at every weight: report it once.
-    if sweep.iter().all(|p| p.outcome.is_err()) {
-        let first = sweep.swap_remove(0);
-        if let Err(error) = first.outcome {
-            return Err(solve_failure(&args.request, error));
-        }
+    if let Some(Err(error)) = sweep.first().map(|p| &p.outcome)
+        && sweep.iter().all(|p| p.outcome.is_err())
+    {
+        return Err(solve_failure(&args.request, error.clone()));
     }
-    let points: Vec<(usize, TradeOff)> = sweep
+    // The solved points, each with its row in the sweep.
+    let (solved, trade_offs): (Vec<usize>, Vec<TradeOff>) = sweep
         .iter()
         .enumerate()
         .filter_map(|(i, p)| {
-            p.outcome
-                .as_ref()
-                .ok()
-                .map(|plan| (i, TradeOff::of(label(p), plan, axis)))
+            let plan = p.outcome.as_ref().ok()?;
+            Some((i, TradeOff::of(label(p), plan, axis)))
         })
-        .collect();
-    let trade_offs: Vec<TradeOff> = points.iter().map(|(_, t)| t.clone()).collect();
+        .unzip();
     let on_front: Vec<usize> = pareto::front(&trade_offs)
         .into_iter()
-        .map(|k| points[k].0)
+        .map(|k| solved[k])
         .collect();
-    let errors: Vec<String> = sweep
-        .iter()
-        .map(|p| match &p.outcome {
-            Ok(_) => String::new(),
-            Err(e) => e.to_string(),
-        })
-        .collect();
-    let rows: Vec<Row<'_>> = sweep
+    let rows: Vec<Row> = sweep
         .iter()
         .enumerate()
         .map(|(i, p)| {
@@ -92,7 +82,7 @@ pub fn pareto(args: &ParetoArgs) -> Result<(), Failure> {
                 worst_az_loss: plan.map(|p| p.metrics.worst_az_loss),
                 pools: plan.map(|p| p.metrics.pools),
                 on_front: on_front.contains(&i),
-                error: plan.is_none().then_some(errors[i].as_str()),
+                error: p.outcome.as_ref().err().map(ToString::to_string),
             }
         })
         .collect();
@@ -125,7 +115,7 @@ fn label(point: &SweepPoint) -> String {
     format!("loss {}h", point.loss_hours)
 }
 
-fn table(rows: &[Row<'_>]) -> String {
+fn table(rows: &[Row]) -> String {
     let mut table = Table::new(&[
         ("loss h/interruption", Align::Right),
         ("$/h", Align::Right),
@@ -135,7 +125,7 @@ fn table(rows: &[Row<'_>]) -> String {
         ("front", Align::Left),
     ]);
     for row in rows {
-        match (row.cost_per_hour, row.error) {
+        match (row.cost_per_hour, &row.error) {
             (Some(cost), _) => table.row(vec![
                 format!("{}", row.loss_hours),
                 format!("{cost:.4}"),
@@ -146,7 +136,7 @@ fn table(rows: &[Row<'_>]) -> String {
             ]),
             (None, error) => table.row(vec![
                 format!("{}", row.loss_hours),
-                format!("error: {}", error.unwrap_or("")),
+                format!("error: {}", error.as_deref().unwrap_or("")),
             ]),
         }
     }

@@ -1,13 +1,7 @@
 //! One test per worked example of `reference/aws-semantics.md` §1.2, §1.5, §1.6, §2.1–§2.3,
 //! plus the emulation's own guarantees (overshoot bound, determinism, shortfalls, notes).
 
-use std::collections::BTreeMap;
-
-use fleetopt_instances::catalog::RegionParts;
-use fleetopt_instances::{
-    CapacityPool, Catalog, CatalogInfo, InstanceType, Market, PlacementStrategy, Platform,
-    PriceSource, RegionName, TypeName, Zone, ZoneId,
-};
+use fleetopt_instances::{CapacityPool, Catalog, InstanceType, Market, PlacementStrategy};
 
 use super::emulate;
 use crate::candidates::resolve;
@@ -16,26 +10,14 @@ use crate::request::{
     FleetRequest, MaxPrice, OnDemandSplit, OnDemandStrategy, PlacementSpec, RequestSource,
     SpotStrategy, TypeOverride,
 };
-use crate::test_support::{REGION, itype, request};
+use crate::test_support::{self, REGION, itype, region_catalog, request, zones_of};
 
 const AZ1: &str = "use1-az1";
 const AZ2: &str = "use1-az2";
 const AZ3: &str = "use1-az3";
 
 fn pool(name: &str, zone: &str, market: Market, price: f64) -> CapacityPool {
-    CapacityPool {
-        region: RegionName::new(REGION),
-        zone: ZoneId::new(zone),
-        instance_type: TypeName::new(name),
-        platform: Platform::LinuxUnix,
-        market,
-        price_per_hour: price,
-        price_source: PriceSource::Published,
-        interruption_bucket: None,
-        savings_percent: None,
-        placement_score: None,
-        available_instances: None,
-    }
+    test_support::pool((name, zone, market, price, None))
 }
 
 fn spot(name: &str, zone: &str, price: f64) -> CapacityPool {
@@ -66,24 +48,8 @@ fn catalog_with(mut types: Vec<InstanceType>, pools: Vec<CapacityPool>) -> Catal
             types.push(itype(pool.instance_type.as_str(), 2, 8192));
         }
     }
-    let mut zones: Vec<Zone> = pools
-        .iter()
-        .map(|p| Zone {
-            id: p.zone.clone(),
-            name: None,
-        })
-        .collect();
-    zones.sort_by(|a, b| a.id.cmp(&b.id));
-    zones.dedup();
-    let regions = BTreeMap::from([(
-        RegionName::new(REGION),
-        RegionParts {
-            zones,
-            pools,
-            unpriced: Vec::new(),
-        },
-    )]);
-    Catalog::new("test", CatalogInfo::default(), types, regions).unwrap()
+    let zones = zones_of(&pools);
+    region_catalog(types, zones, pools)
 }
 
 fn catalog(pools: Vec<CapacityPool>) -> Catalog {

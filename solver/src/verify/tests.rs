@@ -2,11 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use fleetopt_instances::catalog::RegionParts;
 use fleetopt_instances::select::{Requirements, U32Range};
 use fleetopt_instances::{
-    CapacityPool, Catalog, CatalogInfo, Market, PlacementStrategy, Platform, PriceSource,
-    RegionName, TypeName, Zone, ZoneId,
+    CapacityPool, Catalog, Market, PlacementStrategy, Platform, RegionName, TypeName, Zone, ZoneId,
 };
 
 use super::{Check, Violation, verify};
@@ -16,7 +14,7 @@ use crate::request::{
     SpotStrategy, TypeOverride, ZoneRef,
 };
 use crate::risk::HazardModel;
-use crate::test_support::{REGION, itype};
+use crate::test_support::{self, REGION, itype, region_catalog};
 
 const OD: Market = Market::OnDemand;
 const SPOT: Market = Market::Spot;
@@ -52,20 +50,8 @@ fn catalog_with(tweak: impl Fn(&mut CapacityPool)) -> Catalog {
     ];
     let pools = POOLS
         .iter()
-        .map(|&(name, zone, market, price, bucket)| {
-            let mut pool = CapacityPool {
-                region: RegionName::new(REGION),
-                zone: ZoneId::new(zone),
-                instance_type: TypeName::new(name),
-                platform: Platform::LinuxUnix,
-                market,
-                price_per_hour: price,
-                price_source: PriceSource::Published,
-                interruption_bucket: bucket,
-                savings_percent: None,
-                placement_score: None,
-                available_instances: None,
-            };
+        .map(|&row| {
+            let mut pool = test_support::pool(row);
             tweak(&mut pool);
             pool
         })
@@ -81,18 +67,7 @@ fn catalog_with(tweak: impl Fn(&mut CapacityPool)) -> Catalog {
         name: Some(name.to_owned()),
     })
     .collect();
-    let regions = BTreeMap::from([(
-        RegionName::new(REGION),
-        RegionParts {
-            zones,
-            pools,
-            unpriced: Vec::new(),
-        },
-    )]);
-    match Catalog::new("test", CatalogInfo::default(), types, regions) {
-        Ok(catalog) => catalog,
-        Err(e) => panic!("test catalogue is invalid: {e}"),
-    }
+    region_catalog(types, zones, pools)
 }
 
 fn catalog() -> Catalog {
