@@ -9,6 +9,7 @@ pub mod aws_mode;
 pub mod batch;
 pub mod candidates;
 pub mod domains;
+pub mod error;
 pub mod export;
 pub mod metrics;
 pub mod optimal;
@@ -22,6 +23,7 @@ pub mod solve;
 pub(crate) mod test_support;
 pub mod verify;
 
+pub use error::ErrorClass;
 pub use candidates::{CandidateError, CandidatePool, CandidateSet};
 pub use plan::{Allocation, Metrics, PLAN_SCHEMA, Plan, Shortfall, SolverReport, SolverStatus};
 pub use request::{FleetRequest, RequestError};

@@ -12,6 +12,7 @@
 use fleetopt_instances::{Catalog, RegionName};
 
 use crate::candidates::{self, CandidateError};
+use crate::error::ErrorClass;
 use crate::optimal::{self, Explanation, OptimalError};
 use crate::plan::Plan;
 use crate::request::{FleetRequest, Mode, SpotStrategy};
@@ -52,6 +53,16 @@ pub enum SolveError {
 }
 
 impl SolveError {
+    /// The class of this failure (the binary maps classes to exit codes).
+    pub fn class(&self) -> ErrorClass {
+        match self {
+            SolveError::Candidates(_) => ErrorClass::Input,
+            SolveError::Infeasible(_) => ErrorClass::Infeasible,
+            SolveError::TimeLimit(_) => ErrorClass::TimeLimit,
+            SolveError::Solver(_) | SolveError::Unverified(_) => ErrorClass::Internal,
+        }
+    }
+
     /// True when the cause is the user's input (exit code 2), not fleetopt.
     pub fn is_input_error(&self) -> bool {
         matches!(self, SolveError::Candidates(_))
