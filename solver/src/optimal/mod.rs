@@ -42,6 +42,7 @@ pub mod explain;
 pub(crate) mod model;
 pub(crate) mod placement;
 pub(crate) mod prepare;
+pub(crate) mod rows;
 #[cfg(test)]
 mod tests;
 

@@ -1,21 +1,12 @@
 //! The integer program: variables, constraints, one stage's objective, and the solve through a
 //! good_lp backend (HiGHS by default, read back through its own API for the best bound).
 //!
-//! Variables: `x_p` integer in `[0, cap_p]` per model pool; binaries `y_p` (pool used) with
-//! `min_pools`; `t_k` (type used) with `max_types`, `single_type` or a single-type cluster;
-//! `a_z` (AZ used) with `single_az` or a cluster group; `s ≥ 0` (largest spot-pool share) for
-//! `diversified`. Linking rows `x_p ≤ cap_p·y_p` and `x_p ≥ y_p`, `x_p ≤ cap_p·t_k`,
-//! `x_p ≤ cap_p·a_z` use the pool bound as big-M, the tightest valid one.
-//!
-//! Rows (every request constraint is hard): Σ w·x ≥ target; Σ_OD w·x ≥ On-Demand part and,
-//! when there is a spot part, Σ_OD w·x < On-Demand part + the largest eligible On-Demand weight
-//! (AWS fills On-Demand first and stops within one instance; without this row
-//! `capacityOptimized` would "avoid interruptions" by buying the whole fleet On-Demand);
-//! Σ_market price·x ≤ max_total_price; Σ_type w·x ≤ max_type_share·target; Σ_AZ w·x ≤
-//! max_az_share·target; Σ y ≥ min_pools; Σ t ≤ max_types (1 with single_type); Σ a ≤ 1;
-//! for each AZ: Σ_outside w·x ≥ survive_az_loss·target; Σ w·x ≤ target + max_overshoot;
-//! spread with a fixed number of groups: Σ_AZ x ≤ 7·groups. `max_pool_share`,
-//! `available_instances` and the spread bound per pool are column bounds.
+//! The variables and rows are built by [`rows`](super::rows), one function per constraint
+//! family, each stating its algebra: instance counts `x_p` per model pool (column bounds carry
+//! `max_pool_share`, `available_instances` and the spread bound); covering rows for the target,
+//! the On-Demand part and AZ-loss survival; packing rows for the On-Demand stop, budgets, type
+//! and AZ shares, overshoot and spread groups; binaries for pools, types and AZs used, linked
+//! with the pool bound as big-M (the tightest valid one). Every request constraint is hard.
 //!
 //! In elastic mode (infeasibility explanations) every row group except column bounds and the
 //! structural single-AZ/type/cluster choices gets a non-negative slack, and the objective is
@@ -23,15 +14,15 @@
 
 use std::time::Instant;
 
-use fleetopt_instances::Market;
 #[cfg(any(feature = "cbc", feature = "microlp"))]
 use good_lp::Solution;
 use good_lp::{Constraint, Expression, ProblemVariables, SolverModel, Variable, variable};
 
-use super::prepare::{Prepared, SPREAD_LIMIT};
+use super::prepare::Prepared;
+use super::rows;
 use super::{Backend, Stage};
 use crate::plan::SolverStatus;
-use crate::request::{FleetRequest, PlacementSpec};
+use crate::request::FleetRequest;
 
 /// Relative tolerance when an earlier stage's optimum becomes a constraint.
 pub(crate) const STAGE_TOLERANCE: f64 = 1e-7;
@@ -56,24 +47,97 @@ pub(crate) struct Built {
     vars: ProblemVariables,
     columns: Vec<Variable>,
     objective: Expression,
-    constraints: Vec<Constraint>,
+    /// Rows, in the order they reach the solver.
+    pub(super) constraints: Vec<Constraint>,
+    /// The family and scope of each row built through [`Built::row`], by row index.
+    row_names: Vec<(usize, String)>,
     /// Column of each pool's count.
     pub x: Vec<usize>,
     /// Slack groups (elastic mode).
     pub slacks: Vec<SlackGroup>,
     /// Unscaled objective = solver objective × this.
     pub objective_scale: f64,
+    /// Whether request rows get slacks (infeasibility explanations).
+    elastic: bool,
 }
 
 impl Built {
-    fn add(&mut self, definition: good_lp::VariableDefinition) -> usize {
+    /// Adds a column and returns its index.
+    pub(super) fn add(&mut self, definition: good_lp::VariableDefinition) -> usize {
         let v = self.vars.add(definition);
         self.columns.push(v);
         self.columns.len() - 1
     }
 
-    fn var(&self, column: usize) -> Variable {
+    /// The variable of a column.
+    pub(super) fn var(&self, column: usize) -> Variable {
         self.columns[column]
+    }
+
+    /// Adds a request row: `expr ≥ rhs` (covering) or `expr ≤ rhs`, named after the request
+    /// field it enforces; in elastic mode with a slack scaled by the right-hand side.
+    pub(super) fn row(
+        &mut self,
+        mut expr: Expression,
+        covering: bool,
+        rhs: f64,
+        name: &'static str,
+        scope: String,
+    ) {
+        if self.elastic {
+            let label = if scope.is_empty() {
+                format!("slack[{name}]")
+            } else {
+                format!("slack[{name}/{scope}]")
+            };
+            let s = self.add(variable().min(0).name(label));
+            if covering {
+                expr.add_mul(1.0, self.var(s));
+            } else {
+                expr.add_mul(-1.0, self.var(s));
+            }
+            self.objective
+                .add_mul(1.0 / rhs.abs().max(1e-9), self.var(s));
+            self.slacks.push(SlackGroup {
+                constraint: name,
+                scope: scope.clone(),
+                limit: rhs,
+                covering,
+                column: s,
+            });
+        }
+        let label = if scope.is_empty() {
+            name.to_owned()
+        } else {
+            format!("{name}/{scope}")
+        };
+        self.row_names.push((self.constraints.len(), label));
+        self.constraints.push(if covering {
+            expr.geq(rhs)
+        } else {
+            expr.leq(rhs)
+        });
+    }
+
+    /// The model as text, one line per objective, row and column bound, with the names the
+    /// rows and columns carry: for debugging a plan against the request that made it.
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub(crate) fn dump(&self) -> String {
+        use std::fmt::Write;
+        let mut out = String::new();
+        let _ = writeln!(out, "minimise {}", self.vars.display(&self.objective));
+        let mut names = self.row_names.iter().peekable();
+        for (i, c) in self.constraints.iter().enumerate() {
+            let name = match names.peek() {
+                Some((row, name)) if *row == i => {
+                    names.next();
+                    name.as_str()
+                }
+                _ => "structural",
+            };
+            let _ = writeln!(out, "{name}: {}", self.vars.display(c));
+        }
+        out
     }
 }
 
@@ -86,277 +150,40 @@ pub(crate) enum Goal {
     Elastic,
 }
 
-/// Builds the model: every constraint, the earlier stages' optima as rows, and the goal.
+/// Builds the model: every constraint family of [`rows`](super::rows) in a fixed order, the
+/// earlier stages' optima as rows, and the goal.
 pub(crate) fn build(
     request: &FleetRequest,
     prep: &Prepared,
     fixed: &[(Stage, f64)],
     goal: Goal,
 ) -> Built {
-    let target = request.target.capacity;
-    let c = &request.constraints;
-    let elastic = goal == Goal::Elastic;
     let mut m = Built {
         vars: ProblemVariables::new(),
         columns: Vec::new(),
         objective: Expression::with_capacity(prep.pools.len()),
         constraints: Vec::new(),
+        row_names: Vec::new(),
         x: Vec::with_capacity(prep.pools.len()),
         slacks: Vec::new(),
         objective_scale: 1.0,
+        elastic: goal == Goal::Elastic,
     };
-    for p in &prep.pools {
-        let column = m.add(variable().integer().min(0).max(f64::from(p.cap)));
-        m.x.push(column);
-    }
-    let pools = &prep.pools;
-    let cap_expr = |m: &Built, filter: &dyn Fn(usize) -> bool| -> Expression {
-        let mut e = Expression::with_capacity(pools.len());
-        for (i, p) in pools.iter().enumerate() {
-            if filter(i) {
-                e.add_mul(p.weight, m.var(m.x[i]));
-            }
-        }
-        e
-    };
-    // Adds `expr ≥ rhs` (covering) or `expr ≤ rhs`, with a slack in elastic mode.
-    let row = |m: &mut Built,
-               mut expr: Expression,
-               covering: bool,
-               rhs: f64,
-               name: &'static str,
-               scope: String| {
-        if elastic {
-            let s = m.add(variable().min(0));
-            if covering {
-                expr.add_mul(1.0, m.var(s));
-            } else {
-                expr.add_mul(-1.0, m.var(s));
-            }
-            m.objective.add_mul(1.0 / rhs.abs().max(1e-9), m.var(s));
-            m.slacks.push(SlackGroup {
-                constraint: name,
-                scope,
-                limit: rhs,
-                covering,
-                column: s,
-            });
-        }
-        m.constraints.push(if covering {
-            expr.geq(rhs)
-        } else {
-            expr.leq(rhs)
-        });
-    };
-
-    // Target and the On-Demand part.
-    let total = cap_expr(&m, &|_| true);
-    row(&mut m, total.clone(), true, target, "target", String::new());
-    if prep.od_part > 0.0 {
-        let od = cap_expr(&m, &|i| pools[i].market == Market::OnDemand);
-        row(
-            &mut m,
-            od.clone(),
-            true,
-            prep.od_part,
-            "on_demand_target",
-            String::new(),
-        );
-        // On-Demand stops within one instance of its part, as AWS fills it (so spot
-        // strategies cannot dodge their objective by buying On-Demand instead).
-        if prep.spot_part > 0.0 {
-            let largest = prep.od_largest_weight;
-            let margin = largest - 1e-6 * largest.max(1e-9);
-            m.constraints.push(od.leq(prep.od_part + margin));
-        }
-    }
-    // Budgets per market.
-    for (market, budget) in [
-        (Market::Spot, request.spot.max_total_price),
-        (Market::OnDemand, request.on_demand.max_total_price),
-    ] {
-        if let Some(budget) = budget {
-            let mut e = Expression::with_capacity(pools.len());
-            for (i, p) in pools.iter().enumerate() {
-                if p.market == market {
-                    e.add_mul(p.price, m.var(m.x[i]));
-                }
-            }
-            row(
-                &mut m,
-                e,
-                false,
-                budget,
-                "max_total_price",
-                market.to_string(),
-            );
-        }
-    }
-    // Shares per type and AZ.
-    if let Some(share) = c.max_type_share {
-        for (k, name) in prep.types.iter().enumerate() {
-            if pools.iter().any(|p| p.type_ix == k) {
-                let e = cap_expr(&m, &|i| pools[i].type_ix == k);
-                row(
-                    &mut m,
-                    e,
-                    false,
-                    share * target,
-                    "max_type_share",
-                    name.clone(),
-                );
-            }
-        }
-    }
-    if let Some(share) = c.max_az_share {
-        for (z, name) in prep.zones.iter().enumerate() {
-            if pools.iter().any(|p| p.zone == z) {
-                let e = cap_expr(&m, &|i| pools[i].zone == z);
-                row(
-                    &mut m,
-                    e,
-                    false,
-                    share * target,
-                    "max_az_share",
-                    name.clone(),
-                );
-            }
-        }
-    }
-    // AZ-loss survival: for every zone, the capacity outside it.
-    if let Some(share) = c.survive_az_loss {
-        for (z, name) in prep.zones.iter().enumerate() {
-            let e = cap_expr(&m, &|i| pools[i].zone != z);
-            row(
-                &mut m,
-                e,
-                true,
-                share * target,
-                "survive_az_loss",
-                name.clone(),
-            );
-        }
-    }
-    if let Some(over) = c.max_overshoot {
-        row(
-            &mut m,
-            total,
-            false,
-            target + over,
-            "max_overshoot",
-            String::new(),
-        );
-    }
-    // Spread with a fixed number of groups: at most 7 per AZ per group.
-    if let PlacementSpec::Spread { groups: Some(g) } = request.placement {
-        for (z, name) in prep.zones.iter().enumerate() {
-            if pools.iter().any(|p| p.zone == z) {
-                let mut e = Expression::with_capacity(pools.len());
-                for (i, p) in pools.iter().enumerate() {
-                    if p.zone == z {
-                        e.add_mul(1.0, m.var(m.x[i]));
-                    }
-                }
-                let limit = f64::from(SPREAD_LIMIT) * f64::from(g);
-                row(&mut m, e, false, limit, "placement.groups", name.clone());
-            }
-        }
-    }
-    // Pools used.
-    if let Some(min) = c.min_pools
-        && min > 0
-    {
-        let mut used = Expression::with_capacity(pools.len());
-        for (i, p) in pools.iter().enumerate() {
-            let y = m.add(variable().binary());
-            let x = m.var(m.x[i]);
-            m.constraints
-                .push((Expression::from(x) - f64::from(p.cap) * m.var(y)).leq(0.0));
-            m.constraints
-                .push((Expression::from(x) - m.var(y)).geq(0.0));
-            used.add_mul(1.0, m.var(y));
-        }
-        row(
-            &mut m,
-            used,
-            true,
-            f64::from(min),
-            "min_pools",
-            String::new(),
-        );
-    }
-    // Types used.
-    let single_type_cluster = matches!(
-        request.placement,
-        PlacementSpec::Cluster {
-            multiple_types: false
-        }
-    );
-    let type_limit = [
-        c.max_types,
-        (c.single_type || single_type_cluster).then_some(1),
-    ]
-    .into_iter()
-    .flatten()
-    .min();
-    if let Some(limit) = type_limit {
-        let mut used = Expression::with_capacity(prep.types.len());
-        for k in 0..prep.types.len() {
-            if !pools.iter().any(|p| p.type_ix == k) {
-                continue;
-            }
-            let t = m.add(variable().binary());
-            for (i, p) in pools.iter().enumerate() {
-                if p.type_ix == k {
-                    let x = m.var(m.x[i]);
-                    m.constraints
-                        .push((Expression::from(x) - f64::from(p.cap) * m.var(t)).leq(0.0));
-                }
-            }
-            used.add_mul(1.0, m.var(t));
-        }
-        if c.single_type || single_type_cluster {
-            m.constraints.push(used.leq(1.0));
-        } else {
-            row(
-                &mut m,
-                used,
-                false,
-                f64::from(limit),
-                "max_types",
-                String::new(),
-            );
-        }
-    }
-    // One AZ.
-    if c.single_az || matches!(request.placement, PlacementSpec::Cluster { .. }) {
-        let mut used = Expression::with_capacity(prep.zones.len());
-        for z in 0..prep.zones.len() {
-            let a = m.add(variable().binary());
-            for (i, p) in pools.iter().enumerate() {
-                if p.zone == z {
-                    let x = m.var(m.x[i]);
-                    m.constraints
-                        .push((Expression::from(x) - f64::from(p.cap) * m.var(a)).leq(0.0));
-                }
-            }
-            used.add_mul(1.0, m.var(a));
-        }
-        m.constraints.push(used.leq(1.0));
-    }
-    // Largest spot-pool share (diversified).
+    rows::instance_columns(&mut m, prep);
+    let total = rows::target(&mut m, prep, request);
+    rows::on_demand_part(&mut m, prep);
+    rows::budgets(&mut m, prep, request);
+    rows::type_shares(&mut m, prep, request);
+    rows::az_shares(&mut m, prep, request);
+    rows::az_loss_survival(&mut m, prep, request);
+    rows::overshoot(&mut m, request, total);
+    rows::spread_groups(&mut m, prep, request);
+    rows::pools_used(&mut m, prep, request);
+    rows::types_used(&mut m, prep, request);
+    rows::single_az(&mut m, prep, request);
     let needs_share = matches!(goal, Goal::Stage(Stage::MaxPoolShare))
         || fixed.iter().any(|(s, _)| *s == Stage::MaxPoolShare);
-    let share_column = needs_share.then(|| {
-        let s = m.add(variable().min(0));
-        for (i, p) in pools.iter().enumerate() {
-            if p.market == Market::Spot {
-                let x = m.var(m.x[i]);
-                m.constraints.push((p.weight * x - m.var(s)).leq(0.0));
-            }
-        }
-        s
-    });
+    let share_column = needs_share.then(|| rows::largest_spot_share(&mut m, prep));
     // Earlier stages at their optimum (within STAGE_TOLERANCE).
     for (stage, value) in fixed {
         let (expr, scale) = stage_expression(request, prep, &m, *stage, share_column);

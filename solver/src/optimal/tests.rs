@@ -706,3 +706,42 @@ mod random {
         }
     }
 }
+
+// ---- model dump ---------------------------------------------------------------------------
+
+#[test]
+fn a_model_dump_names_every_row_and_column_after_the_request() {
+    let catalog = fixture();
+    let mut r = request(8.0);
+    r.constraints.max_az_share = Some(0.5);
+    r.constraints.min_pools = Some(2);
+    let set = resolve(&catalog, &r).unwrap();
+    let stages = stages(&r);
+    let prep = super::prepare::prepare(&r, &set, &stages, false, None);
+    let built = super::model::build(
+        &r,
+        &prep,
+        &[],
+        super::model::Goal::Stage(super::Stage::Cost),
+    );
+    let dump = built.dump();
+    assert!(dump.starts_with("minimise "), "{dump}");
+    assert!(dump.contains("x[spot/use1-az3/b.large]"), "{dump}");
+    assert!(dump.contains("y[spot/use1-az1/a.large]"), "{dump}");
+    for row in [
+        "target: ",
+        "max_az_share/use1-az1: ",
+        "max_az_share/use1-az2: ",
+        "min_pools: ",
+    ] {
+        assert!(
+            dump.lines().any(|line| line.starts_with(row)),
+            "no row {row:?} in\n{dump}"
+        );
+    }
+    // The pools-used links are structural (never relaxed in elastic mode).
+    assert!(
+        dump.lines().any(|line| line.starts_with("structural: ")),
+        "{dump}"
+    );
+}

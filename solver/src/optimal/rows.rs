@@ -1,0 +1,278 @@
+//! The constraint families of the integer program, one function each.
+//!
+//! Notation (good_lp's habit of stating the algebra beside the code): `P` is the set of model
+//! pools, `x_p ∈ ℤ, 0 ≤ x_p ≤ cap_p` the instances of pool `p`, `w_p` its weight (units per
+//! instance), `c_p` its price, `T` the target, `P_OD`/`P_S` the pools of a market, `P_k` the
+//! pools of instance type `k` and `P_z` those in AZ `z`. Every family adds its rows in a fixed
+//! order (pool order, then type or AZ order), so the same request always builds the same model
+//! and HiGHS, which is deterministic for a fixed model, returns the same plan.
+//!
+//! A *covering* row (`≥`) and a *packing* row (`≤`) built through [`Built::row`] get a
+//! non-negative slack in elastic mode (see [`super::explain`]); structural rows (linking
+//! binaries, the single-AZ/type choice, the On-Demand stop) are always hard.
+//!
+//! Variables carry names (`x[spot/use1-az1/m5.large]`, `y[…]`, `t[m5]`, `a[use1-az1]`,
+//! `s_max_pool_share`, `slack[max_az_share/use1-az1]`) so [`Built::dump`] reads as the request.
+
+use fleetopt_instances::Market;
+use good_lp::{Expression, variable};
+
+use super::model::Built;
+use super::prepare::{Prepared, SPREAD_LIMIT};
+use crate::request::{FleetRequest, PlacementSpec};
+
+/// `Σ_{p ∈ S} w_p x_p` over the pools `keep` selects.
+fn capacity(m: &Built, prep: &Prepared, keep: impl Fn(usize) -> bool) -> Expression {
+    let mut e = Expression::with_capacity(prep.pools.len());
+    for (i, p) in prep.pools.iter().enumerate() {
+        if keep(i) {
+            e.add_mul(p.weight, m.var(m.x[i]));
+        }
+    }
+    e
+}
+
+/// `Σ_{p ∈ S} x_p` over the pools `keep` selects (instances, not capacity).
+fn instances(m: &Built, prep: &Prepared, keep: impl Fn(usize) -> bool) -> Expression {
+    let mut e = Expression::with_capacity(prep.pools.len());
+    for (i, _) in prep.pools.iter().enumerate() {
+        if keep(i) {
+            e.add_mul(1.0, m.var(m.x[i]));
+        }
+    }
+    e
+}
+
+/// The instance columns, one per model pool: `0 ≤ x_p ≤ cap_p`, integer.
+pub(crate) fn instance_columns(m: &mut Built, prep: &Prepared) {
+    for p in &prep.pools {
+        let name = format!(
+            "x[{}/{}/{}]",
+            p.market, prep.zones[p.zone], prep.types[p.type_ix]
+        );
+        let column = m.add(variable().integer().min(0).max(f64::from(p.cap)).name(name));
+        m.x.push(column);
+    }
+}
+
+/// Target: `Σ_P w_p x_p ≥ T`. Returns the capacity expression for [`overshoot`].
+pub(crate) fn target(m: &mut Built, prep: &Prepared, request: &FleetRequest) -> Expression {
+    let total = capacity(m, prep, |_| true);
+    m.row(
+        total.clone(),
+        true,
+        request.target.capacity,
+        "target",
+        String::new(),
+    );
+    total
+}
+
+/// The On-Demand part: `Σ_{P_OD} w_p x_p ≥ OD`, and, when there is a spot part,
+/// `Σ_{P_OD} w_p x_p ≤ OD + w_max − ε` with `w_max` the largest eligible On-Demand weight:
+/// AWS fills On-Demand first and stops within one instance, so spot strategies cannot dodge
+/// their objective by buying On-Demand instead.
+pub(crate) fn on_demand_part(m: &mut Built, prep: &Prepared) {
+    if prep.od_part <= 0.0 {
+        return;
+    }
+    let pools = &prep.pools;
+    let od = capacity(m, prep, |i| pools[i].market == Market::OnDemand);
+    m.row(
+        od.clone(),
+        true,
+        prep.od_part,
+        "on_demand_target",
+        String::new(),
+    );
+    if prep.spot_part > 0.0 {
+        let largest = prep.od_largest_weight;
+        let margin = largest - 1e-6 * largest.max(1e-9);
+        m.constraints.push(od.leq(prep.od_part + margin));
+    }
+}
+
+/// Budgets per market: `Σ_{P_m} c_p x_p ≤ max_total_price_m`.
+pub(crate) fn budgets(m: &mut Built, prep: &Prepared, request: &FleetRequest) {
+    for (market, budget) in [
+        (Market::Spot, request.spot.max_total_price),
+        (Market::OnDemand, request.on_demand.max_total_price),
+    ] {
+        let Some(budget) = budget else { continue };
+        let mut e = Expression::with_capacity(prep.pools.len());
+        for (i, p) in prep.pools.iter().enumerate() {
+            if p.market == market {
+                e.add_mul(p.price, m.var(m.x[i]));
+            }
+        }
+        m.row(e, false, budget, "max_total_price", market.to_string());
+    }
+}
+
+/// Type shares: for each type `k` with a pool, `Σ_{P_k} w_p x_p ≤ max_type_share × T`.
+pub(crate) fn type_shares(m: &mut Built, prep: &Prepared, request: &FleetRequest) {
+    let Some(share) = request.constraints.max_type_share else {
+        return;
+    };
+    let pools = &prep.pools;
+    for (k, name) in prep.types.iter().enumerate() {
+        if pools.iter().any(|p| p.type_ix == k) {
+            let e = capacity(m, prep, |i| pools[i].type_ix == k);
+            let limit = share * request.target.capacity;
+            m.row(e, false, limit, "max_type_share", name.clone());
+        }
+    }
+}
+
+/// AZ shares: for each AZ `z` with a pool, `Σ_{P_z} w_p x_p ≤ max_az_share × T`.
+pub(crate) fn az_shares(m: &mut Built, prep: &Prepared, request: &FleetRequest) {
+    let Some(share) = request.constraints.max_az_share else {
+        return;
+    };
+    let pools = &prep.pools;
+    for (z, name) in prep.zones.iter().enumerate() {
+        if pools.iter().any(|p| p.zone == z) {
+            let e = capacity(m, prep, |i| pools[i].zone == z);
+            let limit = share * request.target.capacity;
+            m.row(e, false, limit, "max_az_share", name.clone());
+        }
+    }
+}
+
+/// AZ-loss survival: for every AZ `z` of the candidate set (with pools or not),
+/// `Σ_{P ∖ P_z} w_p x_p ≥ survive_az_loss × T`.
+pub(crate) fn az_loss_survival(m: &mut Built, prep: &Prepared, request: &FleetRequest) {
+    let Some(share) = request.constraints.survive_az_loss else {
+        return;
+    };
+    let pools = &prep.pools;
+    for (z, name) in prep.zones.iter().enumerate() {
+        let e = capacity(m, prep, |i| pools[i].zone != z);
+        let limit = share * request.target.capacity;
+        m.row(e, true, limit, "survive_az_loss", name.clone());
+    }
+}
+
+/// Overshoot: `Σ_P w_p x_p ≤ T + max_overshoot`.
+pub(crate) fn overshoot(m: &mut Built, request: &FleetRequest, total: Expression) {
+    if let Some(over) = request.constraints.max_overshoot {
+        let limit = request.target.capacity + over;
+        m.row(total, false, limit, "max_overshoot", String::new());
+    }
+}
+
+/// Spread with a fixed number of groups `g`: for each AZ `z` with a pool,
+/// `Σ_{P_z} x_p ≤ 7 g` (AWS's seven running instances per AZ per group).
+pub(crate) fn spread_groups(m: &mut Built, prep: &Prepared, request: &FleetRequest) {
+    let PlacementSpec::Spread { groups: Some(g) } = request.placement else {
+        return;
+    };
+    let pools = &prep.pools;
+    for (z, name) in prep.zones.iter().enumerate() {
+        if pools.iter().any(|p| p.zone == z) {
+            let e = instances(m, prep, |i| pools[i].zone == z);
+            let limit = f64::from(SPREAD_LIMIT) * f64::from(g);
+            m.row(e, false, limit, "placement.groups", name.clone());
+        }
+    }
+}
+
+/// Pools used: a binary `y_p` per pool with `x_p ≤ cap_p y_p` and `x_p ≥ y_p` (so `y_p = 1`
+/// exactly when the pool is used), and `Σ_P y_p ≥ min_pools`.
+pub(crate) fn pools_used(m: &mut Built, prep: &Prepared, request: &FleetRequest) {
+    let Some(min) = request.constraints.min_pools.filter(|&n| n > 0) else {
+        return;
+    };
+    let mut used = Expression::with_capacity(prep.pools.len());
+    for (i, p) in prep.pools.iter().enumerate() {
+        let name = format!(
+            "y[{}/{}/{}]",
+            p.market, prep.zones[p.zone], prep.types[p.type_ix]
+        );
+        let y = m.add(variable().binary().name(name));
+        let x = m.var(m.x[i]);
+        m.constraints
+            .push((Expression::from(x) - f64::from(p.cap) * m.var(y)).leq(0.0));
+        m.constraints
+            .push((Expression::from(x) - m.var(y)).geq(0.0));
+        used.add_mul(1.0, m.var(y));
+    }
+    m.row(used, true, f64::from(min), "min_pools", String::new());
+}
+
+/// Types used: a binary `t_k` per type with a pool, `x_p ≤ cap_p t_k` for `p ∈ P_k`, and
+/// `Σ_k t_k ≤ max_types` — or `≤ 1`, hard, for `single_type` and a single-type cluster.
+pub(crate) fn types_used(m: &mut Built, prep: &Prepared, request: &FleetRequest) {
+    let c = &request.constraints;
+    let single_type_cluster = matches!(
+        request.placement,
+        PlacementSpec::Cluster {
+            multiple_types: false
+        }
+    );
+    let single = c.single_type || single_type_cluster;
+    let Some(limit) = [c.max_types, single.then_some(1)]
+        .into_iter()
+        .flatten()
+        .min()
+    else {
+        return;
+    };
+    let pools = &prep.pools;
+    let mut used = Expression::with_capacity(prep.types.len());
+    for (k, type_name) in prep.types.iter().enumerate() {
+        if !pools.iter().any(|p| p.type_ix == k) {
+            continue;
+        }
+        let t = m.add(variable().binary().name(format!("t[{type_name}]")));
+        for (i, p) in pools.iter().enumerate() {
+            if p.type_ix == k {
+                let x = m.var(m.x[i]);
+                m.constraints
+                    .push((Expression::from(x) - f64::from(p.cap) * m.var(t)).leq(0.0));
+            }
+        }
+        used.add_mul(1.0, m.var(t));
+    }
+    if single {
+        m.constraints.push(used.leq(1.0));
+    } else {
+        m.row(used, false, f64::from(limit), "max_types", String::new());
+    }
+}
+
+/// One AZ (`single_az`, or any cluster group): a binary `a_z` per AZ, `x_p ≤ cap_p a_z` for
+/// `p ∈ P_z`, and `Σ_z a_z ≤ 1`.
+pub(crate) fn single_az(m: &mut Built, prep: &Prepared, request: &FleetRequest) {
+    if !(request.constraints.single_az
+        || matches!(request.placement, PlacementSpec::Cluster { .. }))
+    {
+        return;
+    }
+    let mut used = Expression::with_capacity(prep.zones.len());
+    for (z, zone) in prep.zones.iter().enumerate() {
+        let a = m.add(variable().binary().name(format!("a[{zone}]")));
+        for (i, p) in prep.pools.iter().enumerate() {
+            if p.zone == z {
+                let x = m.var(m.x[i]);
+                m.constraints
+                    .push((Expression::from(x) - f64::from(p.cap) * m.var(a)).leq(0.0));
+            }
+        }
+        used.add_mul(1.0, m.var(a));
+    }
+    m.constraints.push(used.leq(1.0));
+}
+
+/// The largest spot-pool share (`diversified`): a column `s ≥ 0` in capacity units with
+/// `w_p x_p ≤ s` for every spot pool. Returns its column.
+pub(crate) fn largest_spot_share(m: &mut Built, prep: &Prepared) -> usize {
+    let s = m.add(variable().min(0).name("s_max_pool_share"));
+    for (i, p) in prep.pools.iter().enumerate() {
+        if p.market == Market::Spot {
+            let x = m.var(m.x[i]);
+            m.constraints.push((p.weight * x - m.var(s)).leq(0.0));
+        }
+    }
+    s
+}
