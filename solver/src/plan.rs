@@ -7,7 +7,7 @@
 use fleetopt_instances::{Market, RegionName, TypeName, ZoneId};
 use serde::{Deserialize, Serialize};
 
-use crate::request::{CapacityUnit, Mode, OnDemandStrategy, SpotStrategy};
+use crate::request::{CapacityUnit, Mode, OnDemandStrategy, SafetyReference, SpotStrategy};
 
 /// The schema tag of plan JSON.
 pub const PLAN_SCHEMA: &str = "fleetopt.plan/v1";
@@ -30,6 +30,10 @@ pub struct Plan {
     /// How the optimal-mode solver finished (absent in aws mode).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub solver: Option<SolverReport>,
+    /// The plan an optimal plan was held to be at least as safe as (`constraints.as_safe_as`),
+    /// axis by axis.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub as_safe_as: Option<SafetyAnchor>,
     /// Why the plan stops short of the target, when it does.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shortfall: Option<Shortfall>,
@@ -133,6 +137,76 @@ pub struct Metrics {
     /// placement only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub worst_partition_loss: Option<f64>,
+}
+
+/// What an optimal plan was held to: at least as safe as a reference plan on every risk axis.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SafetyAnchor {
+    /// The reference (`aws`: the aws-mode plan for the same request and strategy).
+    pub reference: SafetyReference,
+    /// The reference plan's cost, USD/hour.
+    pub reference_cost_per_hour: f64,
+    /// One cap per risk axis, in the unit of the plan metric of the same name.
+    pub caps: Vec<RiskCap>,
+}
+
+/// One risk axis of a [`SafetyAnchor`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RiskCap {
+    /// The metric (`expected_interruptions_per_hour`, `worst_pool_loss`, `worst_type_loss`,
+    /// `worst_az_loss`).
+    pub axis: RiskAxis,
+    /// The reference plan's value.
+    pub reference: f64,
+    /// The cap the plan was held to: the reference value, or more when the request's own
+    /// constraints leave no plan within it (then `relaxed` is true).
+    pub limit: f64,
+    /// Whether the cap had to be relaxed above the reference value.
+    pub relaxed: bool,
+}
+
+/// A risk axis a plan reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RiskAxis {
+    /// Expected spot interruptions per hour.
+    ExpectedInterruptionsPerHour,
+    /// Largest share of the target in one pool.
+    WorstPoolLoss,
+    /// Largest share of the target in one instance type.
+    WorstTypeLoss,
+    /// Largest share of the target in one AZ.
+    WorstAzLoss,
+}
+
+impl RiskAxis {
+    /// Every axis, in the order plans and tables list them.
+    pub const ALL: [RiskAxis; 4] = [
+        RiskAxis::ExpectedInterruptionsPerHour,
+        RiskAxis::WorstPoolLoss,
+        RiskAxis::WorstTypeLoss,
+        RiskAxis::WorstAzLoss,
+    ];
+
+    /// The metric's name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RiskAxis::ExpectedInterruptionsPerHour => "expected_interruptions_per_hour",
+            RiskAxis::WorstPoolLoss => "worst_pool_loss",
+            RiskAxis::WorstTypeLoss => "worst_type_loss",
+            RiskAxis::WorstAzLoss => "worst_az_loss",
+        }
+    }
+
+    /// The plan's value on this axis.
+    pub fn of(self, metrics: &Metrics) -> f64 {
+        match self {
+            RiskAxis::ExpectedInterruptionsPerHour => metrics.expected_interruptions_per_hour,
+            RiskAxis::WorstPoolLoss => metrics.worst_pool_loss,
+            RiskAxis::WorstTypeLoss => metrics.worst_type_loss,
+            RiskAxis::WorstAzLoss => metrics.worst_az_loss,
+        }
+    }
 }
 
 /// How an optimal-mode solve finished (DESIGN §5, §14).

@@ -288,6 +288,7 @@ pub fn emulate(request: &FleetRequest, candidates: &CandidateSet<'_>) -> Plan {
         allocations,
         metrics,
         solver: None,
+        as_safe_as: None,
         shortfall: od_shortfall.or(spot_shortfall),
         notes,
     }

@@ -78,6 +78,7 @@ fn plan(mode: Mode, spot: SpotStrategy, unit: CapacityUnit, target: f64, rows: &
         shortfall: None,
         notes: Vec::new(),
         solver: None,
+        as_safe_as: None,
     }
 }
 

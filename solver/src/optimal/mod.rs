@@ -38,6 +38,7 @@
 //! plan is its incumbent with status `time_limit` and the gap; with no incumbent at all the
 //! solve fails with [`OptimalError::TimeLimit`].
 
+pub(crate) mod anchor;
 pub mod explain;
 pub(crate) mod model;
 pub(crate) mod placement;
@@ -50,15 +51,17 @@ use std::time::Instant;
 
 use fleetopt_instances::Market;
 
+use self::anchor::RiskCaps;
 pub use self::explain::{Conflict, Explanation};
 use self::model::{Failure, Goal};
-use self::prepare::ModelPool;
+use self::prepare::{Bounds, ModelPool};
+use crate::aws_mode;
 use crate::candidates::CandidateSet;
 use crate::metrics;
 use crate::plan::{
     Allocation, PLAN_SCHEMA, Plan, SolverReport, SolverStatus, StageReport, StrategyUsed,
 };
-use crate::request::{FleetRequest, Mode, OnDemandStrategy, SpotStrategy};
+use crate::request::{FleetRequest, Mode, OnDemandStrategy, SafetyReference, SpotStrategy};
 
 /// Which MIP backend solves the model. HiGHS is the reference; the others exist (behind cargo
 /// features) for cross-checks and benchmarks.
@@ -152,7 +155,24 @@ impl Stage {
 pub(crate) fn stages(request: &FleetRequest) -> Vec<Stage> {
     let od_part = request.on_demand_target();
     let spot_part = request.target.capacity - od_part;
+    let od_prioritized =
+        od_part > 0.0 && request.on_demand.strategy == OnDemandStrategy::Prioritized;
     let mut stages = Vec::new();
+    if request.safety_reference() == SafetyReference::Aws {
+        // As safe as the aws-mode plan, then the cheapest; ties towards less risk, then the
+        // strategy's priorities.
+        stages.push(Stage::Cost);
+        if spot_part > 0.0 {
+            stages.push(Stage::Hazard);
+            if request.spot.strategy == SpotStrategy::CapacityOptimizedPrioritized {
+                stages.push(Stage::SpotPriority);
+            }
+        }
+        if od_prioritized {
+            stages.push(Stage::OdPriority);
+        }
+        return stages;
+    }
     if spot_part > 0.0 {
         stages.extend_from_slice(match request.spot.strategy {
             SpotStrategy::LowestPrice => &[][..],
@@ -162,16 +182,39 @@ pub(crate) fn stages(request: &FleetRequest) -> Vec<Stage> {
             SpotStrategy::CapacityOptimizedPrioritized => &[Stage::Hazard, Stage::SpotPriority],
         });
     }
-    if od_part > 0.0 && request.on_demand.strategy == OnDemandStrategy::Prioritized {
+    if od_prioritized {
         stages.push(Stage::OdPriority);
     }
     stages.push(Stage::Cost);
+    if spot_part > 0.0 && !stages.contains(&Stage::Hazard) {
+        // Ties on cost break towards fewer expected interruptions.
+        stages.push(Stage::Hazard);
+    }
     stages
 }
 
 /// Plans `request` over `candidates` with HiGHS (see the module docs).
 pub fn plan(request: &FleetRequest, candidates: &CandidateSet<'_>) -> Result<Plan, OptimalError> {
     plan_with(request, candidates, Backend::Highs)
+}
+
+/// What a run of the lexicographic stages produced.
+struct Staged {
+    counts: Vec<u32>,
+    prep: prepare::Prepared,
+    reports: Vec<StageReport>,
+    stopped: bool,
+    unsolved: Option<Stage>,
+}
+
+/// Why a run of the stages gave no plan.
+enum StagedFailure {
+    /// The first stage is infeasible (with the caps in force).
+    Infeasible,
+    /// Out of time before any feasible plan.
+    TimeLimit,
+    /// The backend failed.
+    Solver(String),
 }
 
 /// Plans `request` over `candidates` with a chosen backend.
@@ -182,13 +225,109 @@ pub fn plan_with(
 ) -> Result<Plan, OptimalError> {
     let start = Instant::now();
     let limit = request.solver.time_limit_seconds;
-    let gap = request.solver.mip_gap;
     let stages = stages(request);
-    let mut prep = prepare::prepare(request, candidates, &stages, true, None);
-    if let Some(explanation) = explain::precheck(request, &prep) {
+    let plain = prepare::prepare(request, candidates, &stages, true, Bounds::default());
+    if let Some(explanation) = explain::precheck(request, &plain) {
         return Err(OptimalError::Infeasible(explanation));
     }
+    // The plan EC2 would hand you, and the caps it sets (see `anchor`).
+    let reference = (request.safety_reference() == SafetyReference::Aws)
+        .then(|| aws_mode::emulate(request, candidates));
+    let reference_caps = reference
+        .as_ref()
+        .map_or_else(RiskCaps::default, RiskCaps::of_plan);
+    let mut caps = reference_caps;
+    let explain_infeasible = |prep: &prepare::Prepared| {
+        let left = model::remaining(start, limit).max(1.0);
+        OptimalError::Infeasible(explain::elastic(request, prep, backend, left))
+    };
+    let staged = match run_stages(request, candidates, backend, &stages, caps, start) {
+        Ok(staged) => staged,
+        Err(StagedFailure::Infeasible) if caps.any() => {
+            caps =
+                relax(request, candidates, backend, &stages, caps, start).map_err(|failure| {
+                    match failure {
+                        StagedFailure::Infeasible => explain_infeasible(&plain),
+                        StagedFailure::TimeLimit => OptimalError::TimeLimit { limit },
+                        StagedFailure::Solver(message) => OptimalError::Solver(message),
+                    }
+                })?;
+            match run_stages(request, candidates, backend, &stages, caps, start) {
+                Ok(staged) => staged,
+                Err(StagedFailure::Infeasible) => return Err(explain_infeasible(&plain)),
+                Err(StagedFailure::TimeLimit) => return Err(OptimalError::TimeLimit { limit }),
+                Err(StagedFailure::Solver(message)) => return Err(OptimalError::Solver(message)),
+            }
+        }
+        Err(StagedFailure::Infeasible) => return Err(explain_infeasible(&plain)),
+        Err(StagedFailure::TimeLimit) => return Err(OptimalError::TimeLimit { limit }),
+        Err(StagedFailure::Solver(message)) => return Err(OptimalError::Solver(message)),
+    };
+    let Staged {
+        counts,
+        prep,
+        reports,
+        stopped,
+        unsolved,
+    } = staged;
+    let seconds = start.elapsed().as_secs_f64();
+    // The headline objective is the cost stage's (every strategy has one); `stages` lists all.
+    let last = reports
+        .iter()
+        .find(|r| r.objective_name == Stage::Cost.name())
+        .or(reports.last())
+        .cloned();
+    let mut status = reports
+        .iter()
+        .map(|r| r.status)
+        .max()
+        .unwrap_or(SolverStatus::Optimal);
+    if stopped {
+        status = SolverStatus::TimeLimit;
+    }
+    let (objective, bound) = last.map_or((0.0, 0.0), |r| (r.objective, r.bound));
+    let report = SolverReport {
+        status,
+        objective,
+        bound,
+        gap: relative_gap(objective, bound),
+        seconds,
+        stages: reports,
+    };
+    let anchor = reference
+        .as_ref()
+        .map(|reference| anchor::statement(reference, &reference_caps, &caps));
+    let mut plan = build_plan(request, candidates, &prep, &stages, &counts, report);
+    if let (Some(reference), Some(anchor)) = (&reference, anchor) {
+        plan.notes.extend(anchor::relaxation_notes(&anchor));
+        plan.notes.extend(anchor::placement_notes(reference, &plan));
+        plan.as_safe_as = Some(anchor);
+    }
+    if let Some(stage) = unsolved {
+        plan.notes.push(format!(
+            "stage {} could not be solved with the earlier stages fixed (numerical tolerance); the plan is optimal for the earlier stages only",
+            stage.name()
+        ));
+    }
+    Ok(plan)
+}
 
+/// Solves the stages in turn, each with the earlier optima fixed, under `caps`.
+fn run_stages(
+    request: &FleetRequest,
+    candidates: &CandidateSet<'_>,
+    backend: Backend,
+    stages: &[Stage],
+    caps: RiskCaps,
+    start: Instant,
+) -> Result<Staged, StagedFailure> {
+    let limit = request.solver.time_limit_seconds;
+    let gap = request.solver.mip_gap;
+    let bounds = Bounds {
+        caps,
+        ..Bounds::default()
+    };
+    let mut prep = prepare::prepare(request, candidates, stages, true, bounds);
     let mut fixed: Vec<(Stage, f64)> = Vec::new();
     let mut reports: Vec<StageReport> = Vec::new();
     let mut best: Option<(Vec<u32>, prepare::Prepared)> = None;
@@ -219,21 +358,17 @@ pub fn plan_with(
                     // The optimum becomes per-pool bounds, and the later stages get the
                     // dominance reduction back (see `prepare`).
                     let rest = &stages[position + 1..];
-                    prep =
-                        prepare::prepare(request, candidates, rest, true, Some(solved.objective));
+                    let bounds = Bounds {
+                        spot_share_cap: Some(solved.objective),
+                        ..bounds
+                    };
+                    prep = prepare::prepare(request, candidates, rest, true, bounds);
                 } else {
                     fixed.push((stage, solved.objective));
                 }
             }
-            Err(Failure::Infeasible) if best.is_none() => {
-                let left = model::remaining(start, limit).max(1.0);
-                return Err(OptimalError::Infeasible(explain::elastic(
-                    request, &prep, backend, left,
-                )));
-            }
-            Err(Failure::TimeLimit) if best.is_none() => {
-                return Err(OptimalError::TimeLimit { limit });
-            }
+            Err(Failure::Infeasible) if best.is_none() => return Err(StagedFailure::Infeasible),
+            Err(Failure::TimeLimit) if best.is_none() => return Err(StagedFailure::TimeLimit),
             // A later stage that fails keeps the previous stage's plan, which meets every
             // constraint: out of time, or (in theory) round-off on the rows fixing earlier
             // optima, which the plan's notes then say.
@@ -245,39 +380,46 @@ pub fn plan_with(
                 unsolved = Some(stage);
                 break;
             }
-            Err(Failure::Other(message)) => return Err(OptimalError::Solver(message)),
+            Err(Failure::Other(message)) => return Err(StagedFailure::Solver(message)),
         }
     }
     let Some((counts, prep)) = best else {
-        return Err(OptimalError::TimeLimit { limit });
+        return Err(StagedFailure::TimeLimit);
     };
-    let seconds = start.elapsed().as_secs_f64();
-    let last = reports.last().cloned();
-    let mut status = reports
-        .iter()
-        .map(|r| r.status)
-        .max()
-        .unwrap_or(SolverStatus::Optimal);
-    if stopped {
-        status = SolverStatus::TimeLimit;
-    }
-    let (objective, bound) = last.map_or((0.0, 0.0), |r| (r.objective, r.bound));
-    let report = SolverReport {
-        status,
-        objective,
-        bound,
-        gap: relative_gap(objective, bound),
-        seconds,
-        stages: reports,
+    Ok(Staged {
+        counts,
+        prep,
+        reports,
+        stopped,
+        unsolved,
+    })
+}
+
+/// The least relative relaxation of `caps` that the request's constraints allow (see
+/// [`anchor`]); `Infeasible` when the request itself admits no plan.
+fn relax(
+    request: &FleetRequest,
+    candidates: &CandidateSet<'_>,
+    backend: Backend,
+    stages: &[Stage],
+    caps: RiskCaps,
+    start: Instant,
+) -> Result<RiskCaps, StagedFailure> {
+    let bounds = Bounds {
+        caps,
+        relaxing: true,
+        ..Bounds::default()
     };
-    let mut plan = build_plan(request, candidates, &prep, &stages, &counts, report);
-    if let Some(stage) = unsolved {
-        plan.notes.push(format!(
-            "stage {} could not be solved with the earlier stages fixed (numerical tolerance); the plan is optimal for the earlier stages only",
-            stage.name()
-        ));
+    let prep = prepare::prepare(request, candidates, stages, false, bounds);
+    let built = model::build(request, &prep, &[], Goal::RelaxCaps);
+    let (columns, scales) = (built.axis_slacks, built.axis_scales);
+    let left = model::remaining(start, request.solver.time_limit_seconds);
+    match model::solve(built, backend, left, 0.0) {
+        Ok(solved) => Ok(caps.loosened(solved.axis_slacks(&columns, &scales))),
+        Err(Failure::Infeasible) => Err(StagedFailure::Infeasible),
+        Err(Failure::TimeLimit) => Err(StagedFailure::TimeLimit),
+        Err(Failure::Other(message)) => Err(StagedFailure::Solver(message)),
     }
-    Ok(plan)
 }
 
 fn relative_gap(objective: f64, bound: f64) -> f64 {
@@ -372,6 +514,7 @@ fn build_plan(
         allocations,
         metrics,
         solver: Some(report),
+        as_safe_as: None,
         shortfall: None,
         notes,
     }

@@ -21,7 +21,7 @@ use good_lp::{Constraint, Expression, ProblemVariables, SolverModel, Variable, v
 use super::prepare::Prepared;
 use super::rows;
 use super::{Backend, Stage};
-use crate::plan::SolverStatus;
+use crate::plan::{RiskAxis, SolverStatus};
 use crate::request::FleetRequest;
 
 /// Relative tolerance when an earlier stage's optimum becomes a constraint.
@@ -59,6 +59,13 @@ pub(crate) struct Built {
     pub objective_scale: f64,
     /// Whether request rows get slacks (infeasibility explanations).
     elastic: bool,
+    /// Whether anchor caps get one slack per axis (relaxation), and those slack columns in
+    /// [`RiskAxis::ALL`] order.
+    relaxing: bool,
+    /// The relaxation slack column of each axis, once created.
+    pub axis_slacks: [Option<usize>; 4],
+    /// The factor back to each axis's unit.
+    pub axis_scales: [f64; 4],
 }
 
 impl Built {
@@ -119,6 +126,36 @@ impl Built {
         });
     }
 
+    /// Adds an anchor cap row `expr ≤ cap` for one risk axis; while relaxing, with the axis's
+    /// shared slack (created on first use, its objective weight 1 ÷ cap).
+    /// `expr` and `cap` are divided by `scale`; [`Solved::axis_slacks`] undoes it.
+    pub(super) fn cap_row(&mut self, mut expr: Expression, axis: RiskAxis, cap: f64, scale: f64) {
+        if self.relaxing {
+            let position = RiskAxis::ALL.iter().position(|a| *a == axis).unwrap_or(0);
+            let s = match self.axis_slacks[position] {
+                Some(s) => s,
+                None => {
+                    let s = self.add(
+                        variable()
+                            .min(0)
+                            .name(format!("slack[as_safe_as/{}]", axis.as_str())),
+                    );
+                    self.objective
+                        .add_mul(1.0 / cap.abs().max(1e-9), self.var(s));
+                    self.axis_slacks[position] = Some(s);
+                    self.axis_scales[position] = scale;
+                    s
+                }
+            };
+            expr.add_mul(-1.0, self.var(s));
+        }
+        self.row_names.push((
+            self.constraints.len(),
+            format!("as_safe_as/{}", axis.as_str()),
+        ));
+        self.constraints.push(expr.leq(cap));
+    }
+
     /// The model as text, one line per objective, row and column bound, with the names the
     /// rows and columns carry: for debugging a plan against the request that made it.
     #[cfg_attr(not(test), allow(dead_code))]
@@ -148,6 +185,8 @@ pub(crate) enum Goal {
     Stage(Stage),
     /// Total scaled slack (elastic re-solve).
     Elastic,
+    /// Total relative relaxation of the anchor caps, request rows hard.
+    RelaxCaps,
 }
 
 /// Builds the model: every constraint family of [`rows`](super::rows) in a fixed order, the
@@ -168,6 +207,9 @@ pub(crate) fn build(
         slacks: Vec::new(),
         objective_scale: 1.0,
         elastic: goal == Goal::Elastic,
+        relaxing: goal == Goal::RelaxCaps,
+        axis_slacks: [None; 4],
+        axis_scales: [1.0; 4],
     };
     rows::instance_columns(&mut m, prep);
     let total = rows::target(&mut m, prep, request);
@@ -181,6 +223,7 @@ pub(crate) fn build(
     rows::pools_used(&mut m, prep, request);
     rows::types_used(&mut m, prep, request);
     rows::single_az(&mut m, prep, request);
+    rows::risk_caps(&mut m, prep, request);
     let needs_share = matches!(goal, Goal::Stage(Stage::MaxPoolShare))
         || fixed.iter().any(|(s, _)| *s == Stage::MaxPoolShare);
     let share_column = needs_share.then(|| rows::largest_spot_share(&mut m, prep));
@@ -264,6 +307,18 @@ impl Solved {
     /// The value of a slack column.
     pub fn slack(&self, group: &SlackGroup) -> f64 {
         self.values.get(group.column).copied().unwrap_or(0.0)
+    }
+
+    /// The relaxation slack of each risk axis in its own unit, in [`RiskAxis::ALL`] order (0
+    /// without one), given the model's slack columns and scales.
+    pub fn axis_slacks(&self, columns: &[Option<usize>; 4], scales: &[f64; 4]) -> [f64; 4] {
+        let mut out = [0.0; 4];
+        for (i, column) in columns.iter().enumerate() {
+            if let Some(c) = column {
+                out[i] = self.values.get(*c).copied().unwrap_or(0.0) * scales[i];
+            }
+        }
+        out
     }
 }
 

@@ -54,6 +54,7 @@ use std::collections::BTreeMap;
 use fleetopt_instances::{Market, PlacementStrategy};
 
 use super::Stage;
+use super::anchor::RiskCaps;
 use crate::candidates::{CandidatePool, CandidateSet};
 use crate::request::{FleetRequest, PlacementSpec};
 
@@ -111,9 +112,14 @@ pub(crate) struct Prepared {
     pub od_part: f64,
     /// The Spot part (target − On-Demand part).
     pub spot_part: f64,
-    /// The largest weight of an eligible On-Demand pool, taken before any reduction (the
-    /// On-Demand upper row must not tighten when a reduction drops pools).
-    pub od_largest_weight: f64,
+    /// The distinct weights of eligible On-Demand pools, ascending, taken before any
+    /// reduction: the On-Demand stop row ([`super::rows::on_demand_part`]) must not tighten
+    /// when a reduction drops pools.
+    pub od_weights: Vec<f64>,
+    /// The safety anchor's caps in force ([`super::anchor`]).
+    pub caps: RiskCaps,
+    /// Whether the pool cap is a row with a slack (relaxation) rather than a column bound.
+    pub relaxing: bool,
 }
 
 /// The placement strategy a request's group needs.
@@ -145,14 +151,31 @@ fn usable(candidate: &CandidatePool<'_>) -> bool {
     price.is_finite() && price > 0.0 && candidate.weight.is_finite() && candidate.weight > 0.0
 }
 
+/// How [`prepare`] bounds the pools beyond the request.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Bounds {
+    /// A solved `diversified` first stage: every spot pool at most this share of the target.
+    pub spot_share_cap: Option<f64>,
+    /// The safety anchor's caps ([`super::anchor`]).
+    pub caps: RiskCaps,
+    /// Relaxing the caps: the pool cap becomes a row with a slack, and nothing is reduced.
+    pub relaxing: bool,
+}
+
 /// Builds the model's pools (see the module docs); `reduce` applies the dominance reduction.
 pub(crate) fn prepare(
     request: &FleetRequest,
     candidates: &CandidateSet<'_>,
     stages: &[Stage],
     reduce: bool,
-    spot_share_cap: Option<f64>,
+    bounds: Bounds,
 ) -> Prepared {
+    let Bounds {
+        spot_share_cap,
+        caps,
+        relaxing,
+    } = bounds;
+    let reduce = reduce && !relaxing;
     let target = request.target.capacity;
     let od_part = request.on_demand_target();
     let spot_part = (target - od_part).max(0.0);
@@ -177,7 +200,7 @@ pub(crate) fn prepare(
 
     let mut excluded = Exclusions::default();
     let mut pools = Vec::new();
-    let mut od_largest_weight: f64 = 0.0;
+    let mut od_weights: Vec<f64> = Vec::new();
     for (index, candidate) in candidates.pools.iter().enumerate() {
         let market = candidate.pool.market;
         let part = match market {
@@ -197,9 +220,15 @@ pub(crate) fn prepare(
             continue;
         }
         if market == Market::OnDemand {
-            od_largest_weight = od_largest_weight.max(candidate.weight);
+            od_weights.push(candidate.weight);
         }
         let mut cap = pool_cap(request, candidate);
+        if let Some(limit) = caps.pool.filter(|_| !relaxing) {
+            // The anchor's worst pool loss, a capacity; the margin absorbs the round-off of
+            // share × target.
+            let most = (limit / candidate.weight + 1e-7).floor().max(0.0);
+            cap = cap.min(most.min(f64::from(u32::MAX / 2)) as u32);
+        }
         if market == Market::Spot
             && let Some(share) = spot_share_cap
         {
@@ -234,8 +263,12 @@ pub(crate) fn prepare(
             cap,
         });
     }
+    od_weights.sort_by(f64::total_cmp);
+    od_weights.dedup();
     let mut prepared = Prepared {
-        od_largest_weight,
+        od_weights,
+        caps,
+        relaxing,
         pools,
         zones,
         types,
@@ -278,7 +311,7 @@ fn pair_reduction(request: &FleetRequest, prepared: &mut Prepared, stages: &[Sta
         let slot = usize::from(p.market == Market::Spot);
         pairs.entry((p.zone, p.type_ix)).or_default()[slot] = Some(i);
     }
-    let vector = |i: usize| coefficients(request, &prepared.pools[i], stages);
+    let vector = |i: usize| coefficients(request, prepared, &prepared.pools[i], stages);
     let dominates = |a: usize, b: usize| {
         let (pa, pb) = (&prepared.pools[a], &prepared.pools[b]);
         pa.cap >= pb.cap && vector(a).iter().zip(vector(b)).all(|(x, y)| *x <= y)
@@ -357,20 +390,34 @@ fn pool_cap(request: &FleetRequest, candidate: &CandidatePool<'_>) -> u32 {
     cap.clamp(0.0, f64::from(u32::MAX / 2)) as u32
 }
 
-/// The coefficient vector dominance compares: every stage's coefficient, then the price.
-fn coefficients(request: &FleetRequest, pool: &ModelPool, stages: &[Stage]) -> Vec<f64> {
+/// The coefficient vector dominance compares: every stage's coefficient, then the price, then
+/// the hazard when a row caps interruptions (the anchor's or the request's).
+fn coefficients(
+    request: &FleetRequest,
+    prepared: &Prepared,
+    pool: &ModelPool,
+    stages: &[Stage],
+) -> Vec<f64> {
     let mut vector: Vec<f64> = stages
         .iter()
         .map(|s| s.coefficient(request, pool))
         .collect();
     vector.push(pool.price);
+    if prepared.caps.hazard.is_some()
+        || request
+            .constraints
+            .max_expected_interruptions_per_hour
+            .is_some()
+    {
+        vector.push(pool.hazard);
+    }
     vector
 }
 
 fn dominance_reduction(request: &FleetRequest, prepared: &mut Prepared, stages: &[Stage]) {
     let target = request.target.capacity;
     let min_pools = u64::from(request.constraints.min_pools.unwrap_or(0));
-    let by_type = type_constrained(request);
+    let by_type = type_constrained(request) || prepared.caps.type_capacity.is_some();
     // class → pool positions
     let mut classes: BTreeMap<(Market, usize, u64, Option<usize>), Vec<usize>> = BTreeMap::new();
     for (i, p) in prepared.pools.iter().enumerate() {
@@ -391,7 +438,12 @@ fn dominance_reduction(request: &FleetRequest, prepared: &mut Prepared, stages: 
         let needed_cap = (target / weight - 1e-9).ceil() + 1.0;
         let mut order: Vec<(Vec<f64>, usize)> = members
             .iter()
-            .map(|&i| (coefficients(request, &prepared.pools[i], stages), i))
+            .map(|&i| {
+                (
+                    coefficients(request, prepared, &prepared.pools[i], stages),
+                    i,
+                )
+            })
             .collect();
         order.sort_by(|a, b| {
             a.0.iter()

@@ -19,6 +19,7 @@ use good_lp::{Expression, variable};
 
 use super::model::Built;
 use super::prepare::{Prepared, SPREAD_LIMIT};
+use crate::plan::RiskAxis;
 use crate::request::{FleetRequest, PlacementSpec};
 
 /// `Σ_{p ∈ S} w_p x_p` over the pools `keep` selects.
@@ -68,10 +69,16 @@ pub(crate) fn target(m: &mut Built, prep: &Prepared, request: &FleetRequest) -> 
     total
 }
 
-/// The On-Demand part: `Σ_{P_OD} w_p x_p ≥ OD`, and, when there is a spot part,
-/// `Σ_{P_OD} w_p x_p ≤ OD + w_max − ε` with `w_max` the largest eligible On-Demand weight:
-/// AWS fills On-Demand first and stops within one instance, so spot strategies cannot dodge
-/// their objective by buying On-Demand instead.
+/// The On-Demand part: `Σ_{P_OD} w_p x_p ≥ OD`, and, when there is a spot part, the On-Demand
+/// stop: AWS fills On-Demand first and stops at the instance that reaches its part, so a plan
+/// holds less than `OD + w` On-Demand for some weight `w` of an On-Demand pool it uses (spot
+/// strategies cannot dodge their objective by buying On-Demand instead).
+///
+/// With the distinct eligible On-Demand weights `w_1 < … < w_n`, a binary `u_j` (j ≥ 2) may be
+/// 1 only when a pool of weight ≥ `w_j` is used (`u_j ≤ Σ_{P_OD, w_p ≥ w_j} x_p`), so
+/// `M = w_1 + Σ_{j≥2} (w_j − w_{j−1}) u_j` is at most the largest weight used, and the row is
+/// `Σ_{P_OD} w_p x_p − Σ_{j≥2} (w_j − w_{j−1}) u_j ≤ OD + w_1 − ε`. With one weight this is
+/// `Σ_{P_OD} w_p x_p < OD + w_1` and needs no binary.
 pub(crate) fn on_demand_part(m: &mut Built, prep: &Prepared) {
     if prep.od_part <= 0.0 {
         return;
@@ -85,10 +92,103 @@ pub(crate) fn on_demand_part(m: &mut Built, prep: &Prepared) {
         "on_demand_target",
         String::new(),
     );
-    if prep.spot_part > 0.0 {
-        let largest = prep.od_largest_weight;
-        let margin = largest - 1e-6 * largest.max(1e-9);
-        m.constraints.push(od.leq(prep.od_part + margin));
+    if prep.spot_part <= 0.0 {
+        return;
+    }
+    let Some(&smallest) = prep.od_weights.first() else {
+        return;
+    };
+    let mut stop = od;
+    for pair in prep.od_weights.windows(2) {
+        let (below, weight) = (pair[0], pair[1]);
+        let u = m.add(
+            variable()
+                .binary()
+                .name(format!("u_on_demand_weight[{weight}]")),
+        );
+        let used = instances(m, prep, |i| {
+            pools[i].market == Market::OnDemand && pools[i].weight >= weight
+        });
+        m.constraints
+            .push((Expression::from(m.var(u)) - used).leq(0.0));
+        stop.add_mul(-(weight - below), m.var(u));
+    }
+    let margin = smallest - 1e-6 * smallest.max(1e-9);
+    m.constraints.push(stop.leq(prep.od_part + margin));
+}
+
+/// Interruption caps: the request's `Σ_P h_p x_p ≤ max_expected_interruptions_per_hour`
+/// (hard), and the safety anchor's ([`super::anchor`]): the same row with the reference plan's
+/// value, `Σ_{P_k} w_p x_p ≤ L_type` per type and `Σ_{P_z} w_p x_p ≤ L_az` per AZ with a pool,
+/// and, while relaxing, `w_p x_p ≤ L_pool` per pool that could exceed it (otherwise the pool
+/// cap is a column bound). Hazard rows are scaled by the largest hazard, since hourly hazards
+/// (~1e-4) sit near the solver's tolerances.
+pub(crate) fn risk_caps(m: &mut Built, prep: &Prepared, request: &FleetRequest) {
+    let pools = &prep.pools;
+    let largest_hazard = pools.iter().map(|p| p.hazard).fold(0.0_f64, f64::max);
+    let hazard = |m: &Built| {
+        let mut e = Expression::with_capacity(pools.len());
+        for (i, p) in pools.iter().enumerate() {
+            if p.hazard > 0.0 {
+                e.add_mul(p.hazard / largest_hazard, m.var(m.x[i]));
+            }
+        }
+        e
+    };
+    if largest_hazard > 0.0 {
+        if let Some(cap) = request.constraints.max_expected_interruptions_per_hour {
+            let e = hazard(m);
+            m.row(
+                e,
+                false,
+                cap / largest_hazard,
+                "max_expected_interruptions_per_hour",
+                String::new(),
+            );
+        }
+        if let Some(cap) = prep.caps.hazard {
+            let e = hazard(m);
+            m.cap_row(
+                e,
+                RiskAxis::ExpectedInterruptionsPerHour,
+                cap / largest_hazard,
+                largest_hazard,
+            );
+        }
+    }
+    if let Some(cap) = prep.caps.type_capacity {
+        for k in 0..prep.types.len() {
+            let most: f64 = pools
+                .iter()
+                .filter(|p| p.type_ix == k)
+                .map(|p| f64::from(p.cap) * p.weight)
+                .sum();
+            if most > cap {
+                let e = capacity(m, prep, |i| pools[i].type_ix == k);
+                m.cap_row(e, RiskAxis::WorstTypeLoss, cap, 1.0);
+            }
+        }
+    }
+    if let Some(cap) = prep.caps.az {
+        for z in 0..prep.zones.len() {
+            let most: f64 = pools
+                .iter()
+                .filter(|p| p.zone == z)
+                .map(|p| f64::from(p.cap) * p.weight)
+                .sum();
+            if most > cap {
+                let e = capacity(m, prep, |i| pools[i].zone == z);
+                m.cap_row(e, RiskAxis::WorstAzLoss, cap, 1.0);
+            }
+        }
+    }
+    if let Some(cap) = prep.caps.pool.filter(|_| prep.relaxing) {
+        for (i, p) in pools.iter().enumerate() {
+            if f64::from(p.cap) * p.weight > cap {
+                let e = capacity(m, prep, |j| j == i);
+                m.cap_row(e, RiskAxis::WorstPoolLoss, cap, 1.0);
+            }
+        }
     }
 }
 

@@ -11,8 +11,8 @@ use crate::candidates::{CandidateSet, resolve};
 use crate::metrics;
 use crate::plan::{Allocation, PLAN_SCHEMA, Plan, SolverStatus, StrategyUsed};
 use crate::request::{
-    CapacityUnit, FleetRequest, Mode, OnDemandSplit, OnDemandStrategy, PlacementSpec, SpotStrategy,
-    TypeOverride,
+    CapacityUnit, FleetRequest, Mode, OnDemandSplit, OnDemandStrategy, PlacementSpec,
+    SafetyReference, SpotStrategy, TypeOverride,
 };
 use crate::test_support::{REGION, catalog, itype};
 use crate::verify;
@@ -138,16 +138,18 @@ fn objective_vector(request: &FleetRequest, set: &CandidateSet<'_>, plan: &Plan)
 /// Every assignment of 0..=limit instances to the candidate pools that the verifier accepts
 /// (with On-Demand within one instance of its part, as the model asks), and the best one
 /// lexicographically.
-fn brute_force(catalog: &Catalog, request: &FleetRequest, limit: u32) -> Option<Vec<f64>> {
+///
+/// `caps` are limits on the four risk metrics (expected interruptions per hour, worst pool,
+/// type and AZ loss), the safety anchor's.
+fn brute_force(
+    catalog: &Catalog,
+    request: &FleetRequest,
+    limit: u32,
+    caps: Option<[f64; 4]>,
+) -> Option<Vec<f64>> {
     let set = resolve(catalog, request).unwrap();
     let n = set.pools.len();
     let od_part = request.on_demand_target();
-    let od_largest = set
-        .pools
-        .iter()
-        .filter(|p| p.pool.market == OD)
-        .map(|p| p.weight)
-        .fold(0.0_f64, f64::max);
     let mut best: Option<Vec<f64>> = None;
     let mut x = vec![0u32; n];
     loop {
@@ -179,8 +181,15 @@ fn brute_force(catalog: &Catalog, request: &FleetRequest, limit: u32) -> Option<
             .filter(|a| a.market == OD)
             .map(|a| a.capacity)
             .sum();
+        // AWS stops On-Demand at the instance that reaches its part: less than the part plus
+        // the largest weight of an On-Demand pool the plan uses.
+        let od_largest_used = allocations
+            .iter()
+            .filter(|a| a.market == OD)
+            .map(|a| a.weight)
+            .fold(0.0_f64, f64::max);
         let spot_part = request.target.capacity - od_part;
-        let od_ok = spot_part <= 0.0 || od < od_part + od_largest - 1e-9;
+        let od_ok = od_part <= 0.0 || spot_part <= 0.0 || od < od_part + od_largest_used - 1e-9;
         if od_ok {
             let metrics = metrics::compute(
                 request,
@@ -199,10 +208,23 @@ fn brute_force(catalog: &Catalog, request: &FleetRequest, limit: u32) -> Option<
                 allocations,
                 metrics,
                 solver: None,
+                as_safe_as: None,
                 shortfall: None,
                 notes: Vec::new(),
             };
-            if verify::verify(catalog, request, &plan).is_empty() {
+            let within_caps = caps.is_none_or(|caps| {
+                let m = &plan.metrics;
+                [
+                    m.expected_interruptions_per_hour,
+                    m.worst_pool_loss,
+                    m.worst_type_loss,
+                    m.worst_az_loss,
+                ]
+                .iter()
+                .zip(caps)
+                .all(|(value, cap)| *value <= cap * (1.0 + 1e-9) + 1e-12)
+            });
+            if within_caps && verify::verify(catalog, request, &plan).is_empty() {
                 let v = objective_vector(request, &set, &plan);
                 let better = match &best {
                     None => true,
@@ -310,11 +332,46 @@ fn brute_force_enumeration_agrees_with_the_ilp_on_tiny_instances() {
     r.spot.strategy = SpotStrategy::PriceCapacityOptimized;
     cases.push(("cluster (pair reduction)", r));
     for (name, r) in cases {
-        let brute = brute_force(&catalog, &r, 5);
-        match solve(&catalog, &r) {
-            Ok(plan) => {
-                let set = resolve(&catalog, &r).unwrap();
-                let ilp = objective_vector(&r, &set, &plan);
+        assert_agrees_with_brute_force(&catalog, name, &r, 5);
+    }
+}
+
+/// The four anchor limits of a plan, as metric values, and whether any was relaxed.
+fn anchor_limits(plan: &Plan) -> Option<([f64; 4], bool)> {
+    let anchor = plan.as_safe_as.as_ref()?;
+    let mut limits = [0.0; 4];
+    for (slot, axis) in limits.iter_mut().zip(crate::plan::RiskAxis::ALL) {
+        let cap = anchor.caps.iter().find(|c| c.axis == axis).unwrap();
+        *slot = cap.limit;
+    }
+    Some((limits, anchor.caps.iter().any(|c| c.relaxed)))
+}
+
+/// The ILP's plan is the lexicographic optimum of brute-force enumeration (0..=`limit`
+/// instances per pool) under the same anchor caps; a relaxed anchor is relaxed only when no
+/// plan meets the reference plan's own values.
+fn assert_agrees_with_brute_force(catalog: &Catalog, name: &str, r: &FleetRequest, limit: u32) {
+    let set = resolve(catalog, r).unwrap();
+    match solve(catalog, r) {
+        Ok(plan) => {
+            let caps = anchor_limits(&plan);
+            if let Some((_, true)) = caps {
+                let reference = crate::aws_mode::emulate(r, &set);
+                let m = &reference.metrics;
+                let exact = [
+                    m.expected_interruptions_per_hour,
+                    m.worst_pool_loss,
+                    m.worst_type_loss,
+                    m.worst_az_loss,
+                ];
+                assert!(
+                    brute_force(catalog, r, limit, Some(exact)).is_none(),
+                    "{name}: the anchor was relaxed, but a plan meets the aws-mode plan's caps"
+                );
+            }
+            let brute = brute_force(catalog, r, limit, caps.map(|c| c.0));
+            {
+                let ilp = objective_vector(r, &set, &plan);
                 let brute = brute.unwrap_or_else(|| panic!("{name}: brute force found nothing"));
                 assert!(
                     !lex_less(&brute, &ilp) && !lex_less(&ilp, &brute),
@@ -322,10 +379,13 @@ fn brute_force_enumeration_agrees_with_the_ilp_on_tiny_instances() {
                 );
                 assert_eq!(plan.solver.as_ref().unwrap().status, SolverStatus::Optimal);
             }
-            Err(e) => assert!(
+        }
+        Err(e) => {
+            let brute = brute_force(catalog, r, limit, None);
+            assert!(
                 brute.is_none(),
                 "{name}: ilp says {e} but brute force found {brute:?}"
-            ),
+            );
         }
     }
 }
@@ -347,9 +407,10 @@ fn lowest_price_takes_the_cheapest_capacity() {
 }
 
 #[test]
-fn capacity_optimized_minimises_interruptions_then_cost() {
+fn capacity_optimized_with_as_safe_as_none_minimises_interruptions_then_cost() {
     let mut r = request(8.0);
     r.spot.strategy = SpotStrategy::CapacityOptimized;
+    r.constraints.as_safe_as = Some(SafetyReference::None);
     let plan = solve(&fixture(), &r).unwrap();
     // Bucket 0 pools: a.large az2 (0.034 per 2 vcpu) and a.xlarge az2 (0.070 per 4):
     // the same hazard per instance, so the fewer instances of a.xlarge win (2 × hazard).
@@ -358,6 +419,96 @@ fn capacity_optimized_minimises_interruptions_then_cost() {
         BTreeMap::from([((SPOT, AZ2.into(), "a.xlarge".into()), 2)])
     );
     assert_eq!(plan.solver.unwrap().stages.len(), 2);
+    assert_eq!(plan.as_safe_as, None);
+}
+
+/// The aws-mode plan of the same request, for dominance checks.
+fn aws_plan(catalog: &Catalog, request: &FleetRequest) -> Plan {
+    let set = resolve(catalog, request).unwrap();
+    crate::aws_mode::emulate(request, &set)
+}
+
+/// `ours` costs no more than `theirs` and is no riskier on any axis.
+fn assert_dominates(ours: &Plan, theirs: &Plan) {
+    let (a, b) = (&ours.metrics, &theirs.metrics);
+    assert!(
+        a.cost_per_hour <= b.cost_per_hour * (1.0 + 1e-9),
+        "cost {} > {}",
+        a.cost_per_hour,
+        b.cost_per_hour
+    );
+    for axis in crate::plan::RiskAxis::ALL {
+        let (x, y) = (axis.of(a), axis.of(b));
+        assert!(
+            x <= y * (1.0 + 1e-9) + 1e-15,
+            "{}: {x} > {y}",
+            axis.as_str()
+        );
+    }
+}
+
+#[test]
+fn every_risk_aware_strategy_dominates_its_aws_mode_plan_by_default() {
+    let catalog = fixture();
+    for strategy in SpotStrategy::ALL {
+        for pools in [None, Some(2)] {
+            if pools.is_some() && strategy != SpotStrategy::LowestPrice {
+                continue;
+            }
+            let mut r = request(24.0);
+            r.spot.strategy = strategy;
+            r.spot.pools = pools;
+            let ours = solve(&catalog, &r).unwrap();
+            let theirs = aws_plan(&catalog, &r);
+            if strategy == SpotStrategy::LowestPrice && pools.is_none() {
+                // Plain lowestPrice asks only for the cheapest plan.
+                assert_eq!(ours.as_safe_as, None);
+                assert!(ours.metrics.cost_per_hour <= theirs.metrics.cost_per_hour + 1e-12);
+                continue;
+            }
+            let anchor = ours.as_safe_as.as_ref().expect("anchored by default");
+            assert_eq!(anchor.reference, SafetyReference::Aws);
+            assert!((anchor.reference_cost_per_hour - theirs.metrics.cost_per_hour).abs() < 1e-12);
+            assert!(
+                anchor.caps.iter().all(|c| !c.relaxed),
+                "{strategy}: {anchor:?}"
+            );
+            assert_dominates(&ours, &theirs);
+        }
+    }
+}
+
+#[test]
+fn a_request_constraint_the_aws_plan_breaks_relaxes_only_what_it_must() {
+    // capacityOptimized's aws-mode plan sits in the bucket-0 pools of az2; survive_az_loss
+    // 0.6 (a constraint AWS cannot express) forces capacity into riskier pools elsewhere, so
+    // the interruption cap cannot hold, while the other caps can.
+    let catalog = fixture();
+    let mut r = request(24.0);
+    r.spot.strategy = SpotStrategy::CapacityOptimized;
+    r.constraints.survive_az_loss = Some(0.6);
+    let theirs = aws_plan(&catalog, &r);
+    assert!(theirs.metrics.worst_az_loss > 0.4, "{theirs:#?}");
+    let ours = solve(&catalog, &r).unwrap();
+    let anchor = ours.as_safe_as.as_ref().unwrap();
+    // The request's own constraint holds.
+    assert!(ours.metrics.worst_az_loss <= 0.4 + 1e-9);
+    let relaxed: Vec<_> = anchor.caps.iter().filter(|c| c.relaxed).collect();
+    assert!(!relaxed.is_empty(), "{anchor:#?}");
+    for cap in &relaxed {
+        assert!(cap.limit > cap.reference);
+        assert!(
+            ours.notes
+                .iter()
+                .any(|n| n.contains(cap.axis.as_str()) && n.contains("relaxed")),
+            "{:#?}",
+            ours.notes
+        );
+    }
+    // What is not relaxed is kept.
+    for cap in anchor.caps.iter().filter(|c| !c.relaxed) {
+        assert!(cap.axis.of(&ours.metrics) <= cap.reference * (1.0 + 1e-9) + 1e-15);
+    }
 }
 
 #[test]
@@ -673,9 +824,11 @@ mod random {
     proptest! {
         #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
-        /// On random prices, buckets, targets, strategies and constraints, the ILP's objective
-        /// vector equals the best a full enumeration (checked by the independent verifier)
-        /// finds, and the ILP reports infeasible exactly when enumeration finds nothing.
+        /// On random prices, buckets, targets, strategies, constraints and safety references
+        /// (the default anchor, or the explicit lexicographic objectives), the ILP's objective
+        /// vector equals the best a full enumeration (checked by the independent verifier,
+        /// under the same anchor caps) finds, and the ILP reports infeasible exactly when
+        /// enumeration finds nothing.
         #[test]
         fn the_ilp_matches_enumeration(
             prices in proptest::array::uniform4(10u32..200),
@@ -683,26 +836,17 @@ mod random {
             target in 1u32..=10,
             strategy in 0usize..5,
             which in 0u8..10,
+            explicit_lexicographic in proptest::bool::ANY,
         ) {
             let prices = prices.map(|p| f64::from(p) / 1000.0);
             let catalog = random_catalog(&prices, &buckets);
             let mut r = request(f64::from(target));
             r.spot.strategy = SpotStrategy::ALL[strategy];
-            let r = constrained(r, which);
-            let brute = brute_force(&catalog, &r, 5);
-            let set = resolve(&catalog, &r).unwrap();
-            match plan(&r, &set) {
-                Ok(found) => {
-                    prop_assert!(verify::verify(&catalog, &r, &found).is_empty());
-                    let ilp = objective_vector(&r, &set, &found);
-                    let brute = brute.expect("the ILP found a plan, so enumeration must");
-                    prop_assert!(
-                        !lex_less(&brute, &ilp) && !lex_less(&ilp, &brute),
-                        "ilp {:?} vs brute force {:?}", ilp, brute
-                    );
-                }
-                Err(e) => prop_assert!(brute.is_none(), "ilp says {} but enumeration found {:?}", e, brute),
+            if explicit_lexicographic {
+                r.constraints.as_safe_as = Some(SafetyReference::None);
             }
+            let r = constrained(r, which);
+            assert_agrees_with_brute_force(&catalog, "random", &r, 5);
         }
     }
 }
@@ -717,7 +861,7 @@ fn a_model_dump_names_every_row_and_column_after_the_request() {
     r.constraints.min_pools = Some(2);
     let set = resolve(&catalog, &r).unwrap();
     let stages = stages(&r);
-    let prep = super::prepare::prepare(&r, &set, &stages, false, None);
+    let prep = super::prepare::prepare(&r, &set, &stages, false, Default::default());
     let built = super::model::build(
         &r,
         &prep,

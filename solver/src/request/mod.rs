@@ -362,6 +362,53 @@ pub struct Constraints {
     pub survive_az_loss: Option<f64>,
     /// Delivered − target ≤ this, in the target's unit.
     pub max_overshoot: Option<f64>,
+    /// Expected spot interruptions per hour (Σ count × hazard) ≤ this.
+    pub max_expected_interruptions_per_hour: Option<f64>,
+    /// What an optimal plan must be at least as safe as; `None` = the strategy's default
+    /// ([`SafetyReference::default_for`]).
+    pub as_safe_as: Option<SafetyReference>,
+}
+
+/// The plan an optimal plan must match or beat on every risk axis (`constraints.as_safe_as`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SafetyReference {
+    /// The aws-mode plan for the same request: the plan EC2 would hand you.
+    Aws,
+    /// No reference: the strategy's own objective, as an explicit choice.
+    None,
+}
+
+impl SafetyReference {
+    /// Every value, in the order messages list them.
+    pub const ALL: [SafetyReference; 2] = [SafetyReference::Aws, SafetyReference::None];
+
+    /// The request spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SafetyReference::Aws => "aws",
+            SafetyReference::None => "none",
+        }
+    }
+
+    /// The default for a spot strategy: `aws` for every risk-aware strategy and for
+    /// `lowestPrice` with `pools` (InstancePoolsToUseCount); plain `lowestPrice` asks only for
+    /// the cheapest plan and has none.
+    pub fn default_for(strategy: SpotStrategy, pools: Option<u32>) -> SafetyReference {
+        match strategy {
+            SpotStrategy::LowestPrice if pools.is_none() => SafetyReference::None,
+            _ => SafetyReference::Aws,
+        }
+    }
+}
+
+impl FleetRequest {
+    /// The safety reference in force: the request's, else the strategy's default.
+    pub fn safety_reference(&self) -> SafetyReference {
+        self.constraints
+            .as_safe_as
+            .unwrap_or_else(|| SafetyReference::default_for(self.spot.strategy, self.spot.pools))
+    }
 }
 
 /// Placement-group request.

@@ -19,7 +19,8 @@ use serde_json::Value;
 
 use super::{
     CapacityUnit, Constraints, FleetRequest, MaxPrice, Mode, OnDemandSplit, OnDemandStrategy,
-    PlacementSpec, RequestError, RequestSource, SpotStrategy, TypeOverride, ZoneRef, edit_distance,
+    PlacementSpec, RequestError, RequestSource, SafetyReference, SpotStrategy, TypeOverride,
+    ZoneRef, edit_distance,
 };
 use crate::risk::HazardModel;
 
@@ -394,6 +395,8 @@ struct ConstraintsTable {
     single_type: Option<bool>,
     survive_az_loss: Option<f64>,
     max_overshoot: Option<f64>,
+    max_expected_interruptions_per_hour: Option<f64>,
+    as_safe_as: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -1119,7 +1122,47 @@ fn constraints(label: &str, table: ConstraintsTable) -> Result<Constraints, Requ
             .max_overshoot
             .map(|v| check_non_negative(label, "constraints.max_overshoot", v))
             .transpose()?,
+        max_expected_interruptions_per_hour: table
+            .max_expected_interruptions_per_hour
+            .map(|v| {
+                check_non_negative(label, "constraints.max_expected_interruptions_per_hour", v)
+            })
+            .transpose()?,
+        as_safe_as: table
+            .as_safe_as
+            .map(|text| safety_reference(label, &text))
+            .transpose()?,
     })
+}
+
+/// `constraints.as_safe_as`: `aws` or `none`, with a suggestion for a misspelling.
+fn safety_reference(label: &str, text: &str) -> Result<SafetyReference, RequestError> {
+    let valid = SafetyReference::ALL;
+    if let Some(found) = valid.iter().find(|v| v.as_str() == text.trim()) {
+        return Ok(*found);
+    }
+    let closest = valid
+        .iter()
+        .map(|v| {
+            (
+                edit_distance(&text.to_ascii_lowercase(), v.as_str()),
+                v.as_str(),
+            )
+        })
+        .min()
+        .filter(|(distance, _)| *distance <= 2);
+    let hint = closest.map_or(String::new(), |(_, name)| {
+        format!("; did you mean `{name}`?")
+    });
+    let listed: Vec<&str> = valid.iter().map(|v| v.as_str()).collect();
+    Err(RequestError::new(
+        label,
+        "constraints.as_safe_as",
+        format!(
+            "unknown safety reference `{text}`{hint} (expected one of {})",
+            listed.join(", ")
+        ),
+    ))
 }
 
 fn placement(label: &str, table: PlacementTable) -> Result<PlacementSpec, RequestError> {

@@ -154,6 +154,7 @@ fn plan() -> Plan {
             worst_partition_loss: None,
         },
         solver: None,
+        as_safe_as: None,
         shortfall: None,
         notes: Vec::new(),
     }
