@@ -11,7 +11,7 @@ use crate::candidates::{CandidateSet, resolve};
 use crate::metrics;
 use crate::plan::{Allocation, PLAN_SCHEMA, Plan, SolverStatus, StrategyUsed};
 use crate::request::{
-    CapacityUnit, FleetRequest, Mode, OnDemandSplit, OnDemandStrategy, PlacementSpec,
+    CapacityUnit, FleetRequest, MaxPrice, Mode, OnDemandSplit, OnDemandStrategy, PlacementSpec,
     SafetyReference, SpotStrategy, TypeOverride,
 };
 use crate::test_support::{REGION, catalog, itype};
@@ -888,4 +888,149 @@ fn a_model_dump_names_every_row_and_column_after_the_request() {
         dump.lines().any(|line| line.starts_with("structural: ")),
         "{dump}"
     );
+}
+
+// ---- dominance over random requests AWS itself can express ------------------------------------
+
+mod dominance {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    const TYPES: [(&str, u32); 5] = [
+        ("c.large", 2),
+        ("c.xlarge", 4),
+        ("m.large", 2),
+        ("m.2xlarge", 8),
+        ("r.xlarge", 4),
+    ];
+    const ZONES: [&str; 3] = [AZ1, AZ2, AZ3];
+
+    /// Five types over three AZs, both markets; spot prices and Advisor buckets drawn per
+    /// pool, a pool missing where `present` is false.
+    fn random_catalog(spot: &[(u32, u8, bool)], od_per_vcpu: &[u32]) -> Catalog {
+        let types = TYPES
+            .iter()
+            .map(|(name, vcpus)| itype(name, *vcpus, u64::from(*vcpus) * 4096))
+            .collect();
+        let mut rows = Vec::new();
+        let mut names = Vec::new();
+        for (t, (name, vcpus)) in TYPES.iter().enumerate() {
+            for (z, zone) in ZONES.iter().enumerate() {
+                names.push((t, z, *name, *zone, *vcpus));
+            }
+        }
+        for (i, (t, _z, name, zone, vcpus)) in names.iter().enumerate() {
+            let od = f64::from(od_per_vcpu[*t]) / 1000.0 * f64::from(*vcpus);
+            rows.push((*name, *zone, OD, od, None));
+            let (percent, bucket, present) = spot[i];
+            if present {
+                // 10–90 % of the On-Demand price, as Spot Advisor's savings run.
+                rows.push((
+                    *name,
+                    *zone,
+                    SPOT,
+                    od * f64::from(percent) / 100.0,
+                    Some(bucket),
+                ));
+            }
+        }
+        catalog(types, &rows)
+    }
+
+    fn strategy_and_pools() -> impl Strategy<Value = (SpotStrategy, Option<u32>)> {
+        prop_oneof![
+            (0usize..5).prop_map(|i| (SpotStrategy::ALL[i], None)),
+            (1u32..=4).prop_map(|n| (SpotStrategy::LowestPrice, Some(n))),
+        ]
+    }
+
+    /// A request with only what EC2 Fleet / Spot Fleet / ASG can express: target and unit,
+    /// On-Demand target or base + percent, strategies, pools, priorities, max price, budgets.
+    fn random_request(
+        (strategy, pools): (SpotStrategy, Option<u32>),
+        target: u32,
+        instances_unit: bool,
+        od: (u8, u32, u32),
+        prioritized: bool,
+        max_price_percent: Option<u32>,
+        budget: Option<u32>,
+    ) -> FleetRequest {
+        let mut r = request(f64::from(target));
+        if instances_unit {
+            r.target.unit = CapacityUnit::Units;
+        }
+        r.spot.strategy = strategy;
+        r.spot.pools = pools;
+        r.target.on_demand = match od.0 {
+            0 => OnDemandSplit::Target(0.0),
+            1 => OnDemandSplit::Target(f64::from(od.1.min(target))),
+            _ => OnDemandSplit::BasePlusPercent {
+                base: f64::from(od.1.min(target)),
+                percent_above_base: f64::from(od.2),
+            },
+        };
+        if prioritized {
+            r.on_demand.strategy = OnDemandStrategy::Prioritized;
+            for (priority, (pattern, _)) in TYPES.iter().enumerate().rev() {
+                r.candidates.overrides.push(TypeOverride {
+                    pattern: (*pattern).into(),
+                    zone: None,
+                    weight: None,
+                    priority: Some(priority as f64),
+                    max_price: None,
+                });
+            }
+        }
+        r.spot.max_price = max_price_percent.map(|p| MaxPrice::PercentOfOnDemand(f64::from(p)));
+        r.spot.max_total_price = budget.map(|b| f64::from(b) / 100.0);
+        r
+    }
+
+    proptest! {
+        // PROPTEST_CASES=1000 for a deeper local run; the default (256) in CI.
+        #![proptest_config(ProptestConfig::default())]
+
+        /// Whenever the aws-mode plan meets the target, the default optimal plan for the same
+        /// request costs no more; for every strategy but plain lowestPrice it is also no
+        /// riskier on any axis and keeps its anchor unrelaxed.
+        #[test]
+        fn optimal_dominates_aws_on_requests_aws_can_express(
+            spot in proptest::collection::vec((10u32..=90, 0u8..5, proptest::bool::weighted(0.85)), 15),
+            od_per_vcpu in proptest::collection::vec(30u32..=60, 5),
+            strategy in strategy_and_pools(),
+            target in 1u32..=64,
+            instances_unit in proptest::bool::weighted(0.2),
+            od in (0u8..3, 0u32..=16, 0u32..=100),
+            prioritized in proptest::bool::weighted(0.2),
+            max_price_percent in proptest::option::weighted(0.2, 30u32..=100),
+            budget in proptest::option::weighted(0.15, 5u32..=200),
+        ) {
+            let catalog = random_catalog(&spot, &od_per_vcpu);
+            let r = random_request(
+                strategy, target, instances_unit, od, prioritized, max_price_percent, budget,
+            );
+            let set = resolve(&catalog, &r).unwrap();
+            let theirs = crate::aws_mode::emulate(&r, &set);
+            prop_assume!(theirs.shortfall.is_none());
+            let ours = plan(&r, &set).expect("the aws-mode plan is feasible, so optimal has a plan");
+            prop_assert!(verify::verify(&catalog, &r, &ours).is_empty());
+            let (a, b) = (&ours.metrics, &theirs.metrics);
+            prop_assert!(
+                a.cost_per_hour <= b.cost_per_hour * (1.0 + 1e-9),
+                "cost {} > aws {}", a.cost_per_hour, b.cost_per_hour
+            );
+            if r.spot.strategy == SpotStrategy::LowestPrice && r.spot.pools.is_none() {
+                // Plain lowestPrice asks for the cheapest plan only.
+                prop_assert!(ours.as_safe_as.is_none());
+                return Ok(());
+            }
+            for axis in crate::plan::RiskAxis::ALL {
+                let (x, y) = (axis.of(a), axis.of(b));
+                prop_assert!(x <= y * (1.0 + 1e-9) + 1e-15, "{}: {} > aws {}", axis.as_str(), x, y);
+            }
+            let anchor = ours.as_safe_as.as_ref().expect("risk-aware strategies are anchored");
+            prop_assert!(anchor.caps.iter().all(|c| !c.relaxed), "{:?}", anchor);
+        }
+    }
 }
