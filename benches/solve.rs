@@ -20,7 +20,7 @@ use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use fleetopt::instances::embedded;
-use fleetopt::solver::request::{self, FleetRequest, Mode};
+use fleetopt::solver::request::{self, FleetRequest, Mode, SpotStrategy};
 use fleetopt::solver::{aws_mode, candidates, optimal, verify};
 
 fn scenario(name: &str) -> Option<FleetRequest> {
@@ -109,6 +109,48 @@ fn optimal_scenarios(c: &mut Criterion) {
     group.finish();
 }
 
+/// The dominance solve (optimal mode's default: the cheapest plan at least as safe as the
+/// aws-mode plan, which it computes first) for every spot strategy on M and L.
+fn dominance_scenarios(c: &mut Criterion) {
+    let Ok(catalog) = embedded::catalog() else {
+        eprintln!("skipped: the embedded catalogue does not parse");
+        return;
+    };
+    let mut group = c.benchmark_group("dominance");
+    group.sample_size(10);
+    for name in ["m", "l"] {
+        let Some(mut request) = scenario(name) else {
+            continue;
+        };
+        request.mode = Mode::Optimal;
+        for strategy in SpotStrategy::ALL {
+            let mut request = request.clone();
+            request.spot.strategy = strategy;
+            let Ok(set) = candidates::resolve(&catalog, &request) else {
+                eprintln!("skipped scenario {name}: candidates do not resolve");
+                continue;
+            };
+            match optimal::plan(&request, &set) {
+                Ok(plan) => eprintln!(
+                    "dominance {name} {strategy}: ${:.4}/h against aws ${:.4}/h, {:?}",
+                    plan.metrics.cost_per_hour,
+                    plan.as_safe_as
+                        .map_or(f64::NAN, |a| a.reference_cost_per_hour),
+                    plan.solver.map(|s| s.status)
+                ),
+                Err(e) => {
+                    eprintln!("skipped dominance {name} {strategy}: {e}");
+                    continue;
+                }
+            }
+            group.bench_function(format!("{name}/{strategy}"), |b| {
+                b.iter(|| black_box(optimal::plan(&request, &set).map(|p| p.metrics.cost_per_hour)))
+            });
+        }
+    }
+    group.finish();
+}
+
 /// The optional backends on the same scenarios (`--features cbc,microlp`), for the backend
 /// comparison in `benches/README.md`. Without those features this group is empty.
 fn backend_scenarios(c: &mut Criterion) {
@@ -158,6 +200,7 @@ criterion_group!(
     benches,
     aws_mode_scenarios,
     optimal_scenarios,
+    dominance_scenarios,
     backend_scenarios
 );
 criterion_main!(benches);

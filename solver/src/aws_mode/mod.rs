@@ -78,6 +78,7 @@
 
 mod fill;
 mod notes;
+pub use notes::{BrokenConstraint, broken_constraints};
 mod on_demand;
 mod rank;
 mod split;
@@ -275,7 +276,11 @@ pub fn emulate(request: &FleetRequest, candidates: &CandidateSet<'_>) -> Plan {
             notes.push(shortfall_note(spec, outcome, short, unit));
         }
     }
-    notes.extend(notes::constraint_notes(request, &allocations, &metrics));
+    notes.extend(
+        notes::broken_constraints(request, &allocations, &metrics)
+            .into_iter()
+            .map(|broken| broken.note),
+    );
 
     Plan {
         schema: PLAN_SCHEMA.to_owned(),

@@ -1,5 +1,6 @@
 //! Rule 9's second half: shape constraints AWS cannot be asked for are not enforced in aws mode;
-//! each one the resulting plan violates gets a note saying so and by how much.
+//! each one the resulting plan violates is a [`BrokenConstraint`] with a note saying so and by
+//! how much (comparisons use the names to price what the constraints cost).
 
 use std::collections::BTreeMap;
 
@@ -9,14 +10,27 @@ use super::fill::EPS;
 use crate::plan::{Allocation, Metrics};
 use crate::request::FleetRequest;
 
-/// One note per shape constraint the plan violates.
-pub(crate) fn constraint_notes(
+/// A request constraint an aws-mode plan breaks, because AWS cannot be asked for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrokenConstraint {
+    /// The request field (`max_pool_share`, `survive_az_loss`, …).
+    pub constraint: &'static str,
+    /// What the plan does instead, for the plan's notes.
+    pub note: String,
+}
+
+/// Every shape constraint of the request that `allocations` (with their `metrics`) break, in a
+/// fixed order, each with its note.
+pub fn broken_constraints(
     request: &FleetRequest,
     allocations: &[Allocation],
     metrics: &Metrics,
-) -> Vec<String> {
+) -> Vec<BrokenConstraint> {
     let constraints = &request.constraints;
-    let mut notes = Vec::new();
+    let mut notes: Vec<BrokenConstraint> = Vec::new();
+    let mut push = |constraint: &'static str, note: String| {
+        notes.push(BrokenConstraint { constraint, note });
+    };
     let target = metrics.target;
     let pools = largest(allocations, |a| {
         (a.market, &a.availability_zone_id, &a.instance_type)
@@ -27,44 +41,59 @@ pub(crate) fn constraint_notes(
     if let (Some(limit), Some(((market, zone, name), held))) = (constraints.max_pool_share, pools)
         && held > limit * target + EPS
     {
-        notes.push(format!(
-            "max_pool_share {limit} is not expressible to AWS; this plan puts {} of the target in one pool ({name} {} in {zone})",
-            percent(ratio(held, target)),
-            market_word(market),
-        ));
+        push(
+            "max_pool_share",
+            format!(
+                "max_pool_share {limit} is not expressible to AWS; this plan puts {} of the target in one pool ({name} {} in {zone})",
+                percent(ratio(held, target)),
+                market_word(market),
+            ),
+        );
     }
     if let (Some(limit), Some((name, held))) = (constraints.max_type_share, &types)
         && *held > limit * target + EPS
     {
-        notes.push(format!(
-            "max_type_share {limit} is not expressible to AWS; this plan puts {} of the target in one instance type ({name})",
-            percent(ratio(*held, target)),
-        ));
+        push(
+            "max_type_share",
+            format!(
+                "max_type_share {limit} is not expressible to AWS; this plan puts {} of the target in one instance type ({name})",
+                percent(ratio(*held, target)),
+            ),
+        );
     }
     if let (Some(limit), Some((zone, held))) = (constraints.max_az_share, &zones)
         && *held > limit * target + EPS
     {
-        notes.push(format!(
-            "max_az_share {limit} is not expressible to AWS; this plan puts {} of the target in one AZ ({zone})",
-            percent(ratio(*held, target)),
-        ));
+        push(
+            "max_az_share",
+            format!(
+                "max_az_share {limit} is not expressible to AWS; this plan puts {} of the target in one AZ ({zone})",
+                percent(ratio(*held, target)),
+            ),
+        );
     }
     if let Some(min) = constraints.min_pools
         && metrics.pools < min
     {
-        notes.push(format!(
-            "min_pools {min} is not expressible to AWS; this plan uses {} pool{}",
-            metrics.pools,
-            plural(metrics.pools),
-        ));
+        push(
+            "min_pools",
+            format!(
+                "min_pools {min} is not expressible to AWS; this plan uses {} pool{}",
+                metrics.pools,
+                plural(metrics.pools),
+            ),
+        );
     }
     if let Some(max) = constraints.max_types
         && metrics.types > max
     {
-        notes.push(format!(
-            "max_types {max} is not expressible to AWS; this plan uses {} instance types",
-            metrics.types,
-        ));
+        push(
+            "max_types",
+            format!(
+                "max_types {max} is not expressible to AWS; this plan uses {} instance types",
+                metrics.types,
+            ),
+        );
     }
     if let Some(keep) = constraints.survive_az_loss {
         // The AZ holding the most is the worst to lose; with no allocation, any AZ is.
@@ -74,32 +103,55 @@ pub(crate) fn constraint_notes(
         };
         let left = metrics.capacity - held;
         if left < keep * target - EPS {
-            notes.push(format!(
-                "survive_az_loss {keep} is not expressible to AWS; losing {zone} leaves {} of the target",
-                percent(ratio(left, target)),
-            ));
+            push(
+                "survive_az_loss",
+                format!(
+                    "survive_az_loss {keep} is not expressible to AWS; losing {zone} leaves {} of the target",
+                    percent(ratio(left, target)),
+                ),
+            );
         }
+    }
+    if let Some(max) = constraints.max_expected_interruptions_per_hour
+        && metrics.expected_interruptions_per_hour > max * (1.0 + 1e-9)
+    {
+        push(
+            "max_expected_interruptions_per_hour",
+            format!(
+                "max_expected_interruptions_per_hour {max} is not expressible to AWS; this plan expects {} interruptions per hour",
+                num(metrics.expected_interruptions_per_hour),
+            ),
+        );
     }
     if let Some(max) = constraints.max_overshoot
         && metrics.overshoot > max + EPS
     {
-        notes.push(format!(
-            "max_overshoot {max} is not expressible to AWS; this plan overshoots by {} {}",
-            num(metrics.overshoot),
-            request.target.unit,
-        ));
+        push(
+            "max_overshoot",
+            format!(
+                "max_overshoot {max} is not expressible to AWS; this plan overshoots by {} {}",
+                num(metrics.overshoot),
+                request.target.unit,
+            ),
+        );
     }
     if constraints.single_az && metrics.azs > 1 {
-        notes.push(format!(
-            "single_az: AWS applies SingleAvailabilityZone to each market separately; this plan's On-Demand and Spot parts use {} AZs",
-            metrics.azs
-        ));
+        push(
+            "single_az",
+            format!(
+                "single_az: AWS applies SingleAvailabilityZone to each market separately; this plan's On-Demand and Spot parts use {} AZs",
+                metrics.azs
+            ),
+        );
     }
     if constraints.single_type && metrics.types > 1 {
-        notes.push(format!(
-            "single_type: AWS applies SingleInstanceType to each market separately; this plan's On-Demand and Spot parts use {} instance types",
-            metrics.types
-        ));
+        push(
+            "single_type",
+            format!(
+                "single_type: AWS applies SingleInstanceType to each market separately; this plan's On-Demand and Spot parts use {} instance types",
+                metrics.types
+            ),
+        );
     }
     notes
 }
