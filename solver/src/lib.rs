@@ -11,6 +11,7 @@ pub mod candidates;
 pub mod domains;
 pub mod error;
 pub mod export;
+pub mod frontier;
 pub mod metrics;
 pub mod optimal;
 pub mod pareto;
