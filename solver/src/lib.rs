@@ -6,7 +6,6 @@
 //! This crate never parses AWS catalogue formats: it takes a [`fleetopt_instances::Catalog`].
 
 pub mod aws_mode;
-pub mod batch;
 pub mod candidates;
 pub mod domains;
 pub mod error;

@@ -1,21 +1,23 @@
-//! `fleetopt batch | merge`: arguments to the library's batch engine, a progress bar on a
-//! terminal, a one-line report on stderr, and the exit code (5 when some scenarios failed).
+//! `fleetopt batch | merge`: arguments to the library's batch engine (`fleetopt::batch`), a
+//! progress bar on a terminal, a one-line report on stderr, and the exit code (5 when some
+//! scenarios failed).
 
 use std::io::IsTerminal;
 
-use fleetopt::solver::batch::{
-    self, BatchError, Destination, Input, NoProgress, Options, Progress, Shard,
+use fleetopt::batch::{
+    self, BatchError, Destination, ErrorClass, Input, NoProgress, Options, Progress, Shard,
 };
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::args::{BatchArgs, MergeArgs};
-use super::{Failure, FailureKind};
+use super::{Failure, FailureKind, exit_code};
 
 fn failure(error: BatchError) -> Failure {
-    match error {
-        BatchError::Input(message) => Failure::input(message),
-        BatchError::Io(message) => Failure::other(message),
-        error @ BatchError::OutputClosed => Failure::other(error),
+    match error.class() {
+        ErrorClass::Input => Failure::input(error),
+        ErrorClass::Infeasible | ErrorClass::TimeLimit | ErrorClass::Internal => {
+            Failure::other(error)
+        }
     }
 }
 
@@ -57,6 +59,7 @@ pub fn batch(args: &BatchArgs) -> Result<(), Failure> {
         resume: args.resume,
         chunk_size: args.chunk_size,
         catalog: args.catalog.clone(),
+        exit_code,
     };
     // Never draw into redirected output (DESIGN §8): only when stderr is a terminal.
     let bar = std::io::stderr().is_terminal().then(|| {

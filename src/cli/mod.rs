@@ -14,6 +14,7 @@ mod table;
 use std::fmt;
 
 use fleetopt::instances::{Catalog, LoadError};
+use fleetopt::solver::ErrorClass;
 
 use args::{CatalogCommand, Cli, Command};
 
@@ -42,6 +43,17 @@ impl FailureKind {
             FailureKind::Other => 1,
             FailureKind::ScenariosFailed => 5,
         }
+    }
+}
+
+/// The exit code of a failure class (docs/design.md §11): the binary's one map from the
+/// library's classes to exit codes, also written into batch error lines.
+pub fn exit_code(class: ErrorClass) -> u8 {
+    match class {
+        ErrorClass::Input => 2,
+        ErrorClass::Infeasible => 3,
+        ErrorClass::TimeLimit => 4,
+        ErrorClass::Internal => 1,
     }
 }
 

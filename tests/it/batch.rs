@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use fleetopt::solver::batch::Input;
-use fleetopt::solver::batch::journal::{self, Header, JOURNAL_SCHEMA, Journal};
+use fleetopt::batch::Input;
+use fleetopt::batch::journal::{self, Header, JOURNAL_SCHEMA, Journal};
 use insta::assert_snapshot;
 
 use crate::support::{Run, fixture, fleetopt, root};
@@ -142,7 +142,7 @@ fn sweep_expansion_order_is_stable() {
     let mut text = String::new();
     for file in ["batch/sweep.toml", "batch/sweep-inline.toml"] {
         let input = Input::open(&fixture(file)).unwrap();
-        let fleetopt::solver::batch::input::InputKind::Sweep(sweep) = &input.kind else {
+        let fleetopt::batch::input::InputKind::Sweep(sweep) = &input.kind else {
             panic!("{file} is a sweep");
         };
         text.push_str(&format!("{file}: {} scenarios\n", sweep.len()));
@@ -160,7 +160,7 @@ fn sweep_expansion_order_is_stable() {
     }
     // The request of one scenario, with the axis values written in.
     let input = Input::open(&fixture("batch/sweep-inline.toml")).unwrap();
-    let fleetopt::solver::batch::input::InputKind::Sweep(sweep) = &input.kind else {
+    let fleetopt::batch::input::InputKind::Sweep(sweep) = &input.kind else {
         unreachable!()
     };
     text.push_str(&serde_json::to_string_pretty(&sweep.scenario(13).request).unwrap());
@@ -391,7 +391,7 @@ fn resume_ignores_a_torn_last_journal_line() {
     assert_eq!(run.code, 0, "{}", run.render());
     let shard_lines: Vec<&str> = std::str::from_utf8(&expected).unwrap().lines().collect();
     let mut shard_header = header.clone();
-    shard_header.shard = Some(fleetopt::solver::batch::Shard::new(1, 2).unwrap());
+    shard_header.shard = Some(fleetopt::batch::Shard::new(1, 2).unwrap());
     let mut journal =
         Journal::create(&journal::path_for(&shard_out), &shard_header, 6..12).unwrap();
     journal

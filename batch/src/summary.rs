@@ -8,11 +8,11 @@
 
 use std::io::Write;
 
+use fleetopt_solver::plan::Plan;
 use serde::Deserialize;
 
-use super::BatchError;
-use super::scenario::ScenarioError;
-use crate::plan::Plan;
+use crate::error::BatchError;
+use crate::scenario::LineError;
 
 /// The header row.
 pub const COLUMNS: [&str; 11] = [
@@ -33,7 +33,7 @@ pub const COLUMNS: [&str; 11] = [
 struct ResultLine {
     id: Option<String>,
     plan: Option<Plan>,
-    error: Option<ScenarioError>,
+    error: Option<LineError>,
 }
 
 /// Writes summary rows as output lines go by.
@@ -42,22 +42,17 @@ pub struct Summary<W: Write> {
     writer: csv::Writer<W>,
 }
 
-fn csv_error(e: csv::Error) -> BatchError {
-    BatchError::Io(format!("cannot write the summary: {e}"))
-}
-
 impl<W: Write> Summary<W> {
     /// Starts a summary (writes the header row).
     pub fn new(out: W) -> Result<Summary<W>, BatchError> {
         let mut writer = csv::Writer::from_writer(out);
-        writer.write_record(COLUMNS).map_err(csv_error)?;
+        writer.write_record(COLUMNS)?;
         Ok(Summary { writer })
     }
 
     /// Adds the row of one output line.
     pub fn row(&mut self, line: &str) -> Result<(), BatchError> {
-        let result: ResultLine = serde_json::from_str(line)
-            .map_err(|e| BatchError::Io(format!("summary: unreadable result line: {e}")))?;
+        let result: ResultLine = serde_json::from_str(line).map_err(BatchError::SummaryLine)?;
         let id = result.id.unwrap_or_default();
         let row: Vec<String> = match (&result.plan, &result.error) {
             (Some(plan), _) => {
@@ -83,13 +78,13 @@ impl<W: Write> Summary<W> {
                 row
             }
         };
-        self.writer.write_record(&row).map_err(csv_error)
+        Ok(self.writer.write_record(&row)?)
     }
 
     /// Flushes and returns the writer.
     pub fn finish(self) -> Result<W, BatchError> {
         self.writer
             .into_inner()
-            .map_err(|e| BatchError::Io(format!("cannot write the summary: {e}")))
+            .map_err(|e| BatchError::SummaryFlush(e.into_error()))
     }
 }

@@ -33,14 +33,14 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use fleetopt_solver::request::native::{self, Syntax};
+use fleetopt_solver::request::{Mode, RequestError, SpotStrategy};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::BatchError;
-use crate::request::native::{self, Syntax};
-use crate::request::{Mode, SpotStrategy};
-
-/// The constraint names a `grid.constraints` axis may sweep (DESIGN §4 `[constraints]`).
+/// The constraint names a `grid.constraints` axis may sweep: every key of the native request's
+/// `[constraints]` table (DESIGN §4). A unit test holds this list to the request reader's own
+/// schema, so the two cannot drift apart.
 pub const CONSTRAINTS: [&str; 9] = [
     "max_az_share",
     "max_overshoot",
@@ -52,6 +52,202 @@ pub const CONSTRAINTS: [&str; 9] = [
     "single_type",
     "survive_az_loss",
 ];
+
+/// Why a sweep file cannot be expanded. Every variant but [`SweepError::Request`] (whose
+/// [`RequestError`] names its own file) names the sweep file first.
+#[derive(Debug, thiserror::Error)]
+pub enum SweepError {
+    /// The file name has no native request extension.
+    #[error(
+        "{}: a sweep file must end in .toml, .json, .yaml or .yml (JSON Lines batches end in .jsonl or .ndjson)",
+        file.display()
+    )]
+    NotASweepName {
+        /// The sweep file.
+        file: PathBuf,
+    },
+    /// The sweep file cannot be read.
+    #[error("{}: cannot read the sweep file: {source}", file.display())]
+    Read {
+        /// The sweep file.
+        file: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The sweep file (or its base request) is not valid TOML, JSON or YAML.
+    #[error(transparent)]
+    Request(#[from] RequestError),
+    /// A `*.json` sweep file holds several JSON values: JSON Lines under the wrong name.
+    #[error("{0} (a sweep file is one JSON object; name JSON Lines scenarios *.jsonl)")]
+    JsonLinesNamedJson(Box<SweepError>),
+    /// A field of the sweep file has the wrong shape or is unknown.
+    #[error("{}: {path}: {source}", file.display())]
+    Field {
+        /// The sweep file.
+        file: PathBuf,
+        /// The field.
+        path: serde_path_to_error::Path,
+        /// What is wrong with it.
+        source: serde_json::Error,
+    },
+    /// `name = ""`.
+    #[error("{}: name: must not be empty", file.display())]
+    EmptyName {
+        /// The sweep file.
+        file: PathBuf,
+    },
+    /// Both `base` and `[request]`.
+    #[error(
+        "{}: give the base request either as `base = \"file\"` or as a [request] table, not both",
+        file.display()
+    )]
+    TwoBases {
+        /// The sweep file.
+        file: PathBuf,
+    },
+    /// Neither `base` nor `[request]`.
+    #[error(
+        "{}: no base request: add `base = \"request.toml\"` or a [request] table",
+        file.display()
+    )]
+    NoBase {
+        /// The sweep file.
+        file: PathBuf,
+    },
+    /// `base` names a file without a native request extension.
+    #[error(
+        "{}: base: {base:?} must be a native request file ending in .toml, .json, .yaml or .yml",
+        file.display()
+    )]
+    BaseNotNative {
+        /// The sweep file.
+        file: PathBuf,
+        /// The `base` value.
+        base: String,
+    },
+    /// The base request file cannot be read.
+    #[error("{}: base: cannot read the base request {}: {source}", file.display(), base.display())]
+    ReadBase {
+        /// The sweep file.
+        file: PathBuf,
+        /// The base request file, resolved.
+        base: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The base request is an AWS request form.
+    #[error(
+        "{}: base: {} is an AWS request form; a sweep needs a native fleetopt request as its base (its fields are what the grid sets)",
+        file.display(),
+        base.display()
+    )]
+    BaseIsAws {
+        /// The sweep file.
+        file: PathBuf,
+        /// The base request file, resolved.
+        base: PathBuf,
+    },
+    /// The base request is not a table.
+    #[error("{}: the base request must be a table (object)", file.display())]
+    BaseNotTable {
+        /// The sweep file.
+        file: PathBuf,
+    },
+    /// The product of the axis lengths overflows.
+    #[error("{}: the grid has more scenarios than fleetopt can count", file.display())]
+    TooManyScenarios {
+        /// The sweep file.
+        file: PathBuf,
+    },
+    /// An axis with no value.
+    #[error(
+        "{}: {field}: an axis needs at least one value (remove it to keep the base's)",
+        file.display()
+    )]
+    EmptyAxis {
+        /// The sweep file.
+        file: PathBuf,
+        /// The axis field (`grid.targets`).
+        field: String,
+    },
+    /// A value repeated within an axis.
+    #[error(
+        "{}: {field}[{index}]: {value} appears twice; scenario ids would repeat",
+        file.display()
+    )]
+    RepeatedValue {
+        /// The sweep file.
+        file: PathBuf,
+        /// The axis field.
+        field: String,
+        /// 0-based position of the repeat.
+        index: usize,
+        /// The value as it appears in ids.
+        value: String,
+    },
+    /// An axis value of the wrong JSON type.
+    #[error("{}: {field}[{index}]: expected {expected}, found {found}", file.display())]
+    WrongType {
+        /// The sweep file.
+        file: PathBuf,
+        /// The axis field.
+        field: &'static str,
+        /// 0-based position of the value.
+        index: usize,
+        /// `a string`, `a number`.
+        expected: &'static str,
+        /// The value.
+        found: Value,
+    },
+    /// A `grid.modes` value that is not a mode.
+    #[error(
+        "{}: grid.modes[{index}]: expected \"aws\" or \"optimal\", found {found:?}",
+        file.display()
+    )]
+    UnknownMode {
+        /// The sweep file.
+        file: PathBuf,
+        /// 0-based position of the value.
+        index: usize,
+        /// The value.
+        found: String,
+    },
+    /// A `grid.spot_strategies` value that is not a strategy.
+    #[error("{}: grid.spot_strategies[{index}]: {message}", file.display())]
+    UnknownSpotStrategy {
+        /// The sweep file.
+        file: PathBuf,
+        /// 0-based position of the value.
+        index: usize,
+        /// The request reader's explanation, with its suggestion.
+        message: String,
+    },
+    /// A `grid.constraints` key that is not a constraint.
+    #[error(
+        "{}: grid.constraints.{name}: unknown constraint; did you mean {closest:?}? (known: {known})",
+        file.display(),
+        known = CONSTRAINTS.join(", ")
+    )]
+    UnknownConstraint {
+        /// The sweep file.
+        file: PathBuf,
+        /// The key given.
+        name: String,
+        /// The closest constraint name.
+        closest: &'static str,
+    },
+    /// A `grid.set` key that is not a dotted path.
+    #[error(
+        "{}: grid.set: {path:?} is not a dotted field path like \"spot.pools\"",
+        file.display()
+    )]
+    NotAFieldPath {
+        /// The sweep file.
+        file: PathBuf,
+        /// The key given.
+        path: String,
+    },
+}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -136,31 +332,28 @@ pub fn id_text(value: &Value) -> String {
 
 impl Sweep {
     /// Reads a sweep file (TOML, JSON or YAML by extension).
-    pub fn load(path: &Path) -> Result<Sweep, BatchError> {
+    pub fn load(path: &Path) -> Result<Sweep, SweepError> {
         let label = path.display().to_string();
-        let syntax = syntax_of(path).ok_or_else(|| {
-            BatchError::Input(format!(
-                "{label}: a sweep file must end in .toml, .json, .yaml or .yml (JSON Lines batches end in .jsonl or .ndjson)"
-            ))
+        let syntax = syntax_of(path).ok_or_else(|| SweepError::NotASweepName {
+            file: path.to_path_buf(),
         })?;
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| BatchError::Input(format!("{label}: cannot read the sweep file: {e}")))?;
+        let text = std::fs::read_to_string(path).map_err(|source| SweepError::Read {
+            file: path.to_path_buf(),
+            source,
+        })?;
         let dir = path.parent().unwrap_or(Path::new(""));
         let stem = path
             .file_stem()
             .and_then(|s| s.to_str())
             .unwrap_or("sweep")
             .to_owned();
-        Sweep::parse(&label, &text, syntax, dir, &stem).map_err(|error| match error {
+        Sweep::parse(&label, &text, syntax, dir, &stem).map_err(|error| {
             // A JSON Lines file named *.json reads as one JSON value with trailing lines.
-            BatchError::Input(message)
-                if syntax == Syntax::Json && message.contains("trailing characters") =>
-            {
-                BatchError::Input(format!(
-                    "{message} (a sweep file is one JSON object; name JSON Lines scenarios *.jsonl)"
-                ))
+            if syntax == Syntax::Json && error.to_string().contains("trailing characters") {
+                SweepError::JsonLinesNamedJson(Box::new(error))
+            } else {
+                error
             }
-            other => other,
         })
     }
 
@@ -171,69 +364,59 @@ impl Sweep {
         syntax: Syntax,
         dir: &Path,
         stem: &str,
-    ) -> Result<Sweep, BatchError> {
-        let input = |message: String| BatchError::Input(format!("{label}: {message}"));
-        let value = native::parse_value(label, text, syntax)
-            .map_err(|e| BatchError::Input(e.to_string()))?;
-        let file: SweepFile = serde_path_to_error::deserialize(value).map_err(|e| {
-            let path = e.path().to_string();
-            input(format!("{path}: {}", e.into_inner()))
-        })?;
+    ) -> Result<Sweep, SweepError> {
+        let sweep_file = || PathBuf::from(label);
+        let value = native::parse_value(label, text, syntax)?;
+        let file: SweepFile =
+            serde_path_to_error::deserialize(value).map_err(|e| SweepError::Field {
+                file: sweep_file(),
+                path: e.path().clone(),
+                source: e.into_inner(),
+            })?;
         let name = file.name.unwrap_or_else(|| stem.to_owned());
         if name.is_empty() {
-            return Err(input("name: must not be empty".to_owned()));
+            return Err(SweepError::EmptyName { file: sweep_file() });
         }
         let base = match (file.base, file.request) {
-            (Some(_), Some(_)) => {
-                return Err(input(
-                    "give the base request either as `base = \"file\"` or as a [request] table, not both".to_owned(),
-                ));
-            }
-            (None, None) => {
-                return Err(input(
-                    "no base request: add `base = \"request.toml\"` or a [request] table"
-                        .to_owned(),
-                ));
-            }
+            (Some(_), Some(_)) => return Err(SweepError::TwoBases { file: sweep_file() }),
+            (None, None) => return Err(SweepError::NoBase { file: sweep_file() }),
             (None, Some(request)) => request,
             (Some(base), None) => {
                 let path = dir.join(&base);
                 let base_label = path.display().to_string();
-                let syntax = syntax_of(&path).ok_or_else(|| {
-                    input(format!(
-                        "base: {base:?} must be a native request file ending in .toml, .json, .yaml or .yml"
-                    ))
+                let syntax = syntax_of(&path).ok_or_else(|| SweepError::BaseNotNative {
+                    file: sweep_file(),
+                    base: base.clone(),
                 })?;
-                let text = std::fs::read_to_string(&path).map_err(|e| {
-                    input(format!(
-                        "base: cannot read the base request {base_label}: {e}"
-                    ))
-                })?;
+                let text =
+                    std::fs::read_to_string(&path).map_err(|source| SweepError::ReadBase {
+                        file: sweep_file(),
+                        base: path.clone(),
+                        source,
+                    })?;
                 if syntax == Syntax::Json
                     && matches!(
-                        crate::request::aws::detect(&base_label, text.trim_start()),
+                        fleetopt_solver::request::aws::detect(&base_label, text.trim_start()),
                         Ok(Some(_))
                     )
                 {
-                    return Err(input(format!(
-                        "base: {base_label} is an AWS request form; a sweep needs a native fleetopt request as its base (its fields are what the grid sets)"
-                    )));
+                    return Err(SweepError::BaseIsAws {
+                        file: sweep_file(),
+                        base: path,
+                    });
                 }
-                native::parse_value(&base_label, &text, syntax)
-                    .map_err(|e| BatchError::Input(e.to_string()))?
+                native::parse_value(&base_label, &text, syntax)?
             }
         };
         if !base.is_object() {
-            return Err(input(
-                "the base request must be a table (object)".to_owned(),
-            ));
+            return Err(SweepError::BaseNotTable { file: sweep_file() });
         }
         let axes = axes(label, file.grid)?;
         let mut len: u64 = 1;
         for axis in &axes {
-            len = len.checked_mul(axis.values.len() as u64).ok_or_else(|| {
-                input("the grid has more scenarios than fleetopt can count".to_owned())
-            })?;
+            len = len
+                .checked_mul(axis.values.len() as u64)
+                .ok_or_else(|| SweepError::TooManyScenarios { file: sweep_file() })?;
         }
         Ok(Sweep {
             label: label.to_owned(),
@@ -306,41 +489,47 @@ fn set_path(root: &mut Value, path: &[String], value: Value) {
     }
 }
 
-fn axes(label: &str, grid: Grid) -> Result<Vec<Axis>, BatchError> {
+fn axes(label: &str, grid: Grid) -> Result<Vec<Axis>, SweepError> {
+    let file = || PathBuf::from(label);
     let mut axes = Vec::new();
     let mut push = |field: String, key: &str, path: &str, values: Vec<Value>| {
-        check_values(label, &field, &values)?;
+        check_values(label, field, &values)?;
         axes.push(Axis {
             key: key.to_owned(),
             path: path.split('.').map(str::to_owned).collect(),
             values,
         });
-        Ok::<(), BatchError>(())
+        Ok::<(), SweepError>(())
     };
-    let input = |message: String| BatchError::Input(format!("{label}: {message}"));
     if let Some(values) = grid.regions {
         strings(label, "grid.regions", &values)?;
         push("grid.regions".into(), "region", "region", values)?;
     }
     if let Some(values) = grid.modes {
-        for (i, v) in strings(label, "grid.modes", &values)?
+        for (index, v) in strings(label, "grid.modes", &values)?
             .into_iter()
             .enumerate()
         {
             if v != Mode::Aws.to_string() && v != Mode::Optimal.to_string() {
-                return Err(input(format!(
-                    "grid.modes[{i}]: expected \"aws\" or \"optimal\", found {v:?}"
-                )));
+                return Err(SweepError::UnknownMode {
+                    file: file(),
+                    index,
+                    found: v.to_owned(),
+                });
             }
         }
         push("grid.modes".into(), "mode", "mode", values)?;
     }
     if let Some(values) = grid.spot_strategies {
-        for (i, v) in strings(label, "grid.spot_strategies", &values)?
+        for (index, v) in strings(label, "grid.spot_strategies", &values)?
             .into_iter()
             .enumerate()
         {
-            SpotStrategy::parse(v).map_err(|e| input(format!("grid.spot_strategies[{i}]: {e}")))?;
+            SpotStrategy::parse(v).map_err(|message| SweepError::UnknownSpotStrategy {
+                file: file(),
+                index,
+                message,
+            })?;
         }
         push(
             "grid.spot_strategies".into(),
@@ -350,11 +539,15 @@ fn axes(label: &str, grid: Grid) -> Result<Vec<Axis>, BatchError> {
         )?;
     }
     if let Some(values) = grid.targets {
-        for (i, v) in values.iter().enumerate() {
+        for (index, v) in values.iter().enumerate() {
             if !v.is_number() {
-                return Err(input(format!(
-                    "grid.targets[{i}]: expected a number, found {v}"
-                )));
+                return Err(SweepError::WrongType {
+                    file: file(),
+                    field: "grid.targets",
+                    index,
+                    expected: "a number",
+                    found: v.clone(),
+                });
             }
         }
         push("grid.targets".into(), "cap", "target.capacity", values)?;
@@ -363,13 +556,14 @@ fn axes(label: &str, grid: Grid) -> Result<Vec<Axis>, BatchError> {
         if !CONSTRAINTS.contains(&name.as_str()) {
             let closest = CONSTRAINTS
                 .iter()
-                .min_by_key(|c| crate::request::edit_distance(c, &name))
+                .min_by_key(|c| fleetopt_solver::request::edit_distance(c, &name))
                 .copied()
                 .unwrap_or("max_pool_share");
-            return Err(input(format!(
-                "grid.constraints.{name}: unknown constraint; did you mean {closest:?}? (known: {})",
-                CONSTRAINTS.join(", ")
-            )));
+            return Err(SweepError::UnknownConstraint {
+                file: file(),
+                name,
+                closest,
+            });
         }
         push(
             format!("grid.constraints.{name}"),
@@ -380,42 +574,49 @@ fn axes(label: &str, grid: Grid) -> Result<Vec<Axis>, BatchError> {
     }
     for (path, values) in grid.set {
         if path.split('.').any(str::is_empty) {
-            return Err(input(format!(
-                "grid.set: {path:?} is not a dotted field path like \"spot.pools\""
-            )));
+            return Err(SweepError::NotAFieldPath { file: file(), path });
         }
         push(format!("grid.set.{path}"), &path, &path, values)?;
     }
     Ok(axes)
 }
 
-fn strings<'a>(label: &str, field: &str, values: &'a [Value]) -> Result<Vec<&'a str>, BatchError> {
+fn strings<'a>(
+    label: &str,
+    field: &'static str,
+    values: &'a [Value],
+) -> Result<Vec<&'a str>, SweepError> {
     values
         .iter()
         .enumerate()
-        .map(|(i, v)| {
-            v.as_str().ok_or_else(|| {
-                BatchError::Input(format!(
-                    "{label}: {field}[{i}]: expected a string, found {v}"
-                ))
+        .map(|(index, v)| {
+            v.as_str().ok_or_else(|| SweepError::WrongType {
+                file: PathBuf::from(label),
+                field,
+                index,
+                expected: "a string",
+                found: v.clone(),
             })
         })
         .collect()
 }
 
-fn check_values(label: &str, field: &str, values: &[Value]) -> Result<(), BatchError> {
+fn check_values(label: &str, field: String, values: &[Value]) -> Result<(), SweepError> {
     if values.is_empty() {
-        return Err(BatchError::Input(format!(
-            "{label}: {field}: an axis needs at least one value (remove it to keep the base's)"
-        )));
+        return Err(SweepError::EmptyAxis {
+            file: PathBuf::from(label),
+            field,
+        });
     }
     let mut seen = std::collections::BTreeSet::new();
-    for (i, v) in values.iter().enumerate() {
+    for (index, v) in values.iter().enumerate() {
         if !seen.insert(id_text(v)) {
-            return Err(BatchError::Input(format!(
-                "{label}: {field}[{i}]: {} appears twice; scenario ids would repeat",
-                id_text(v)
-            )));
+            return Err(SweepError::RepeatedValue {
+                file: PathBuf::from(label),
+                field,
+                index,
+                value: id_text(v),
+            });
         }
     }
     Ok(())
@@ -424,9 +625,11 @@ fn check_values(label: &str, field: &str, values: &[Value]) -> Result<(), BatchE
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
+    use std::collections::BTreeSet;
+
     use super::*;
 
-    fn sweep(text: &str) -> Result<Sweep, BatchError> {
+    fn sweep(text: &str) -> Result<Sweep, SweepError> {
         Sweep::parse("s.toml", text, Syntax::Toml, Path::new("dir"), "s")
     }
 
@@ -499,6 +702,42 @@ target = { capacity = 10 }
         .unwrap_err()
         .to_string();
         assert!(error.contains("is an AWS request form"), "{error}");
+    }
+
+    /// The request reader is the reference: for an unknown `[constraints]` key it lists every
+    /// key its schema has (serde's "expected one of"). A constraint added to or removed from the
+    /// native schema fails here until `CONSTRAINTS` follows it (or, if it must not be swept, an
+    /// exclusion with its reason is written here).
+    #[test]
+    fn constraint_names_are_the_keys_of_the_native_constraints_table() {
+        let read = |constraints: &str| {
+            native::read(
+                "probe.toml",
+                &format!(
+                    "region = \"us-east-1\"\ntarget = {{ capacity = 1 }}\n[constraints]\n{constraints}\n"
+                ),
+                Syntax::Toml,
+            )
+        };
+        let probe = read("zzzzzzzzzzzzzzzzzzzz = 1").unwrap_err();
+        assert_eq!(probe.field, "constraints.zzzzzzzzzzzzzzzzzzzz", "{probe}");
+        let Some((_, listed)) = probe.message.split_once("expected one of ") else {
+            panic!("the reader no longer lists the schema's keys: {probe}");
+        };
+        let schema: BTreeSet<&str> = listed.split('`').skip(1).step_by(2).collect();
+        let swept: BTreeSet<&str> = CONSTRAINTS.into_iter().collect();
+        assert_eq!(
+            swept, schema,
+            "sweep.rs CONSTRAINTS differs from the native [constraints] table"
+        );
+        // Each name is read as a constraint, not refused as an unknown key (a value may still
+        // be out of range: 1 is no `survive_az_loss`).
+        for name in CONSTRAINTS {
+            let value = if name.starts_with("single_") { "true" } else { "1" };
+            if let Err(error) = read(&format!("{name} = {value}")) {
+                assert!(!error.message.contains("unknown field"), "{name}: {error}");
+            }
+        }
     }
 
     #[test]

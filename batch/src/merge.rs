@@ -2,7 +2,7 @@
 //!
 //! A shard run's output starts with one metadata line, `{"fleetopt_shard":{…}}` ([`ShardHeader`]),
 //! then its result lines, which are byte for byte the lines a single run writes for those
-//! scenarios. Because shards are contiguous ranges ([`super::shard`]), the merge checks that
+//! scenarios. Because shards are contiguous ranges ([`crate::shard`]), the merge checks that
 //! every file belongs to the same input and shard count, that each shard appears exactly once
 //! and holds as many lines as its range, and then concatenates the bodies in shard order,
 //! streaming (nothing is held but a buffer), into a file written atomically.
@@ -13,8 +13,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::BatchError;
-use super::shard::Shard;
+use crate::error::{BatchError, InputFile};
+use crate::fs::{AtomicFile, FileAction, FileError};
+use crate::shard::Shard;
 
 /// The metadata line that opens a shard output.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -59,7 +60,10 @@ impl ShardHeader {
         serde_json::to_string(&ShardLine {
             fleetopt_shard: self.clone(),
         })
-        .map_err(|e| BatchError::Io(format!("cannot render the shard header: {e}")))
+        .map_err(|source| BatchError::Render {
+            what: "the shard header",
+            source,
+        })
     }
 }
 
@@ -82,38 +86,49 @@ struct Probe {
 }
 
 fn read_header(path: &Path) -> Result<(ShardHeader, BufReader<File>), BatchError> {
-    let label = path.display();
-    let file = File::open(path)
-        .map_err(|e| BatchError::Input(format!("{label}: cannot read the shard output: {e}")))?;
+    let cannot_read = |source| BatchError::ReadInput {
+        path: path.to_path_buf(),
+        file: InputFile::ShardOutput,
+        source,
+    };
+    let file = File::open(path).map_err(cannot_read)?;
     let mut reader = BufReader::new(file);
     let mut first = String::new();
-    reader
-        .read_line(&mut first)
-        .map_err(|e| BatchError::Input(format!("{label}: cannot read the shard output: {e}")))?;
-    let line: ShardLine = serde_json::from_str(first.trim_end()).map_err(|_| {
-        BatchError::Input(format!(
-            "{label}: not a shard output: its first line must be the {{\"fleetopt_shard\": …}} record that `fleetopt batch --shard K/N -o F` writes"
-        ))
-    })?;
+    reader.read_line(&mut first).map_err(cannot_read)?;
+    let line: ShardLine =
+        serde_json::from_str(first.trim_end()).map_err(|_| BatchError::NotAShardOutput {
+            path: path.to_path_buf(),
+        })?;
     let header = line.fleetopt_shard;
     let expected = Shard::new(header.shard, header.shards)
         .map(|s| s.range(header.total))
-        .map_err(|e| BatchError::Input(format!("{label}: fleetopt_shard: {e}")))?;
+        .map_err(|source| BatchError::BadShardHeader {
+            path: path.to_path_buf(),
+            source,
+        })?;
     if expected != (header.start..header.end) {
-        return Err(BatchError::Input(format!(
-            "{label}: fleetopt_shard: range {}..{} is not shard {}/{} of {} scenarios",
-            header.start, header.end, header.shard, header.shards, header.total
-        )));
+        return Err(BatchError::ShardRangeMismatch {
+            path: path.to_path_buf(),
+            header: Box::new(header),
+        });
     }
     Ok((header, reader))
+}
+
+impl ShardHeader {
+    /// The shard this header names (checked by [`read_header`] before any use).
+    fn shard_of(&self) -> Shard {
+        Shard {
+            index: self.shard,
+            count: self.shards,
+        }
+    }
 }
 
 /// Joins shard outputs into `output` (atomically). The inputs may come in any order.
 pub fn merge(inputs: &[PathBuf], output: &Path) -> Result<MergeReport, BatchError> {
     let Some(first_path) = inputs.first() else {
-        return Err(BatchError::Input(
-            "merge: no shard outputs given".to_owned(),
-        ));
+        return Err(BatchError::NoShardOutputs);
     };
     let mut shards: Vec<(ShardHeader, &PathBuf)> = Vec::new();
     for path in inputs {
@@ -124,61 +139,48 @@ pub fn merge(inputs: &[PathBuf], output: &Path) -> Result<MergeReport, BatchErro
     let reference = reference.clone();
     for (header, path) in &shards {
         if header.input != reference.input || header.total != reference.total {
-            return Err(BatchError::Input(format!(
-                "{}: belongs to another input ({}, {} scenarios) than {} ({}, {} scenarios)",
-                path.display(),
-                header.input,
-                header.total,
-                first_path.display(),
-                reference.input,
-                reference.total
-            )));
+            return Err(BatchError::ShardOfAnotherInput {
+                path: path.to_path_buf(),
+                header: Box::new(header.clone()),
+                first: first_path.clone(),
+                reference: Box::new(reference),
+            });
         }
         if header.shards != reference.shards {
-            return Err(BatchError::Input(format!(
-                "{}: is shard {}/{} but {} is shard {}/{}: every shard must come from the same split",
-                path.display(),
-                header.shard,
-                header.shards,
-                first_path.display(),
-                reference.shard,
-                reference.shards
-            )));
+            return Err(BatchError::ShardOfAnotherSplit {
+                path: path.to_path_buf(),
+                header: Box::new(header.clone()),
+                first: first_path.clone(),
+                reference: Box::new(reference),
+            });
         }
     }
     shards.sort_by_key(|(header, _)| header.shard);
     for pair in shards.windows(2) {
         if pair[0].0.shard == pair[1].0.shard {
-            return Err(BatchError::Input(format!(
-                "{} and {} are both shard {}/{}",
-                pair[0].1.display(),
-                pair[1].1.display(),
-                pair[0].0.shard,
-                reference.shards
-            )));
+            return Err(BatchError::DuplicateShard {
+                first: pair[0].1.clone(),
+                second: pair[1].1.clone(),
+                shard: pair[0].0.shard_of(),
+            });
         }
     }
-    let missing: Vec<String> = (0..reference.shards)
+    let missing: Vec<Shard> = (0..reference.shards)
         .filter(|k| !shards.iter().any(|(h, _)| h.shard == *k))
-        .map(|k| format!("{k}/{}", reference.shards))
+        .map(|index| Shard {
+            index,
+            count: reference.shards,
+        })
         .collect();
     if !missing.is_empty() {
-        return Err(BatchError::Input(format!(
-            "missing shard output(s): {} (of {} shards)",
-            missing.join(", "),
-            reference.shards
-        )));
+        return Err(BatchError::MissingShards {
+            missing,
+            count: reference.shards,
+        });
     }
 
-    let out_label = output.display();
-    let dir = match output.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    let temp = tempfile::NamedTempFile::new_in(dir)
-        .map_err(|e| BatchError::Io(format!("{out_label}: cannot create a temporary file: {e}")))?;
-    let mut writer = BufWriter::new(temp);
-    let write_error = |e: std::io::Error| BatchError::Io(format!("{out_label}: cannot write: {e}"));
+    let mut writer = BufWriter::new(AtomicFile::create(output)?);
+    let write_error = |e| BatchError::File(FileError::new(output, FileAction::Write, e));
     let mut line = Vec::new();
     let mut failed = 0u64;
     for (header, path) in &shards {
@@ -188,41 +190,42 @@ pub fn merge(inputs: &[PathBuf], output: &Path) -> Result<MergeReport, BatchErro
             line.clear();
             let n = reader
                 .read_until(b'\n', &mut line)
-                .map_err(|e| BatchError::Input(format!("{}: cannot read: {e}", path.display())))?;
+                .map_err(|source| BatchError::ReadShardLine {
+                    path: path.to_path_buf(),
+                    source,
+                })?;
             if n == 0 {
                 break;
             }
             if !line.ends_with(b"\n") {
-                return Err(BatchError::Input(format!(
-                    "{}: the last line is cut short (an unfinished copy?)",
-                    path.display()
-                )));
+                return Err(BatchError::ShardOutputCutShort {
+                    path: path.to_path_buf(),
+                });
             }
-            let probe: Probe = serde_json::from_slice(&line).map_err(|e| {
-                BatchError::Input(format!(
-                    "{}: line {} is not a batch result line: {e}",
-                    path.display(),
-                    count + 2
-                ))
-            })?;
+            let probe: Probe =
+                serde_json::from_slice(&line).map_err(|source| BatchError::NotAResultLine {
+                    path: path.to_path_buf(),
+                    line: count + 2,
+                    source,
+                })?;
             failed += u64::from(probe.error.is_some());
             count += 1;
             writer.write_all(&line).map_err(write_error)?;
         }
         let expected = header.end - header.start;
         if count != expected {
-            return Err(BatchError::Input(format!(
-                "{}: holds {count} result lines but shard {}/{} has {expected} scenarios",
-                path.display(),
-                header.shard,
-                header.shards
-            )));
+            return Err(BatchError::ShardLineCount {
+                path: path.to_path_buf(),
+                count,
+                shard: header.shard_of(),
+                expected,
+            });
         }
     }
-    let temp = writer
+    writer
         .into_inner()
-        .map_err(|e| write_error(e.into_error()))?;
-    super::runner::persist(temp, output)?;
+        .map_err(|e| write_error(e.into_error()))?
+        .commit()?;
     Ok(MergeReport {
         shards: reference.shards,
         scenarios: reference.total,

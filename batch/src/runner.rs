@@ -13,9 +13,10 @@
 //! resumes.
 //!
 //! **Durability.** With an output file, each finished scenario is appended to the journal
-//! ([`super::journal`]) as it completes, fsync'd in small groups (64 records, or within about
-//! a second); the output is then written to a temporary file beside it,
-//! fsync'd and renamed into place, and only then is the journal deleted. A kill at any moment
+//! ([`crate::journal`]) as it completes, fsync'd in small groups (64 records, or within about
+//! a second); the output is then written atomically ([`crate::fs::AtomicFile`]: a temporary
+//! file beside it, fsync'd, renamed into place, the folder fsync'd), and only then is the
+//! journal deleted. A kill at any moment
 //! leaves either the previous output untouched or the new one complete, and the journal lets
 //! `--resume` continue. Writing to a stream (stdout) has no journal and cannot be resumed.
 
@@ -26,21 +27,24 @@ use std::sync::Arc;
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
+use fleetopt_solver::ErrorClass;
 use rayon::prelude::*;
 
-use super::BatchError;
-use super::input::Input;
-use super::journal::{self, Header, JOURNAL_SCHEMA, Journal};
-use super::merge::ShardHeader;
-use super::scenario::{self, Catalogs, Prepared, ScenarioError};
-use super::shard::Shard;
-use super::summary::Summary;
+use crate::error::BatchError;
+use crate::fs::{AtomicFile, FileAction, FileError};
+use crate::input::{Input, Scenarios};
+use crate::journal::{self, Header, JOURNAL_SCHEMA, Journal};
+use crate::merge::ShardHeader;
+use crate::scenario::{self, Catalogs, Prepared, ScenarioError};
+use crate::shard::Shard;
+use crate::summary::Summary;
 
 /// The default number of scenarios solved (and journaled) together.
 pub const DEFAULT_CHUNK_SIZE: usize = 256;
 
-/// How to run a batch.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// How to run a batch. Built with [`Options::new`], which takes the one setting without a
+/// default: the exit-code map.
+#[derive(Debug, Clone)]
 pub struct Options {
     /// Worker threads (`None`: one per available core).
     pub threads: Option<usize>,
@@ -53,16 +57,22 @@ pub struct Options {
     pub chunk_size: usize,
     /// The catalogue for scenarios that name none (`None`: the embedded default).
     pub catalog: Option<PathBuf>,
+    /// The `exit_code` of an error line: the exit code the caller's program gives a failure of
+    /// that class. The library knows classes, not exit codes; the binary owns the map.
+    pub exit_code: fn(ErrorClass) -> u8,
 }
 
-impl Default for Options {
-    fn default() -> Self {
+impl Options {
+    /// The defaults (all cores, no shard, no resume, chunks of [`DEFAULT_CHUNK_SIZE`], the
+    /// embedded catalogue) with error lines numbered by `exit_code`.
+    pub fn new(exit_code: fn(ErrorClass) -> u8) -> Options {
         Options {
             threads: None,
             shard: None,
             resume: false,
             chunk_size: DEFAULT_CHUNK_SIZE,
             catalog: None,
+            exit_code,
         }
     }
 }
@@ -112,30 +122,22 @@ pub fn run(
     progress: &dyn Progress,
 ) -> Result<Report, BatchError> {
     if options.chunk_size == 0 {
-        return Err(BatchError::Input(
-            "the chunk size must be at least 1".to_owned(),
-        ));
+        return Err(BatchError::ChunkSizeZero);
     }
     if options.threads == Some(0) {
-        return Err(BatchError::Input(
-            "-j: at least one thread is needed".to_owned(),
-        ));
+        return Err(BatchError::NoThreads);
     }
     let range = options
         .shard
         .map_or(0..input.len(), |shard| shard.range(input.len()));
     let default = match &options.catalog {
-        Some(path) => Some(Arc::new(
-            fleetopt_instances::load::catalog::load(path)
-                .map_err(|e| BatchError::Input(e.to_string()))?,
-        )),
+        Some(path) => Some(Arc::new(fleetopt_instances::load::catalog::load(path)?)),
         None => None,
     };
     let mut catalogs = Catalogs::new(default);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.threads.unwrap_or(0))
-        .build()
-        .map_err(|e| BatchError::Io(format!("cannot start worker threads: {e}")))?;
+        .build()?;
     let shard_line = options
         .shard
         .map(|shard| ShardHeader::new(input.fingerprint(), input.len(), shard).line())
@@ -152,7 +154,7 @@ pub fn run(
             chunk
                 .par_iter()
                 .map(|prepared| {
-                    let result = solve_isolated(prepared);
+                    let result = solve_isolated(prepared, options.exit_code);
                     progress.advance();
                     result.map(|(line, failed)| (prepared.index, failed, line))
                 })
@@ -163,9 +165,7 @@ pub fn run(
     match destination {
         Destination::Stream(out) => {
             if options.resume {
-                return Err(BatchError::Input(
-                    "--resume needs an output file (-o): only file output is journaled".to_owned(),
-                ));
+                return Err(BatchError::ResumeWithoutFile);
             }
             progress.start(report.scenarios, 0);
             let write = |out: &mut dyn Write, text: &str| {
@@ -205,10 +205,7 @@ pub fn run(
             };
             let mut journal = if journal_path.exists() {
                 if !options.resume {
-                    return Err(BatchError::Input(format!(
-                        "{}: an interrupted run left this journal; pass --resume to continue it, or delete it to start over",
-                        journal_path.display()
-                    )));
+                    return Err(BatchError::JournalExists { path: journal_path });
                 }
                 Journal::resume(&journal_path, &header, range.clone())?
             } else {
@@ -224,12 +221,10 @@ pub fn run(
                 if chunk.is_empty() {
                     break;
                 }
-                solve_into_journal(&pool, &chunk, &mut journal, progress)?;
+                solve_into_journal(&pool, &chunk, &mut journal, progress, options.exit_code)?;
             }
-            let (temp, out_dir_label) = temp_beside(path)?;
-            let mut writer = BufWriter::new(temp);
-            let write_error =
-                |e: std::io::Error| BatchError::Io(format!("{out_dir_label}: cannot write: {e}"));
+            let mut writer = BufWriter::new(AtomicFile::create(path)?);
+            let write_error = |e| BatchError::File(FileError::new(path, FileAction::Write, e));
             if let Some(line) = &shard_line {
                 writeln!(writer, "{line}").map_err(write_error)?;
             }
@@ -241,10 +236,10 @@ pub fn run(
                 }
                 Ok(())
             })?;
-            let temp = writer
+            writer
                 .into_inner()
-                .map_err(|e| write_error(e.into_error()))?;
-            persist(temp, path)?;
+                .map_err(|e| write_error(e.into_error()))?
+                .commit()?;
             finish_summary(summary, summary_path)?;
             journal.remove()?;
         }
@@ -256,10 +251,10 @@ pub fn run(
 fn finish_summary(summary: Option<SummaryFile>, path: Option<&Path>) -> Result<(), BatchError> {
     if let (Some(summary), Some(path)) = (summary, path) {
         let writer = summary.finish()?;
-        let temp = writer.into_inner().map_err(|e| {
-            BatchError::Io(format!("{}: cannot write: {}", path.display(), e.error()))
-        })?;
-        persist(temp, path)?;
+        writer
+            .into_inner()
+            .map_err(|e| FileError::new(path, FileAction::Write, e.into_error()))?
+            .commit()?;
     }
     Ok(())
 }
@@ -280,13 +275,14 @@ fn solve_into_journal(
     chunk: &[Prepared],
     journal: &mut Journal,
     progress: &dyn Progress,
+    exit_code: fn(ErrorClass) -> u8,
 ) -> Result<(), BatchError> {
     let (sender, receiver) = mpsc::channel::<Result<(u64, bool, String), BatchError>>();
     std::thread::scope(|scope| {
         scope.spawn(move || {
             pool.install(|| {
                 chunk.par_iter().for_each_with(sender, |sender, prepared| {
-                    let result = solve_isolated(prepared)
+                    let result = solve_isolated(prepared, exit_code)
                         .map(|(line, failed)| (prepared.index, failed, line));
                     progress.advance();
                     // The receiver stops only on an error it is already returning.
@@ -327,55 +323,20 @@ fn stream_error(e: std::io::Error) -> BatchError {
     if e.kind() == std::io::ErrorKind::BrokenPipe {
         BatchError::OutputClosed
     } else {
-        BatchError::Io(format!("cannot write the output: {e}"))
+        BatchError::WriteStream(e)
     }
 }
 
-type SummaryFile = Summary<BufWriter<tempfile::NamedTempFile>>;
+type SummaryFile = Summary<BufWriter<AtomicFile>>;
 
 fn open_summary(path: &Path) -> Result<SummaryFile, BatchError> {
-    let (temp, _) = temp_beside(path)?;
-    Summary::new(BufWriter::new(temp))
-}
-
-/// A temporary file in the folder of `path` (so the final rename stays on one file system).
-fn temp_beside(path: &Path) -> Result<(tempfile::NamedTempFile, String), BatchError> {
-    let label = path.display().to_string();
-    let dir = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    let temp = tempfile::NamedTempFile::new_in(dir)
-        .map_err(|e| BatchError::Io(format!("{label}: cannot create a temporary file: {e}")))?;
-    Ok((temp, label))
-}
-
-/// Puts a finished temporary file in place atomically: ordinary permissions (the existing
-/// file's, else 0644), fsync, rename, fsync of the folder.
-pub(crate) fn persist(temp: tempfile::NamedTempFile, path: &Path) -> Result<(), BatchError> {
-    let describe = |what: &str, e: std::io::Error| {
-        BatchError::Io(format!("{}: cannot {what}: {e}", path.display()))
-    };
-    // Temporary files are created private (0600); the result is an ordinary file.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o7777);
-        temp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(mode))
-            .map_err(|e| describe("set permissions on", e))?;
-    }
-    temp.as_file().sync_all().map_err(|e| describe("sync", e))?;
-    temp.persist(path)
-        .map_err(|e| describe("replace the file", e.error))?;
-    journal::sync_dir(path);
-    Ok(())
+    Summary::new(BufWriter::new(AtomicFile::create(path)?))
 }
 
 /// The next chunk of scenarios not yet done, prepared (lines parsed, catalogues loaded).
 fn next_chunk(
     input: &Input,
-    scenarios: &mut super::input::Scenarios<'_>,
+    scenarios: &mut Scenarios<'_>,
     catalogs: &mut Catalogs,
     options: &Options,
     done: impl Fn(u64) -> bool,
@@ -394,8 +355,11 @@ fn next_chunk(
 
 /// Solves one scenario; a panic in the solver (a bug) becomes that scenario's internal error
 /// instead of ending the batch.
-fn solve_isolated(prepared: &Prepared) -> Result<(String, bool), BatchError> {
-    match catch_unwind(AssertUnwindSafe(|| scenario::run_one(prepared))) {
+fn solve_isolated(
+    prepared: &Prepared,
+    exit_code: fn(ErrorClass) -> u8,
+) -> Result<(String, bool), BatchError> {
+    match catch_unwind(AssertUnwindSafe(|| scenario::run_one(prepared, exit_code))) {
         Ok(result) => result,
         Err(panic) => {
             let why = panic
@@ -403,12 +367,11 @@ fn solve_isolated(prepared: &Prepared) -> Result<(String, bool), BatchError> {
                 .map(|s| (*s).to_owned())
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".to_owned());
-            let error = ScenarioError {
-                kind: "internal".to_owned(),
-                exit_code: 1,
-                message: format!("internal error: the solver panicked: {why}"),
-            };
-            Ok((scenario::output_line(&prepared.id, &Err(error))?, true))
+            let error = ScenarioError::Panic { why };
+            Ok((
+                scenario::output_line(&prepared.id, Err(&error), exit_code)?,
+                true,
+            ))
         }
     }
 }

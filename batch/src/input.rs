@@ -1,7 +1,7 @@
 //! The batch input: a JSON Lines file (one scenario a line) or a sweep file, read as a stream.
 //!
 //! The kind is decided by the file name: `.jsonl` / `.ndjson` are JSON Lines; `.toml`,
-//! `.json`, `.yaml`, `.yml` are sweep files ([`super::sweep`]). Blank lines in JSON Lines are
+//! `.json`, `.yaml`, `.yml` are sweep files ([`crate::sweep`]). Blank lines in JSON Lines are
 //! skipped and do not count as scenarios; every other line is scenario number `i` (0-based, in
 //! file order), whatever it holds, so a malformed line still gets its place in the output.
 //!
@@ -16,8 +16,8 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use super::BatchError;
-use super::sweep::{Sweep, SweepScenario};
+use crate::error::{BatchError, InputFile};
+use crate::sweep::{Sweep, SweepScenario};
 
 /// What the input file is.
 #[derive(Debug, Clone)]
@@ -53,7 +53,7 @@ pub enum RawScenario {
         /// 1-based line number in the file.
         line_no: u64,
         /// The line text, or why it is not text.
-        text: Result<String, String>,
+        text: Result<String, std::str::Utf8Error>,
     },
     /// An expanded sweep scenario.
     Sweep {
@@ -88,7 +88,7 @@ impl Input {
             .map(str::to_ascii_lowercase)
             .unwrap_or_default();
         if extension == "jsonl" || extension == "ndjson" {
-            let (len, fingerprint) = count_lines(path, &label)?;
+            let (len, fingerprint) = count_lines(path)?;
             return Ok(Input {
                 path: path.to_path_buf(),
                 label,
@@ -98,10 +98,10 @@ impl Input {
                 fingerprint,
             });
         }
-        if super::sweep::syntax_of(path).is_none() {
-            return Err(BatchError::Input(format!(
-                "{label}: cannot tell what this batch file is: name JSON Lines scenarios *.jsonl (or *.ndjson) and sweep files *.toml, *.json or *.yaml"
-            )));
+        if crate::sweep::syntax_of(path).is_none() {
+            return Err(BatchError::UnknownInputKind {
+                path: path.to_path_buf(),
+            });
         }
         let sweep = Sweep::load(path)?;
         // The expansion is what matters (the base request's content included), not the bytes.
@@ -152,9 +152,9 @@ impl Input {
     /// The scenarios whose index is in `range`, in order, streamed.
     pub fn scenarios(&self, range: Range<u64>) -> Result<Scenarios<'_>, BatchError> {
         let reader = match &self.kind {
-            InputKind::Lines => Some(BufReader::new(File::open(&self.path).map_err(|e| {
-                BatchError::Input(format!("{}: cannot read the batch file: {e}", self.label))
-            })?)),
+            InputKind::Lines => Some(BufReader::new(
+                File::open(&self.path).map_err(|e| cannot_read(&self.path, e))?,
+            )),
             InputKind::Sweep(_) => None,
         };
         Ok(Scenarios {
@@ -176,9 +176,16 @@ fn hex(bytes: &[u8]) -> String {
     text
 }
 
-fn count_lines(path: &Path, label: &str) -> Result<(u64, String), BatchError> {
-    let cannot =
-        |e: std::io::Error| BatchError::Input(format!("{label}: cannot read the batch file: {e}"));
+fn cannot_read(path: &Path, source: std::io::Error) -> BatchError {
+    BatchError::ReadInput {
+        path: path.to_path_buf(),
+        file: InputFile::Batch,
+        source,
+    }
+}
+
+fn count_lines(path: &Path) -> Result<(u64, String), BatchError> {
+    let cannot = |e| cannot_read(path, e);
     let mut reader = BufReader::new(File::open(path).map_err(cannot)?);
     let mut hash = Sha256::new();
     let mut buffer = Vec::new();
@@ -231,10 +238,7 @@ impl Iterator for Scenarios<'_> {
                         Ok(_) => {}
                         Err(e) => {
                             self.reader = None;
-                            return Some(Err(BatchError::Input(format!(
-                                "{}: cannot read the batch file: {e}",
-                                self.input.label
-                            ))));
+                            return Some(Err(cannot_read(&self.input.path, e)));
                         }
                     }
                     self.line_no += 1;
@@ -247,13 +251,11 @@ impl Iterator for Scenarios<'_> {
                         continue;
                     }
                     // A byte-order mark some editors write is not part of the first scenario.
-                    let text = std::str::from_utf8(&self.buffer)
-                        .map(|t| {
-                            t.trim_start_matches('\u{feff}')
-                                .trim_end_matches(['\n', '\r'])
-                                .to_owned()
-                        })
-                        .map_err(|e| format!("the line is not UTF-8 text ({e})"));
+                    let text = std::str::from_utf8(&self.buffer).map(|t| {
+                        t.trim_start_matches('\u{feff}')
+                            .trim_end_matches(['\n', '\r'])
+                            .to_owned()
+                    });
                     return Some(Ok(RawScenario::Line {
                         index,
                         line_no: self.line_no,

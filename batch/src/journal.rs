@@ -22,8 +22,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::BatchError;
-use super::shard::Shard;
+use crate::error::BatchError;
+use crate::fs::{FileAction, FileError, sync_folder_of};
+use crate::shard::Shard;
 
 /// The first line of a journal: what the records belong to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,7 +34,7 @@ pub struct Header {
     pub journal: String,
     /// The fleetopt version that wrote it (results of another version may differ).
     pub fleetopt: String,
-    /// The input's fingerprint ([`super::input::Input::fingerprint`]).
+    /// The input's fingerprint ([`crate::input::Input::fingerprint`]).
     pub input: String,
     /// Number of scenarios in the whole input.
     pub total: u64,
@@ -81,20 +82,8 @@ pub fn path_for(output: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
-fn io(path: &Path, what: &str, e: std::io::Error) -> BatchError {
-    BatchError::Io(format!("{}: cannot {what}: {e}", path.display()))
-}
-
-/// Syncs a directory so a created, renamed or deleted entry in it survives a crash.
-pub fn sync_dir(path: &Path) {
-    let dir = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    // Best effort: some platforms cannot open or sync directories; the data itself is synced.
-    if let Ok(dir) = File::open(dir) {
-        let _ = dir.sync_all();
-    }
+fn io(path: &Path, action: FileAction, e: std::io::Error) -> BatchError {
+    BatchError::File(FileError::new(path, action, e))
 }
 
 impl Journal {
@@ -105,14 +94,16 @@ impl Journal {
             .write(true)
             .create_new(true)
             .open(path)
-            .map_err(|e| io(path, "create the journal", e))?;
-        let mut line = serde_json::to_string(header)
-            .map_err(|e| BatchError::Io(format!("cannot render the journal header: {e}")))?;
+            .map_err(|e| io(path, FileAction::CreateJournal, e))?;
+        let mut line = serde_json::to_string(header).map_err(|source| BatchError::Render {
+            what: "the journal header",
+            source,
+        })?;
         line.push('\n');
         file.write_all(line.as_bytes())
             .and_then(|()| file.sync_all())
-            .map_err(|e| io(path, "write the journal", e))?;
-        sync_dir(path);
+            .map_err(|e| io(path, FileAction::WriteJournal, e))?;
+        sync_folder_of(path)?;
         Ok(Journal {
             path: path.to_path_buf(),
             file,
@@ -129,28 +120,26 @@ impl Journal {
             .read(true)
             .write(true)
             .open(path)
-            .map_err(|e| io(path, "open the journal", e))?;
+            .map_err(|e| io(path, FileAction::OpenJournal, e))?;
         let mut reader = BufReader::new(file);
         let mut line = Vec::new();
         reader
             .read_until(b'\n', &mut line)
-            .map_err(|e| io(path, "read the journal", e))?;
+            .map_err(|e| io(path, FileAction::ReadJournal, e))?;
         let found: Option<Header> = line
             .strip_suffix(b"\n")
             .and_then(|l| serde_json::from_slice(l).ok());
         let Some(found) = found else {
-            return Err(BatchError::Input(format!(
-                "{}: not a fleetopt journal (its first line is not a {JOURNAL_SCHEMA} header); delete it to start over",
-                path.display()
-            )));
+            return Err(BatchError::NotAJournal {
+                path: path.to_path_buf(),
+            });
         };
         if &found != header {
-            return Err(BatchError::Input(format!(
-                "{}: this journal belongs to another run and cannot be resumed: it was written for {}, this run is {}; delete it (or choose another -o) to start over",
-                path.display(),
-                describe(&found),
-                describe(header)
-            )));
+            return Err(BatchError::JournalOfAnotherRun {
+                path: path.to_path_buf(),
+                found: Box::new(found),
+                expected: Box::new(header.clone()),
+            });
         }
         let mut end = line.len() as u64;
         let mut slots = vec![None; (range.end - range.start) as usize];
@@ -158,7 +147,7 @@ impl Journal {
             line.clear();
             let n = reader
                 .read_until(b'\n', &mut line)
-                .map_err(|e| io(path, "read the journal", e))?;
+                .map_err(|e| io(path, FileAction::ReadJournal, e))?;
             if n == 0 || !line.ends_with(b"\n") {
                 // End of file, or a torn last line: keep what precedes it.
                 break;
@@ -174,7 +163,7 @@ impl Journal {
         let file = reader.into_inner();
         file.set_len(end)
             .and_then(|()| file.sync_all())
-            .map_err(|e| io(path, "cut the torn end of the journal", e))?;
+            .map_err(|e| io(path, FileAction::CutJournal, e))?;
         Ok(Journal {
             path: path.to_path_buf(),
             file,
@@ -214,7 +203,7 @@ impl Journal {
             .seek(SeekFrom::Start(self.end))
             .and_then(|_| self.file.write_all(text.as_bytes()))
             .and_then(|()| self.file.sync_data())
-            .map_err(|e| io(&self.path, "append to the journal", e))?;
+            .map_err(|e| io(&self.path, FileAction::AppendJournal, e))?;
         self.end += text.len() as u64;
         for (index, offset, len, failed) in slots {
             if let Some(entry) = index
@@ -239,34 +228,26 @@ impl Journal {
         let mut record = Vec::new();
         for (i, slot) in self.slots.iter().enumerate() {
             let Some(slot) = slot else {
-                return Err(BatchError::Io(format!(
-                    "{}: scenario {} has no result in the journal (internal error)",
-                    self.path.display(),
-                    self.range.start + i as u64
-                )));
+                return Err(BatchError::JournalMissing {
+                    path: self.path.clone(),
+                    index: self.range.start + i as u64,
+                });
             };
             record.resize(slot.len as usize, 0);
             self.file
                 .seek(SeekFrom::Start(slot.offset))
                 .and_then(|_| self.file.read_exact(&mut record))
-                .map_err(|e| io(&self.path, "read the journal", e))?;
-            let text = std::str::from_utf8(&record).map_err(|_| {
-                BatchError::Io(format!(
-                    "{}: a record changed under us",
-                    self.path.display()
-                ))
-            })?;
+                .map_err(|e| io(&self.path, FileAction::ReadJournal, e))?;
+            let changed = || BatchError::JournalRecordChanged {
+                path: self.path.clone(),
+            };
+            let text = std::str::from_utf8(&record).map_err(|_| changed())?;
             // index \t flag \t checksum \t line \n
             let line = text
                 .splitn(4, '\t')
                 .nth(3)
                 .and_then(|l| l.strip_suffix('\n'))
-                .ok_or_else(|| {
-                    BatchError::Io(format!(
-                        "{}: a record changed under us",
-                        self.path.display()
-                    ))
-                })?;
+                .ok_or_else(changed)?;
             emit(line, slot.failed)?;
         }
         Ok(())
@@ -275,13 +256,15 @@ impl Journal {
     /// Deletes the journal (after the output is safely in place).
     pub fn remove(self) -> Result<(), BatchError> {
         drop(self.file);
-        std::fs::remove_file(&self.path).map_err(|e| io(&self.path, "remove the journal", e))?;
-        sync_dir(&self.path);
+        std::fs::remove_file(&self.path)
+            .map_err(|e| io(&self.path, FileAction::RemoveJournal, e))?;
+        sync_folder_of(&self.path)?;
         Ok(())
     }
 }
 
-fn describe(header: &Header) -> String {
+/// A header in words, for the message refusing a journal of another run.
+pub(crate) fn describe(header: &Header) -> String {
     format!(
         "input {} ({} scenarios), shard {}, catalog {}, fleetopt {}",
         header.input,

@@ -30,25 +30,69 @@ pub struct Shard {
     pub count: u64,
 }
 
+/// Why a shard spec or the environment names no shard.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ShardError {
+    /// `N` is 0.
+    #[error("the number of shards must be at least 1")]
+    NoShards,
+    /// `K` is not below `N`.
+    #[error(
+        "shard {index} of {count} does not exist: shards are numbered from 0 to {} (0-based)",
+        count - 1
+    )]
+    OutOfRange {
+        /// The shard number given.
+        index: u64,
+        /// The number of shards.
+        count: u64,
+    },
+    /// The text is not `K/N`.
+    #[error("expected K/N with 0 ≤ K < N (0-based, e.g. 0/4), found {text:?}")]
+    NotKOverN {
+        /// The text given.
+        text: String,
+    },
+    /// An environment variable that must hold a number does not.
+    #[error("{name}={text:?} is not a non-negative integer")]
+    NotANumber {
+        /// The variable.
+        name: &'static str,
+        /// Its value.
+        text: String,
+    },
+    /// AWS Batch's index is set without the array size.
+    #[error("{AWS_BATCH_INDEX} is set but {AWS_BATCH_SIZE} is not; pass --shards N")]
+    NoArraySize,
+    /// Kubernetes' index is set without the number of shards.
+    #[error(
+        "{K8S_INDEX} is set but the number of shards is not: pass --shards N (the Job's completions) or set {SHARDS_ENV}"
+    )]
+    NoCompletions,
+    /// Neither scheduler's index is set.
+    #[error(
+        "--shard-from-env: neither {AWS_BATCH_INDEX} (AWS Batch array job) nor {K8S_INDEX} (Kubernetes Indexed Job) is set"
+    )]
+    NoEnvironment,
+}
+
 impl Shard {
     /// A checked shard.
-    pub fn new(index: u64, count: u64) -> Result<Shard, String> {
+    pub fn new(index: u64, count: u64) -> Result<Shard, ShardError> {
         if count == 0 {
-            return Err("the number of shards must be at least 1".to_owned());
+            return Err(ShardError::NoShards);
         }
         if index >= count {
-            return Err(format!(
-                "shard {index} of {count} does not exist: shards are numbered from 0 to {} (0-based)",
-                count - 1
-            ));
+            return Err(ShardError::OutOfRange { index, count });
         }
         Ok(Shard { index, count })
     }
 
     /// Parses `K/N` (0-based `K`, `K < N`).
-    pub fn parse(text: &str) -> Result<Shard, String> {
-        let expected =
-            || format!("expected K/N with 0 ≤ K < N (0-based, e.g. 0/4), found {text:?}");
+    pub fn parse(text: &str) -> Result<Shard, ShardError> {
+        let expected = || ShardError::NotKOverN {
+            text: text.to_owned(),
+        };
         let (k, n) = text.split_once('/').ok_or_else(expected)?;
         let k: u64 = k.trim().parse().map_err(|_| expected())?;
         let n: u64 = n.trim().parse().map_err(|_| expected())?;
@@ -61,22 +105,18 @@ impl Shard {
     pub fn from_env(
         var: impl Fn(&str) -> Option<String>,
         shards: Option<u64>,
-    ) -> Result<Shard, String> {
-        let number = |name: &str, text: String| -> Result<u64, String> {
+    ) -> Result<Shard, ShardError> {
+        let number = |name: &'static str, text: String| -> Result<u64, ShardError> {
             text.trim()
                 .parse()
-                .map_err(|_| format!("{name}={text:?} is not a non-negative integer"))
+                .map_err(|_| ShardError::NotANumber { name, text })
         };
         if let Some(index) = var(AWS_BATCH_INDEX) {
             let index = number(AWS_BATCH_INDEX, index)?;
             let count = match (shards, var(AWS_BATCH_SIZE)) {
                 (Some(count), _) => count,
                 (None, Some(size)) => number(AWS_BATCH_SIZE, size)?,
-                (None, None) => {
-                    return Err(format!(
-                        "{AWS_BATCH_INDEX} is set but {AWS_BATCH_SIZE} is not; pass --shards N"
-                    ));
-                }
+                (None, None) => return Err(ShardError::NoArraySize),
             };
             return Shard::new(index, count);
         }
@@ -85,17 +125,11 @@ impl Shard {
             let count = match (shards, var(SHARDS_ENV)) {
                 (Some(count), _) => count,
                 (None, Some(count)) => number(SHARDS_ENV, count)?,
-                (None, None) => {
-                    return Err(format!(
-                        "{K8S_INDEX} is set but the number of shards is not: pass --shards N (the Job's completions) or set {SHARDS_ENV}"
-                    ));
-                }
+                (None, None) => return Err(ShardError::NoCompletions),
             };
             return Shard::new(index, count);
         }
-        Err(format!(
-            "--shard-from-env: neither {AWS_BATCH_INDEX} (AWS Batch array job) nor {K8S_INDEX} (Kubernetes Indexed Job) is set"
-        ))
+        Err(ShardError::NoEnvironment)
     }
 
     /// The scenario indices of this shard among `total`.
@@ -120,9 +154,9 @@ mod tests {
     fn parses_zero_based_and_rejects_out_of_range() {
         assert_eq!(Shard::parse("0/4").unwrap(), Shard { index: 0, count: 4 });
         assert_eq!(Shard::parse("3/4").unwrap(), Shard { index: 3, count: 4 });
-        assert!(Shard::parse("4/4").unwrap_err().contains("0 to 3"));
-        assert!(Shard::parse("0/0").unwrap_err().contains("at least 1"));
-        assert!(Shard::parse("1-4").unwrap_err().contains("expected K/N"));
+        assert!(Shard::parse("4/4").unwrap_err().to_string().contains("0 to 3"));
+        assert!(Shard::parse("0/0").unwrap_err().to_string().contains("at least 1"));
+        assert!(Shard::parse("1-4").unwrap_err().to_string().contains("expected K/N"));
         assert!(Shard::parse("a/4").is_err());
     }
 
@@ -169,16 +203,18 @@ mod tests {
             Shard { index: 1, count: 2 }
         );
         let k8s = env(&[(K8S_INDEX, "1")]);
-        assert!(Shard::from_env(k8s, None).unwrap_err().contains("--shards"));
+        assert!(Shard::from_env(k8s, None).unwrap_err().to_string().contains("--shards"));
         assert!(
             Shard::from_env(env(&[]), None)
                 .unwrap_err()
+                .to_string()
                 .contains("neither")
         );
         let bad = env(&[(AWS_BATCH_INDEX, "x"), (AWS_BATCH_SIZE, "5")]);
         assert!(
             Shard::from_env(bad, None)
                 .unwrap_err()
+                .to_string()
                 .contains("not a non-negative")
         );
     }
