@@ -12,6 +12,8 @@ mod batch;
 mod catalog_build;
 /// `fleetopt catalog list | show | info` output, pinned as insta snapshots.
 mod catalog_cli;
+/// Every `DESIGN`, `aws-semantics` and `toolchain.md` section citation names a heading in docs/.
+mod doc_refs;
 /// The embedded default catalogue: real facts it must hold.
 mod embedded;
 /// `fleetopt export`: snapshots of every format, round trips through the request readers, AWS members.
