@@ -41,8 +41,10 @@ use serde_json::Value;
 /// The constraint names a `grid.constraints` axis may sweep: every key of the native request's
 /// `[constraints]` table (DESIGN §4). A unit test holds this list to the request reader's own
 /// schema, so the two cannot drift apart.
-pub const CONSTRAINTS: [&str; 9] = [
+pub const CONSTRAINTS: [&str; 11] = [
+    "as_safe_as",
     "max_az_share",
+    "max_expected_interruptions_per_hour",
     "max_overshoot",
     "max_pool_share",
     "max_type_share",
