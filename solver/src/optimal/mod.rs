@@ -4,7 +4,7 @@
 //!
 //! # Model
 //! Variables, rows and bounds are listed in [`model`]; eligibility, per-pool bounds and the
-//! exact dominance reduction in [`prepare`]; placement slots in [`placement`]; infeasibility
+//! exact dominance reduction in [`prepare`]; placement slots in `crate::placement::slots`; infeasibility
 //! explanations in [`explain`].
 //!
 //! # Objectives (lexicographic, never a weighted sum)
@@ -40,7 +40,6 @@
 
 pub mod explain;
 pub(crate) mod model;
-pub(crate) mod placement;
 pub(crate) mod prepare;
 #[cfg(test)]
 mod tests;
@@ -54,6 +53,7 @@ use self::model::{Failure, Goal};
 use self::prepare::ModelPool;
 use crate::candidates::CandidateSet;
 use crate::metrics;
+use crate::placement::slots;
 use crate::plan::{
     Allocation, PLAN_SCHEMA, Plan, SolverReport, SolverStatus, StageReport, StrategyUsed,
 };
@@ -318,7 +318,7 @@ fn build_plan(
             &b.instance_type,
         ))
     });
-    let allocations = placement::assign(request.placement, allocations);
+    let allocations = slots::assign(request.placement, allocations);
     let metrics = metrics::compute(
         request,
         candidates.region,

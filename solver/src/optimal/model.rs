@@ -28,8 +28,9 @@ use fleetopt_instances::Market;
 use good_lp::Solution;
 use good_lp::{Constraint, Expression, ProblemVariables, SolverModel, Variable, variable};
 
-use super::prepare::{Prepared, SPREAD_LIMIT};
+use super::prepare::Prepared;
 use super::{Backend, Stage};
+use crate::placement::rules::SPREAD_LIMIT;
 use crate::plan::SolverStatus;
 use crate::request::{FleetRequest, PlacementSpec};
 
