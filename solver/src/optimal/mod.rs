@@ -4,7 +4,7 @@
 //!
 //! # Model
 //! Variables, rows and bounds are listed in [`model`]; eligibility, per-pool bounds and the
-//! exact dominance reduction in [`prepare`]; placement slots in `crate::placement::slots`; infeasibility
+//! exact dominance reduction in [`prepare`]; placement slots in `placement::slots`; infeasibility
 //! explanations in [`explain`].
 //!
 //! # Objectives (lexicographic, never a weighted sum)

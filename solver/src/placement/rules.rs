@@ -3,9 +3,9 @@
 //! These are AWS's limits, not fleetopt's choices, so every planner and the verifier read them
 //! from here: the integer program bounds spread groups with [`SPREAD_LIMIT`], slot assignment
 //! fills groups by it, and the verifier checks plans against it. Each fact carries the AWS text
-//! it comes from: the EC2 User Guide page on placement groups
-//! (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html>, `[UG:placement-groups]`
-//! in aws-semantics) unless another source is named.
+//! it comes from: the EC2 User Guide page on placement groups, `[UG:placement-groups]` in
+//! aws-semantics (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html>),
+//! unless another source is named.
 
 use std::ops::RangeInclusive;
 
