@@ -16,8 +16,8 @@ use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use fleetopt::instances::embedded::{DEFAULT_CATALOG_JSON, DEFAULT_CATALOG_LABEL};
+use fleetopt::instances::load;
 use fleetopt::instances::select::{self, Requirements};
-use fleetopt::instances::{Catalog, load};
 
 const FULL_INSTANCE_TYPES: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -28,7 +28,7 @@ fn embedded_catalog(c: &mut Criterion) {
     c.bench_function("catalog/embedded_load", |b| {
         b.iter(|| {
             let catalog =
-                Catalog::from_json(DEFAULT_CATALOG_LABEL, black_box(DEFAULT_CATALOG_JSON));
+                load::catalog::parse(DEFAULT_CATALOG_LABEL, black_box(DEFAULT_CATALOG_JSON));
             black_box(catalog.map(|c| c.type_count()))
         })
     });

@@ -82,9 +82,7 @@ pub enum ScenarioError {
         id: String,
     },
     /// Neither `request` nor `request_file`.
-    #[error(
-        "{at} ({id}): no request: add \"request\": {{…}} or \"request_file\": \"req.toml\""
-    )]
+    #[error("{at} ({id}): no request: add \"request\": {{…}} or \"request_file\": \"req.toml\"")]
     NoRequest {
         /// The line.
         at: LinePlace,

@@ -1,23 +1,22 @@
-//! The catalogue: instance types plus, per region, its zones and capacity pools — and
-//! fleetopt's own versioned file format for it (`fleetopt.catalog/v1`).
+//! The catalogue: instance types plus, per region, its zones and capacity pools — the validated
+//! model every consumer reads.
 //!
 //! A [`Catalog`] is always valid once constructed: every pool names a known type and a known
 //! zone of its region, prices are finite and positive, buckets and scores are in range, and no
-//! pool key appears twice. Construction ([`Catalog::new`], [`Catalog::from_json`]) is the only
-//! place that checks; everything downstream trusts it.
+//! pool key appears twice. Construction ([`Catalog::new`]) is the only place that checks;
+//! everything downstream trusts it. Where the parts come from is not this module's business:
+//! fleetopt's own file format (`fleetopt.catalog/v1`) is read and written by
+//! [`crate::load::catalog`], and AWS's sources are joined by [`crate::build`]; both end in
+//! [`Catalog::new`].
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{LoadError, parse_json};
+use crate::error::LoadError;
 use crate::model::{
-    CapacityPool, InstanceType, Market, Platform, PoolKey, PriceSource, RegionName, TypeName,
-    ZoneId,
+    CapacityPool, InstanceType, Market, Platform, PoolKey, RegionName, TypeName, ZoneId,
 };
-
-/// The schema tag written into and required from catalogue files.
-pub const CATALOG_SCHEMA: &str = "fleetopt.catalog/v1";
 
 /// Where a catalogue's facts came from and how old they are.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -217,107 +216,6 @@ impl Catalog {
     /// The region a zone belongs to, when a region of the catalogue has that AZ ID.
     pub fn region_of_zone(&self, zone: &str) -> Option<&Region> {
         self.regions.values().find(|r| r.has_zone(zone))
-    }
-
-    /// Parses a `fleetopt.catalog/v1` file. `label` names the file in errors.
-    pub fn from_json(label: &str, text: &str) -> Result<Catalog, LoadError> {
-        // Fast path: one plain parse. Only when it fails is the text parsed again, first for
-        // the schema tag and then with path tracking, to say exactly what is wrong and where.
-        let file: CatalogFile = match serde_json::from_str(text) {
-            Ok(file) => file,
-            Err(_) => return Err(Catalog::explain_parse_failure(label, text)),
-        };
-        if file.schema != CATALOG_SCHEMA {
-            return Err(LoadError::at_path(
-                label,
-                "schema",
-                format!(
-                    "unsupported catalogue schema `{}`; expected `{CATALOG_SCHEMA}`",
-                    file.schema
-                ),
-            ));
-        }
-        let mut regions = BTreeMap::new();
-        for (region_index, region) in file.regions.into_iter().enumerate() {
-            let name = region.region.clone();
-            let pools = region
-                .pools
-                .into_iter()
-                .map(|p| p.into_pool(&name))
-                .collect();
-            let parts = RegionParts {
-                zones: region.zones,
-                pools,
-                unpriced: region.unpriced,
-            };
-            if regions.insert(name.clone(), parts).is_some() {
-                return Err(LoadError::at_path(
-                    label,
-                    format!("regions[{region_index}].region"),
-                    format!("region `{name}` appears twice"),
-                ));
-            }
-        }
-        Catalog::new(label, file.info, file.instance_types, regions)
-    }
-
-    /// The error for catalogue text that failed the fast parse: a wrong or missing schema tag
-    /// first (the usual cause is passing some other JSON file), else the JSON path that failed.
-    fn explain_parse_failure(label: &str, text: &str) -> LoadError {
-        if let Err(error) = crate::load::check_json_text(label, text, "a fleetopt catalogue", false)
-        {
-            return error;
-        }
-        let header: SchemaProbe = match parse_json(label, text) {
-            Ok(header) => header,
-            Err(error) => return error,
-        };
-        match header.schema.as_deref() {
-            Some(CATALOG_SCHEMA) => match parse_json::<CatalogFile>(label, text) {
-                Err(error) => error,
-                // Both parsers agree on valid input; reaching here means they disagreed.
-                Ok(_) => LoadError::whole_file(label, "the catalogue could not be parsed"),
-            },
-            Some(other) => LoadError::at_path(
-                label,
-                "schema",
-                format!("unsupported catalogue schema `{other}`; expected `{CATALOG_SCHEMA}`"),
-            ),
-            None => {
-                let keys: BTreeMap<String, serde::de::IgnoredAny> =
-                    parse_json(label, text).unwrap_or_default();
-                LoadError::at_path(
-                    label,
-                    "schema",
-                    format!(
-                        "missing `schema`: expected a fleetopt catalogue (\"schema\": \"{CATALOG_SCHEMA}\"), \
-                         found {}; build a catalogue from AWS outputs with `fleetopt catalog build`",
-                        crate::load::describe_keys(keys.keys())
-                    ),
-                )
-            }
-        }
-    }
-
-    /// Serialises to `fleetopt.catalog/v1` JSON: compact, one line, same catalogue → same bytes.
-    pub fn to_json(&self) -> String {
-        let file = CatalogFileRef {
-            schema: CATALOG_SCHEMA,
-            info: &self.info,
-            instance_types: self.types.values().collect(),
-            regions: self
-                .regions
-                .values()
-                .map(|r| RegionFileRef {
-                    region: &r.name,
-                    zones: r.zones.values().collect(),
-                    pools: r.pools.iter().map(PoolRecord::from_pool).collect(),
-                    unpriced: &r.unpriced,
-                })
-                .collect(),
-        };
-        // Serialising plain data with string keys cannot fail.
-        serde_json::to_string(&file).unwrap_or_default()
     }
 }
 
@@ -519,113 +417,6 @@ fn pool_order(pool: &CapacityPool) -> (&TypeName, &ZoneId, Platform, Market) {
     (&pool.instance_type, &pool.zone, pool.platform, pool.market)
 }
 
-/// Reads only the schema tag, so a wrong file kind fails with a clear message first.
-#[derive(Deserialize)]
-struct SchemaProbe {
-    schema: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CatalogFile {
-    schema: String,
-    info: CatalogInfo,
-    instance_types: Vec<InstanceType>,
-    regions: Vec<RegionFile>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RegionFile {
-    region: RegionName,
-    zones: Vec<Zone>,
-    pools: Vec<PoolRecord>,
-    #[serde(default)]
-    unpriced: Vec<UnpricedOffering>,
-}
-
-#[derive(Serialize)]
-struct CatalogFileRef<'a> {
-    schema: &'static str,
-    info: &'a CatalogInfo,
-    instance_types: Vec<&'a InstanceType>,
-    regions: Vec<RegionFileRef<'a>>,
-}
-
-#[derive(Serialize)]
-struct RegionFileRef<'a> {
-    region: &'a RegionName,
-    zones: Vec<&'a Zone>,
-    pools: Vec<PoolRecord>,
-    #[serde(skip_serializing_if = "<[UnpricedOffering]>::is_empty")]
-    unpriced: &'a [UnpricedOffering],
-}
-
-/// A pool as stored in a catalogue file: the region is implied by the enclosing region, the
-/// platform defaults to Linux/UNIX, and absent facts are omitted, which keeps the embedded
-/// catalogue small and fast to load.
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PoolRecord {
-    #[serde(rename = "type")]
-    instance_type: TypeName,
-    zone: ZoneId,
-    market: Market,
-    #[serde(default = "linux", skip_serializing_if = "is_linux")]
-    platform: Platform,
-    price: f64,
-    source: PriceSource,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    bucket: Option<u8>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    savings: Option<u8>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    score: Option<u8>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    available: Option<u32>,
-}
-
-fn linux() -> Platform {
-    Platform::LinuxUnix
-}
-
-fn is_linux(platform: &Platform) -> bool {
-    *platform == Platform::LinuxUnix
-}
-
-impl PoolRecord {
-    fn from_pool(pool: &CapacityPool) -> PoolRecord {
-        PoolRecord {
-            instance_type: pool.instance_type.clone(),
-            zone: pool.zone.clone(),
-            market: pool.market,
-            platform: pool.platform,
-            price: pool.price_per_hour,
-            source: pool.price_source,
-            bucket: pool.interruption_bucket,
-            savings: pool.savings_percent,
-            score: pool.placement_score,
-            available: pool.available_instances,
-        }
-    }
-
-    fn into_pool(self, region: &RegionName) -> CapacityPool {
-        CapacityPool {
-            region: region.clone(),
-            zone: self.zone,
-            instance_type: self.instance_type,
-            platform: self.platform,
-            market: self.market,
-            price_per_hour: self.price,
-            price_source: self.source,
-            interruption_bucket: self.bucket,
-            savings_percent: self.savings,
-            placement_score: self.score,
-            available_instances: self.available,
-        }
-    }
-}
-
 /// The key a pool would have; handy for lookups by callers.
 pub fn pool_key(
     region: &str,
@@ -659,21 +450,6 @@ mod tests {
             vec![crate::test_support::itype("m5.large", 2, 8192)],
             crate::test_support::region_parts(pools),
         )
-    }
-
-    #[test]
-    fn round_trips_through_the_file_format() {
-        let mut spot = pool("use1-az2", Market::Spot, 0.0416);
-        spot.price_source = PriceSource::Observed;
-        spot.interruption_bucket = Some(3);
-        spot.savings_percent = Some(66);
-        spot.placement_score = Some(7);
-        spot.available_instances = Some(40);
-        let original = catalog(vec![spot, pool("use1-az1", Market::OnDemand, 0.096)]).unwrap();
-        let text = original.to_json();
-        let again = Catalog::from_json("again", &text).unwrap();
-        assert_eq!(again, original);
-        assert_eq!(again.to_json(), text);
     }
 
     #[test]
@@ -743,24 +519,6 @@ mod tests {
             error
                 .message
                 .contains("on-demand pools cannot be interrupted")
-        );
-    }
-
-    #[test]
-    fn other_json_files_are_told_apart_by_schema() {
-        let error = Catalog::from_json("types.json", r#"{"InstanceTypes": []}"#).unwrap_err();
-        assert_eq!(
-            error.to_string(),
-            "types.json: at schema: missing `schema`: expected a fleetopt catalogue \
-             (\"schema\": \"fleetopt.catalog/v1\"), found describe-instance-types output \
-             (top-level `InstanceTypes`); build a catalogue from AWS outputs with \
-             `fleetopt catalog build`"
-        );
-        let error =
-            Catalog::from_json("old.json", r#"{"schema": "fleetopt.catalog/v0"}"#).unwrap_err();
-        assert_eq!(
-            error.message,
-            "unsupported catalogue schema `fleetopt.catalog/v0`; expected `fleetopt.catalog/v1`"
         );
     }
 }

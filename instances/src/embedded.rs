@@ -16,5 +16,5 @@ pub const DEFAULT_CATALOG_LABEL: &str = "<embedded default catalogue>";
 
 /// Parses the embedded default catalogue.
 pub fn catalog() -> Result<Catalog, LoadError> {
-    Catalog::from_json(DEFAULT_CATALOG_LABEL, DEFAULT_CATALOG_JSON)
+    crate::load::catalog::parse(DEFAULT_CATALOG_LABEL, DEFAULT_CATALOG_JSON)
 }

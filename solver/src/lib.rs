@@ -1,19 +1,19 @@
 //! fleetopt's planning side: fleet requests (native and AWS formats), the pools a request may
 //! use, the aws-mode emulation of EC2's allocation strategies, plans with their metrics, the
-//! interruption-risk model, optimal mode (an integer program, [`optimal`]), and an independent
-//! verifier.
+//! interruption-risk model, optimal mode (an integer program, [`optimal`]), placement groups and
+//! failure domains ([`placement`]), and an independent verifier.
 //!
 //! This crate never parses AWS catalogue formats: it takes a [`fleetopt_instances::Catalog`].
 
 pub mod aws_mode;
 pub mod candidates;
-pub mod domains;
 pub mod error;
 pub mod export;
 pub mod frontier;
 pub mod metrics;
 pub mod optimal;
 pub mod pareto;
+pub mod placement;
 pub mod plan;
 pub mod request;
 pub mod risk;

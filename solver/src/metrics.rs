@@ -20,7 +20,7 @@
 //!   `worst_group_loss`, `worst_partition_loss`): the largest capacity lost when one pool / one
 //!   instance type (all its pools, both markets) / one AZ / one placement group in one AZ / one
 //!   partition fails, divided by the target — read off the failure-domain graph
-//!   ([`crate::domains::FailureDomains`]).
+//!   ([`crate::placement::domains::FailureDomains`]).
 //!
 //! Nothing is rounded. Every floating-point sum runs in allocation order (and per group in
 //! allocation order), so equal inputs always give bit-identical metrics.
@@ -29,7 +29,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use fleetopt_instances::{InstanceType, Market, Region, TypeName, ZoneId};
 
-use crate::domains::FailureDomains;
+use crate::placement::domains::FailureDomains;
 use crate::plan::{Allocation, Metrics};
 use crate::request::FleetRequest;
 

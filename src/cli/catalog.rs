@@ -95,7 +95,7 @@ pub fn build(args: &BuildArgs) -> Result<(), Failure> {
     for warning in &report.warnings {
         eprintln!("warning: {warning}");
     }
-    let mut json = catalog.to_json();
+    let mut json = load::catalog::to_json(&catalog);
     json.push('\n');
     write_atomically(&args.output, json.as_bytes())?;
     eprintln!(

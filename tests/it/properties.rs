@@ -3,7 +3,7 @@
 //! unless a budget, availability or eligibility shortfall is declared; overshoot stays below the
 //! largest weight used.
 
-use fleetopt::instances::{Catalog, Market};
+use fleetopt::instances::{Market, load};
 use fleetopt::solver::request::{
     CapacityUnit, FleetRequest, Mode, OnDemandSplit, OnDemandStrategy, SpotStrategy, TypeOverride,
 };
@@ -129,7 +129,7 @@ proptest! {
 
     #[test]
     fn aws_mode_plans_verify_and_respect_bounds((catalog_text, request) in scenario()) {
-        let catalog = Catalog::from_json("property", &catalog_text).unwrap();
+        let catalog = load::catalog::parse("property", &catalog_text).unwrap();
         // `solve` runs the independent verifier and fails on any violation.
         let plan = match solve(&catalog, &request, &SolveOptions::default()) {
             Ok(plan) => plan,

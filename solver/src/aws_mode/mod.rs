@@ -86,13 +86,14 @@ mod spot;
 #[cfg(test)]
 mod tests;
 
-use fleetopt_instances::{Market, PlacementStrategy, TypeName, ZoneId};
+use fleetopt_instances::{Market, TypeName, ZoneId};
 
 use self::fill::{EPS, MarketSpec, Outcome, all_capped, run_restricted};
 use self::notes::{market_word, num};
 use self::rank::View;
 use crate::candidates::{CandidatePool, CandidateSet};
 use crate::metrics;
+use crate::placement::rules::group_strategy;
 use crate::plan::{Allocation, PLAN_SCHEMA, Plan, Shortfall, StrategyUsed};
 use crate::request::{FleetRequest, Mode, PlacementSpec, SpotStrategy};
 
@@ -127,7 +128,7 @@ pub fn emulate(request: &FleetRequest, candidates: &CandidateSet<'_>) -> Plan {
     }
 
     // Rule 10: a placement group keeps the types that support its strategy.
-    let placement = placement_strategy(request.placement);
+    let placement = group_strategy(request.placement);
     if let Some(strategy) = placement {
         let before = od_pools.len() + spot_pools.len();
         let capable = |i: &usize| pools[*i].instance_type.supports_placement(strategy);
@@ -359,15 +360,6 @@ fn finite_non_negative(value: f64) -> f64 {
         value.max(0.0)
     } else {
         0.0
-    }
-}
-
-fn placement_strategy(placement: PlacementSpec) -> Option<PlacementStrategy> {
-    match placement {
-        PlacementSpec::None => None,
-        PlacementSpec::Cluster { .. } => Some(PlacementStrategy::Cluster),
-        PlacementSpec::Spread { .. } => Some(PlacementStrategy::Spread),
-        PlacementSpec::Partition { .. } => Some(PlacementStrategy::Partition),
     }
 }
 

@@ -15,8 +15,9 @@ use fleetopt_instances::Market;
 use serde::{Deserialize, Serialize};
 
 use super::model::{self, Goal};
-use super::prepare::{Prepared, SPREAD_LIMIT};
+use super::prepare::Prepared;
 use super::{Backend, num};
+use crate::placement::rules::SPREAD_LIMIT;
 use crate::request::{FleetRequest, PlacementSpec};
 
 /// A typed explanation of infeasibility: the conflicts found, each naming its constraints.

@@ -4,7 +4,7 @@
 //!
 //! # Model
 //! Variables, rows and bounds are listed in [`model`]; eligibility, per-pool bounds and the
-//! exact dominance reduction in [`prepare`]; placement slots in [`placement`]; infeasibility
+//! exact dominance reduction in [`prepare`]; placement slots in `placement::slots`; infeasibility
 //! explanations in [`explain`].
 //!
 //! # Objectives (lexicographic, never a weighted sum)
@@ -41,7 +41,6 @@
 pub(crate) mod anchor;
 pub mod explain;
 pub(crate) mod model;
-pub(crate) mod placement;
 pub(crate) mod prepare;
 pub(crate) mod rows;
 #[cfg(test)]
@@ -58,6 +57,7 @@ use self::prepare::{Bounds, ModelPool};
 use crate::aws_mode;
 use crate::candidates::CandidateSet;
 use crate::metrics;
+use crate::placement::slots;
 use crate::plan::{
     Allocation, PLAN_SCHEMA, Plan, SolverReport, SolverStatus, StageReport, StrategyUsed,
 };
@@ -461,7 +461,7 @@ fn build_plan(
             &b.instance_type,
         ))
     });
-    let allocations = placement::assign(request.placement, allocations);
+    let allocations = slots::assign(request.placement, allocations);
     let metrics = metrics::compute(
         request,
         candidates.region,

@@ -51,15 +51,13 @@
 
 use std::collections::BTreeMap;
 
-use fleetopt_instances::{Market, PlacementStrategy};
+use fleetopt_instances::Market;
 
 use super::Stage;
 use super::anchor::RiskCaps;
 use crate::candidates::{CandidatePool, CandidateSet};
+use crate::placement::rules::{SPREAD_LIMIT, group_strategy};
 use crate::request::{FleetRequest, PlacementSpec};
-
-/// AWS: at most seven running instances per AZ per spread group (aws-semantics §4).
-pub(crate) const SPREAD_LIMIT: u32 = 7;
 
 /// A pool as the model sees it.
 #[derive(Debug, Clone)]
@@ -122,16 +120,6 @@ pub(crate) struct Prepared {
     pub relaxing: bool,
 }
 
-/// The placement strategy a request's group needs.
-pub(crate) fn placement_strategy(placement: PlacementSpec) -> Option<PlacementStrategy> {
-    match placement {
-        PlacementSpec::None => None,
-        PlacementSpec::Cluster { .. } => Some(PlacementStrategy::Cluster),
-        PlacementSpec::Spread { .. } => Some(PlacementStrategy::Spread),
-        PlacementSpec::Partition { .. } => Some(PlacementStrategy::Partition),
-    }
-}
-
 /// Whether a type-level constraint makes pools of different types unlike.
 pub(crate) fn type_constrained(request: &FleetRequest) -> bool {
     let c = &request.constraints;
@@ -179,7 +167,7 @@ pub(crate) fn prepare(
     let target = request.target.capacity;
     let od_part = request.on_demand_target();
     let spot_part = (target - od_part).max(0.0);
-    let strategy = placement_strategy(request.placement);
+    let strategy = group_strategy(request.placement);
     let zones: Vec<String> = candidates.zones.iter().map(|z| z.to_string()).collect();
     let mut types: Vec<String> = candidates
         .pools

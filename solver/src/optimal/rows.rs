@@ -18,7 +18,8 @@ use fleetopt_instances::Market;
 use good_lp::{Expression, variable};
 
 use super::model::Built;
-use super::prepare::{Prepared, SPREAD_LIMIT};
+use super::prepare::Prepared;
+use crate::placement::rules::SPREAD_LIMIT;
 use crate::plan::RiskAxis;
 use crate::request::{FleetRequest, PlacementSpec};
 

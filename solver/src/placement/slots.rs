@@ -1,5 +1,7 @@
-//! Placement slots after the solve (DESIGN §6): the model decides counts per pool; this module
-//! assigns them to (group, partition) slots deterministically.
+//! Placement slots after an optimal solve (DESIGN §6): the integer program decides counts per
+//! pool; this module assigns them to (group, partition) slots deterministically. It is a room of
+//! its own, beside AWS's [rules](super::rules) it fills groups by, because slots are where a
+//! plan's instances sit, not how many there are.
 //!
 //! - **cluster**: one group `pg-1` (the model already keeps one AZ, and one type unless
 //!   `multiple_types`).
@@ -17,7 +19,7 @@ use std::collections::BTreeMap;
 use crate::plan::{Allocation, PlacementSlot};
 use crate::request::PlacementSpec;
 
-use super::prepare::SPREAD_LIMIT;
+use super::rules::{PARTITIONS_PER_AZ, SPREAD_LIMIT};
 
 /// The name of group `n` (1-based).
 fn group(n: u32) -> String {
@@ -59,7 +61,8 @@ pub(crate) fn assign(placement: PlacementSpec, pools: Vec<Allocation>) -> Vec<Al
             out
         }
         PlacementSpec::Partition { partitions_per_az } => {
-            let k = partitions_per_az.max(1);
+            // A group has at least one partition (AWS's lowest `PartitionCount`).
+            let k = partitions_per_az.max(*PARTITIONS_PER_AZ.start());
             let mut next: BTreeMap<String, u32> = BTreeMap::new();
             let mut out = Vec::new();
             for a in pools {

@@ -1,0 +1,148 @@
+//! Rule section 4: total capacity against the target, every shortfall claim checked to be true
+//! (budget, availability, no eligible pool), and aws mode's overshoot of less than one instance.
+
+use fleetopt_instances::{CapacityPool, Market};
+
+use super::describe::num;
+use super::tolerance::{at_least, at_most, close, lt, slack};
+use super::{Check, Verifier};
+use crate::plan::Shortfall;
+use crate::request::Mode;
+
+impl<'a> Verifier<'a> {
+    fn market_part(&self, market: Market) -> f64 {
+        match market {
+            Market::OnDemand => self.on_demand_target(),
+            Market::Spot => self.spot_part().0,
+        }
+    }
+
+    pub(super) fn check_capacity(&mut self) {
+        let total = self.total_capacity();
+        let target = self.request.target.capacity;
+        match &self.plan.shortfall {
+            None => {
+                if !at_least(total, target) {
+                    let message = format!(
+                        "capacity {} is below target {} and no shortfall is claimed",
+                        num(total),
+                        num(target)
+                    );
+                    self.push(Check::Capacity, message);
+                }
+            }
+            Some(shortfall) => self.check_shortfall(shortfall),
+        }
+        if self.request.mode == Mode::Aws
+            && let Some(largest) = self.largest_weight(None)
+        {
+            let excess = total - target;
+            if !lt(excess, largest - slack(largest)) && at_least(total, target) {
+                let message = format!(
+                    "capacity {} overshoots target {} by {}, at least the largest weight {}; aws stops within one instance",
+                    num(total),
+                    num(target),
+                    num(excess),
+                    num(largest)
+                );
+                self.push(Check::Capacity, message);
+            }
+        }
+    }
+
+    fn check_shortfall(&mut self, shortfall: &Shortfall) {
+        let (market, reason) = match shortfall {
+            Shortfall::Budget { market, .. } => (*market, "budget"),
+            Shortfall::Availability { market } => (*market, "availability"),
+            Shortfall::NoEligiblePool { market } => (*market, "no eligible pool"),
+        };
+        let delivered = self.market_capacity(market);
+        let part = self.market_part(market);
+        if at_least(delivered, part) {
+            let message = format!(
+                "the plan claims a {market} shortfall ({reason}) but {market} capacity {} meets its part {}",
+                num(delivered),
+                num(part)
+            );
+            self.push(Check::Capacity, message);
+        }
+        let Some(region) = self.region else { return };
+        let eligible = self.eligible_pools(region, market);
+        let counts = self.pool_counts();
+        let used = |p: &CapacityPool| {
+            counts
+                .get(&(p.market, p.zone.as_str(), p.instance_type.as_str()))
+                .copied()
+                .unwrap_or(0)
+        };
+        let describe = |p: &CapacityPool| format!("{} {} in {}", p.market, p.instance_type, p.zone);
+        match shortfall {
+            Shortfall::Budget {
+                max_total_price, ..
+            } => {
+                let budget = match market {
+                    Market::Spot => self.request.spot.max_total_price,
+                    Market::OnDemand => self.request.on_demand.max_total_price,
+                };
+                let Some(budget) = budget else {
+                    let message = format!(
+                        "the plan claims a {market} budget shortfall but the request sets no {market} max_total_price"
+                    );
+                    self.push(Check::Capacity, message);
+                    return;
+                };
+                if !close(*max_total_price, budget) {
+                    let message = format!(
+                        "the plan's {market} budget shortfall names max_total_price {} but the request's is {}",
+                        num(*max_total_price),
+                        num(budget)
+                    );
+                    self.push(Check::Capacity, message);
+                }
+                let cost = self.market_cost(market);
+                let cheapest = eligible
+                    .iter()
+                    .filter(|p| p.available_instances.is_none_or(|a| used(p) < u64::from(a)))
+                    .min_by(|x, y| x.price_per_hour.total_cmp(&y.price_per_hour));
+                if let Some(pool) = cheapest
+                    && at_most(cost + pool.price_per_hour, budget)
+                {
+                    let message = format!(
+                        "the plan claims a {market} budget shortfall but one more {} at {} would cost {} per hour, within max_total_price {}",
+                        describe(pool),
+                        num(pool.price_per_hour),
+                        num(cost + pool.price_per_hour),
+                        num(budget)
+                    );
+                    self.push(Check::Capacity, message);
+                }
+            }
+            Shortfall::Availability { .. } => {
+                let open = eligible.iter().find_map(|p| match p.available_instances {
+                    None => Some(format!("{} has no availability limit", describe(p))),
+                    Some(a) if used(p) < u64::from(a) => Some(format!(
+                        "{} uses {} of its {a} available instances",
+                        describe(p),
+                        used(p)
+                    )),
+                    Some(_) => None,
+                });
+                if let Some(open) = open {
+                    let message = format!(
+                        "the plan claims every eligible {market} pool is exhausted but {open}"
+                    );
+                    self.push(Check::Capacity, message);
+                }
+            }
+            Shortfall::NoEligiblePool { .. } => {
+                if let Some(pool) = eligible.first() {
+                    let message = format!(
+                        "the plan claims no {market} pool is eligible but {} is",
+                        describe(pool)
+                    );
+                    self.push(Check::Capacity, message);
+                }
+            }
+        }
+    }
+}

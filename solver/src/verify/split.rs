@@ -1,0 +1,60 @@
+//! Rule section 5: the On-Demand / spot split — On-Demand reaches its target, spot fills the
+//! rest, and in aws mode each market stops within one instance of its part.
+
+use fleetopt_instances::Market;
+
+use super::describe::num;
+use super::tolerance::{at_least, lt, slack};
+use super::{Check, Verifier};
+use crate::request::Mode;
+
+impl<'a> Verifier<'a> {
+    pub(super) fn check_split(&mut self) {
+        let short = self.shortfall_market();
+        let target = self.request.target.capacity;
+        let on_demand_target = self.on_demand_target();
+        let on_demand = self.market_capacity(Market::OnDemand);
+        let spot = self.market_capacity(Market::Spot);
+        let (spot_part, on_demand_filled) = self.spot_part();
+        if short != Some(Market::OnDemand) && !at_least(on_demand, on_demand_target) {
+            let message = format!(
+                "on-demand capacity {} is below the on-demand target {} and no on-demand shortfall is claimed",
+                num(on_demand),
+                num(on_demand_target)
+            );
+            self.push(Check::Split, message);
+        }
+        if short != Some(Market::Spot) && !at_least(spot, spot_part) {
+            let message = format!(
+                "spot capacity {} is below the spot part {} (target {} − on-demand {}) and no spot shortfall is claimed",
+                num(spot),
+                num(spot_part),
+                num(target),
+                num(on_demand_filled)
+            );
+            self.push(Check::Split, message);
+        }
+        if self.request.mode != Mode::Aws {
+            return;
+        }
+        for (market, delivered, part) in [
+            (Market::OnDemand, on_demand, on_demand_target),
+            (Market::Spot, spot, spot_part),
+        ] {
+            let Some(largest) = self.largest_weight(Some(market)) else {
+                continue;
+            };
+            let excess = delivered - part;
+            if !lt(excess, largest - slack(largest)) {
+                let message = format!(
+                    "{market} capacity {} exceeds its part {} by {}, at least its largest weight {}; aws stops within one instance",
+                    num(delivered),
+                    num(part),
+                    num(excess),
+                    num(largest)
+                );
+                self.push(Check::Split, message);
+            }
+        }
+    }
+}
