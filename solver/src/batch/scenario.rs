@@ -18,6 +18,7 @@ use serde_json::Value;
 use super::BatchError;
 use super::input::{Input, RawScenario};
 use crate::plan::Plan;
+use crate::request::syntax::Syntax;
 use crate::request::{self, native};
 use crate::solve::{SolveOptions, solve};
 
@@ -247,7 +248,7 @@ impl Job {
     pub fn solve(&self) -> Result<Plan, ScenarioError> {
         let request = match &self.request {
             RequestText::Inline(text) => request::read(&self.label, text),
-            RequestText::Native(text) => native::read(&self.label, text, native::Syntax::Json),
+            RequestText::Native(text) => native::read(&self.label, text, Syntax::Json),
             RequestText::File(path) => {
                 let label = path.display().to_string();
                 let text = std::fs::read_to_string(path).map_err(|e| {

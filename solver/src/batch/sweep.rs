@@ -37,7 +37,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::BatchError;
-use crate::request::native::{self, Syntax};
+use crate::request::syntax::{Syntax, parse_value};
 use crate::request::{Mode, SpotStrategy};
 
 /// The constraint names a `grid.constraints` axis may sweep (DESIGN §4 `[constraints]`).
@@ -173,8 +173,8 @@ impl Sweep {
         stem: &str,
     ) -> Result<Sweep, BatchError> {
         let input = |message: String| BatchError::Input(format!("{label}: {message}"));
-        let value = native::parse_value(label, text, syntax)
-            .map_err(|e| BatchError::Input(e.to_string()))?;
+        let value =
+            parse_value(label, text, syntax).map_err(|e| BatchError::Input(e.to_string()))?;
         let file: SweepFile = serde_path_to_error::deserialize(value).map_err(|e| {
             let path = e.path().to_string();
             input(format!("{path}: {}", e.into_inner()))
@@ -219,7 +219,7 @@ impl Sweep {
                         "base: {base_label} is an AWS request form; a sweep needs a native fleetopt request as its base (its fields are what the grid sets)"
                     )));
                 }
-                native::parse_value(&base_label, &text, syntax)
+                parse_value(&base_label, &text, syntax)
                     .map_err(|e| BatchError::Input(e.to_string()))?
             }
         };
@@ -363,7 +363,7 @@ fn axes(label: &str, grid: Grid) -> Result<Vec<Axis>, BatchError> {
         if !CONSTRAINTS.contains(&name.as_str()) {
             let closest = CONSTRAINTS
                 .iter()
-                .min_by_key(|c| crate::request::edit_distance(c, &name))
+                .min_by_key(|c| fleetopt_instances::suggest::edit_distance(c, &name))
                 .copied()
                 .unwrap_or("max_pool_share");
             return Err(input(format!(
