@@ -356,7 +356,11 @@ impl Job {
     pub fn solve(&self) -> Result<Plan, ScenarioError> {
         let request = match &self.request {
             RequestText::Inline(text) => request::read(&self.label, text),
-            RequestText::Native(text) => native::read(&self.label, text, native::Syntax::Json),
+            RequestText::Native(text) => native::read(
+                &self.label,
+                text,
+                fleetopt_solver::request::syntax::Syntax::Json,
+            ),
             RequestText::File(path) => {
                 let text =
                     std::fs::read_to_string(path).map_err(|source| ScenarioError::RequestFile {

@@ -33,8 +33,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use fleetopt_solver::request::native::{self, Syntax};
-use fleetopt_solver::request::{Mode, RequestError, SpotStrategy};
+use fleetopt_solver::request::syntax::{self, Syntax};
+use fleetopt_solver::request::{Mode, RequestError, SpotStrategy, UnknownStrategy};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -215,14 +215,14 @@ pub enum SweepError {
         found: String,
     },
     /// A `grid.spot_strategies` value that is not a strategy.
-    #[error("{}: grid.spot_strategies[{index}]: {message}", file.display())]
+    #[error("{}: grid.spot_strategies[{index}]: {source}", file.display())]
     UnknownSpotStrategy {
         /// The sweep file.
         file: PathBuf,
         /// 0-based position of the value.
         index: usize,
         /// The request reader's explanation, with its suggestion.
-        message: String,
+        source: UnknownStrategy,
     },
     /// A `grid.constraints` key that is not a constraint.
     #[error(
@@ -368,7 +368,7 @@ impl Sweep {
         stem: &str,
     ) -> Result<Sweep, SweepError> {
         let sweep_file = || PathBuf::from(label);
-        let value = native::parse_value(label, text, syntax)?;
+        let value = syntax::parse_value(label, text, syntax)?;
         let file: SweepFile =
             serde_path_to_error::deserialize(value).map_err(|e| SweepError::Field {
                 file: sweep_file(),
@@ -407,7 +407,7 @@ impl Sweep {
                         base: path,
                     });
                 }
-                native::parse_value(&base_label, &text, syntax)?
+                syntax::parse_value(&base_label, &text, syntax)?
             }
         };
         if !base.is_object() {
@@ -527,10 +527,10 @@ fn axes(label: &str, grid: Grid) -> Result<Vec<Axis>, SweepError> {
             .into_iter()
             .enumerate()
         {
-            SpotStrategy::parse(v).map_err(|message| SweepError::UnknownSpotStrategy {
+            SpotStrategy::parse(v).map_err(|source| SweepError::UnknownSpotStrategy {
                 file: file(),
                 index,
-                message,
+                source,
             })?;
         }
         push(
@@ -558,7 +558,7 @@ fn axes(label: &str, grid: Grid) -> Result<Vec<Axis>, SweepError> {
         if !CONSTRAINTS.contains(&name.as_str()) {
             let closest = CONSTRAINTS
                 .iter()
-                .min_by_key(|c| fleetopt_solver::request::edit_distance(c, &name))
+                .min_by_key(|c| fleetopt_instances::suggest::edit_distance(c, &name))
                 .copied()
                 .unwrap_or("max_pool_share");
             return Err(SweepError::UnknownConstraint {
@@ -713,7 +713,7 @@ target = { capacity = 10 }
     #[test]
     fn constraint_names_are_the_keys_of_the_native_constraints_table() {
         let read = |constraints: &str| {
-            native::read(
+            fleetopt_solver::request::native::read(
                 "probe.toml",
                 &format!(
                     "region = \"us-east-1\"\ntarget = {{ capacity = 1 }}\n[constraints]\n{constraints}\n"
@@ -723,7 +723,8 @@ target = { capacity = 10 }
         };
         let probe = read("zzzzzzzzzzzzzzzzzzzz = 1").unwrap_err();
         assert_eq!(probe.field, "constraints.zzzzzzzzzzzzzzzzzzzz", "{probe}");
-        let Some((_, listed)) = probe.message.split_once("expected one of ") else {
+        let rendered = probe.to_string();
+        let Some((_, listed)) = rendered.split_once("expected one of ") else {
             panic!("the reader no longer lists the schema's keys: {probe}");
         };
         let schema: BTreeSet<&str> = listed.split('`').skip(1).step_by(2).collect();
@@ -741,7 +742,10 @@ target = { capacity = 10 }
                 "1"
             };
             if let Err(error) = read(&format!("{name} = {value}")) {
-                assert!(!error.message.contains("unknown field"), "{name}: {error}");
+                assert!(
+                    !error.to_string().contains("unknown field"),
+                    "{name}: {error}"
+                );
             }
         }
     }

@@ -41,6 +41,7 @@ pub mod load;
 pub mod model;
 pub mod regions;
 pub mod select;
+pub mod suggest;
 #[cfg(test)]
 mod test_support;
 

@@ -8,11 +8,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use fleetopt_instances::select::{self, wildcard_match};
+use fleetopt_instances::suggest::{self, Case};
 use fleetopt_instances::{
     CapacityPool, Catalog, InstanceType, Market, Region, RegionName, TypeName, ZoneId,
 };
 
-use crate::request::{CapacityUnit, FleetRequest, MaxPrice, ZoneRef, edit_distance};
+use crate::request::{CapacityUnit, FleetRequest, MaxPrice, ZoneRef};
 
 /// One pool the fleet may use.
 #[derive(Debug, Clone, PartialEq)]
@@ -380,13 +381,9 @@ fn no_match_message(catalog: &Catalog, region: &Region, pattern: &str) -> String
     if catalog.instance_type(pattern).is_some() {
         return format!("`{pattern}` is not offered in {}", region.name());
     }
-    let closest = catalog
-        .instance_types()
-        .map(|t| (edit_distance(pattern, t.name.as_str()), t.name.as_str()))
-        .filter(|(d, _)| *d <= 3)
-        .min();
-    match closest {
-        Some((_, name)) => format!("unknown instance type `{pattern}`; did you mean `{name}`?"),
+    let names = catalog.instance_types().map(|t| t.name.as_str());
+    match suggest::closest(pattern, names, Case::Sensitive, 3) {
+        Some(name) => format!("unknown instance type `{pattern}`; did you mean `{name}`?"),
         None => format!("unknown instance type `{pattern}`"),
     }
 }

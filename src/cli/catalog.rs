@@ -6,6 +6,7 @@ use fleetopt::instances::build::{BuildOptions, Labelled, Sources, build as build
 use fleetopt::instances::load;
 use fleetopt::instances::model::interruption_bucket_label;
 use fleetopt::instances::select::{self, Requirements};
+use fleetopt::instances::suggest::{self, Case};
 use fleetopt::instances::{
     CapacityPool, Catalog, CatalogInfo, InstanceType, Market, Platform, Region, SourceInfo,
 };
@@ -695,26 +696,8 @@ fn pool_table(t: &InstanceType, region: &Region) -> String {
 
 /// The catalogue type name closest to `name` (edit distance ≤ 3), for "did you mean".
 fn closest_type<'a>(catalog: &'a Catalog, name: &str) -> Option<&'a str> {
-    catalog
-        .instance_types()
-        .map(|t| (edit_distance(name, t.name.as_str()), t.name.as_str()))
-        .filter(|(d, _)| *d <= 3)
-        .min()
-        .map(|(_, n)| n)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != *cb);
-            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
-        }
-        previous = current;
-    }
-    previous[b.len()]
+    let names = catalog.instance_types().map(|t| t.name.as_str());
+    suggest::closest(name, names, Case::Sensitive, 3)
 }
 
 pub fn info(args: &InfoArgs) -> Result<(), Failure> {
@@ -779,13 +762,6 @@ pub fn info(args: &InfoArgs) -> Result<(), Failure> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn edit_distance_counts_single_edits() {
-        assert_eq!(edit_distance("m5.large", "m5.large"), 0);
-        assert_eq!(edit_distance("m5.lrage", "m5.large"), 2);
-        assert_eq!(edit_distance("m5.larg", "m5.large"), 1);
-    }
 
     #[test]
     fn source_dates_are_checked() {

@@ -13,7 +13,7 @@
 //!   whole-unit shares per AZ, the remainder one unit at a time to the AZs in AZ-ID order.
 
 use crate::request::FleetRequest;
-use crate::request::native::MAX_CAPACITY;
+use crate::request::MAX_CAPACITY;
 
 /// (On-Demand part, Spot part) of the target, both finite, ≥ 0 and at most
 /// [`MAX_CAPACITY`] together (the readers reject larger targets; a request built in code is held

@@ -2,20 +2,31 @@
 //! format (fleetopt's native TOML/JSON/YAML, or an EC2 Fleet, Spot Fleet or Auto Scaling group
 //! JSON). Readers live in [`native`] and [`aws`]; [`read`] detects the format by content.
 //!
+//! The rooms: [`syntax`] turns text (TOML, JSON, YAML) into a JSON value whose errors carry
+//! paths, `checks` holds the field checks both readers apply (targets, prices, type names,
+//! zones), [`native`] is fleetopt's own schema and [`aws`] the three AWS forms. Neither reader
+//! imports the other.
+//!
 //! The readers check every request they build (positive targets, weights > 0, shares in
 //! (0, 1], no conflicting fields), so strategies and the verifier can trust a `FleetRequest`
 //! that came from [`read`].
 
 pub mod aws;
+mod checks;
 pub mod native;
+pub mod syntax;
 
 use std::fmt;
 
-use fleetopt_instances::select::Requirements;
+use fleetopt_instances::select::{Requirements, SelectError};
+use fleetopt_instances::suggest::{self, Case};
 use fleetopt_instances::{Platform, RegionName, ZoneId};
 use serde::{Deserialize, Serialize};
 
-use crate::risk::HazardModel;
+pub(crate) use checks::MAX_CAPACITY;
+use syntax::Syntax;
+
+use crate::risk::{HazardModel, RiskError};
 
 /// How a request is answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -117,12 +128,12 @@ impl SpotStrategy {
 
     /// Parses either spelling (`priceCapacityOptimized`, `price-capacity-optimized`); on a
     /// miss, the error names the closest valid spelling.
-    pub fn parse(text: &str) -> Result<SpotStrategy, String> {
+    pub fn parse(text: &str) -> Result<SpotStrategy, UnknownStrategy> {
         SpotStrategy::ALL
             .into_iter()
             .find(|s| s.as_str() == text || s.kebab() == text)
             .ok_or_else(|| {
-                unknown_strategy(
+                UnknownStrategy::new(
                     "spot",
                     text,
                     SpotStrategy::ALL
@@ -171,12 +182,12 @@ impl OnDemandStrategy {
     }
 
     /// Parses either spelling, suggesting the closest on a miss.
-    pub fn parse(text: &str) -> Result<OnDemandStrategy, String> {
+    pub fn parse(text: &str) -> Result<OnDemandStrategy, UnknownStrategy> {
         OnDemandStrategy::ALL
             .into_iter()
             .find(|s| s.as_str() == text || s.kebab() == text)
             .ok_or_else(|| {
-                unknown_strategy(
+                UnknownStrategy::new(
                     "on-demand",
                     text,
                     OnDemandStrategy::ALL
@@ -193,47 +204,50 @@ impl fmt::Display for OnDemandStrategy {
     }
 }
 
-fn unknown_strategy<'a>(market: &str, text: &str, valid: impl Iterator<Item = &'a str>) -> String {
-    let valid: Vec<&str> = valid.collect();
-    let closest = valid
-        .iter()
-        .map(|v| {
-            (
-                edit_distance(&text.to_ascii_lowercase(), &v.to_ascii_lowercase()),
-                *v,
-            )
-        })
-        .min();
-    let hint = match closest {
-        Some((distance, name)) if distance <= 6 => format!("; did you mean `{name}`?"),
-        _ => String::new(),
-    };
-    let mut listed = valid.clone();
-    listed.dedup();
-    format!(
-        "unknown {market} allocation strategy `{text}`{hint} (expected one of {})",
-        listed.join(", ")
-    )
+/// An allocation strategy spelling that is neither the camelCase nor the kebab-case spelling
+/// of a known strategy.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "unknown {market} allocation strategy `{text}`{} (expected one of {})",
+    did_you_mean(*.suggestion),
+    .expected.join(", ")
+)]
+pub struct UnknownStrategy {
+    /// `spot` or `on-demand`.
+    pub market: &'static str,
+    /// The spelling given.
+    pub text: String,
+    /// The closest valid spelling, ignoring case, when it is at most 6 edits away.
+    pub suggestion: Option<&'static str>,
+    /// Every valid spelling, strategy by strategy (a strategy spelt the same both ways is
+    /// listed once).
+    pub expected: Vec<&'static str>,
 }
 
-/// Levenshtein distance, for "did you mean" hints.
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != *cb);
-            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+impl UnknownStrategy {
+    fn new(market: &'static str, text: &str, valid: impl Iterator<Item = &'static str>) -> Self {
+        let mut expected: Vec<&'static str> = valid.collect();
+        // Case is ignored so `PriceCapacityOptimized` finds `priceCapacityOptimized`; 6 edits
+        // reach British spellings (`optimised`) and a dropped or doubled hyphen or two.
+        let suggestion = suggest::closest(text, expected.iter().copied(), Case::Ignored, 6);
+        expected.dedup();
+        UnknownStrategy {
+            market,
+            text: text.to_owned(),
+            suggestion,
+            expected,
         }
-        previous = current;
     }
-    previous[b.len()]
+}
+
+fn did_you_mean(suggestion: Option<&str>) -> String {
+    suggestion
+        .map(|name| format!("; did you mean `{name}`?"))
+        .unwrap_or_default()
 }
 
 /// How much of the target is On-Demand.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum OnDemandSplit {
     /// EC2 Fleet / Spot Fleet: this much On-Demand, the rest in the default market.
     Target(f64),
@@ -248,7 +262,7 @@ pub enum OnDemandSplit {
 }
 
 /// What capacity to reach, in what unit, and how much of it On-Demand.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Target {
     /// Total target capacity (> 0).
     pub capacity: f64,
@@ -264,7 +278,7 @@ pub struct Target {
 
 /// One candidate line: an instance type (or AWS wildcard pattern), optionally pinned to a zone,
 /// with the override's weight, priority and spot max price.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TypeOverride {
     /// Instance type or wildcard pattern (`m6i.*`).
     pub pattern: String,
@@ -279,7 +293,7 @@ pub struct TypeOverride {
 }
 
 /// A zone as a request names it: by AZ ID, or by (account-specific) AZ name.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ZoneRef {
     /// `use1-az4`.
     Id(ZoneId),
@@ -297,7 +311,7 @@ impl fmt::Display for ZoneRef {
 }
 
 /// Which instance types and zones the fleet may use.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Candidates {
     /// Explicit types/patterns with their override facts.
     pub overrides: Vec<TypeOverride>,
@@ -310,8 +324,7 @@ pub struct Candidates {
 }
 
 /// A spot max price.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum MaxPrice {
     /// USD per instance-hour.
     PerHour(f64),
@@ -320,7 +333,7 @@ pub enum MaxPrice {
 }
 
 /// Spot options.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SpotOptions {
     /// Allocation strategy (default `lowestPrice`, as AWS).
     pub strategy: SpotStrategy,
@@ -333,7 +346,7 @@ pub struct SpotOptions {
 }
 
 /// On-Demand options.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OnDemandOptions {
     /// Allocation strategy (default `lowestPrice`).
     pub strategy: OnDemandStrategy,
@@ -342,7 +355,7 @@ pub struct OnDemandOptions {
 }
 
 /// Shape constraints; `None`/`false` = unconstrained.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Constraints {
     /// Per pool: count × weight ≤ share × target.
     pub max_pool_share: Option<f64>,
@@ -412,8 +425,7 @@ impl FleetRequest {
 }
 
 /// Placement-group request.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "strategy")]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub enum PlacementSpec {
     /// No placement group.
     #[default]
@@ -436,7 +448,7 @@ pub enum PlacementSpec {
 }
 
 /// Risk settings.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RiskOptions {
     /// Loss per interruption, in hours of that instance's price.
     pub interruption_loss_hours: f64,
@@ -454,7 +466,7 @@ impl Default for RiskOptions {
 }
 
 /// Solver limits (optimal mode).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SolverOptions {
     /// Wall-clock limit, seconds.
     pub time_limit_seconds: f64,
@@ -473,8 +485,7 @@ impl Default for SolverOptions {
 
 /// Which format the request came in; it decides AWS-specific behaviour (ASG balances across
 /// AZs before applying the strategy; its `SpotInstancePools` count per AZ).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RequestSource {
     /// fleetopt's TOML/JSON/YAML.
     Native,
@@ -487,7 +498,7 @@ pub enum RequestSource {
 }
 
 /// A validated fleet request.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FleetRequest {
     /// Region; `None` when the request names only AZs (resolved from the catalogue).
     pub region: Option<RegionName>,
@@ -577,37 +588,99 @@ impl FleetRequest {
 }
 
 /// A request that cannot be used, naming the file and field.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, thiserror::Error)]
+#[error("{file}: {}{kind}", field_prefix(.field))]
 pub struct RequestError {
     /// The request file (or label).
     pub file: String,
-    /// The field, in the input's own spelling (`target.capacity`, `SpotOptions.AllocationStrategy`).
+    /// The field, in the input's own spelling (`target.capacity`, `SpotOptions.AllocationStrategy`);
+    /// empty for syntax errors, whose kind carries the line and column instead.
     pub field: String,
-    /// What was expected and what was found.
-    pub message: String,
+    /// What was expected and what was found, with the typed cause where one exists.
+    #[source]
+    pub kind: RequestErrorKind,
 }
 
-impl fmt::Display for RequestError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Syntax errors have no field yet; their message carries the line and column.
-        if self.field.is_empty() {
-            write!(f, "{}: {}", self.file, self.message)
-        } else {
-            write!(f, "{}: {}: {}", self.file, self.field, self.message)
+/// What is wrong with a request. The variants that wrap another library's error carry it, so a
+/// caller can tell a TOML syntax error from an `InstanceRequirements` range without reading the
+/// message; the message is fleetopt's own wording either way.
+#[derive(Debug, thiserror::Error)]
+pub enum RequestErrorKind {
+    /// A check of fleetopt's own failed: what was expected and what was found.
+    #[error("{0}")]
+    Invalid(String),
+    /// The text is not JSON.
+    #[error("{}", syntax::json_syntax_message(.0))]
+    Json(#[source] serde_json::Error),
+    /// The text is not TOML.
+    #[error("invalid TOML at line {line}, column {column}: {}", .source.message().trim())]
+    Toml {
+        /// 1-based line of the error.
+        line: usize,
+        /// 1-based column (in characters) of the error.
+        column: usize,
+        /// The parser's error (boxed: it is large, and errors travel through every `Result`).
+        #[source]
+        source: Box<toml::de::Error>,
+    },
+    /// The text is not YAML.
+    #[error("{}", syntax::yaml_syntax_message(.0))]
+    Yaml(#[source] serde_norway::Error),
+    /// A value does not fit the schema (an unknown field, a wrong type), in serde's words made
+    /// plain ("expected a table", "did you mean").
+    #[error("{}", syntax::schema_message(.0))]
+    Schema(#[source] serde_json::Error),
+    /// `InstanceRequirements` that contradict themselves.
+    #[error("{0}")]
+    Requirements(#[from] SelectError),
+    /// A hazard model with an unusable probability.
+    #[error("{0}")]
+    Hazard(#[from] RiskError),
+    /// A misspelled allocation strategy (boxed: its list of valid spellings would make every
+    /// request `Result` larger).
+    #[error("{0}")]
+    Strategy(#[source] Box<UnknownStrategy>),
+}
+
+impl From<UnknownStrategy> for RequestErrorKind {
+    fn from(error: UnknownStrategy) -> Self {
+        RequestErrorKind::Strategy(Box::new(error))
+    }
+}
+
+impl From<String> for RequestErrorKind {
+    fn from(message: String) -> Self {
+        RequestErrorKind::Invalid(message)
+    }
+}
+
+impl From<&str> for RequestErrorKind {
+    fn from(message: &str) -> Self {
+        RequestErrorKind::Invalid(message.to_owned())
+    }
+}
+
+impl RequestError {
+    /// An error in `file` at `field` (empty for the file as a whole).
+    pub(crate) fn new(
+        file: &str,
+        field: impl Into<String>,
+        kind: impl Into<RequestErrorKind>,
+    ) -> Self {
+        RequestError {
+            file: file.to_owned(),
+            field: field.into(),
+            kind: kind.into(),
         }
     }
 }
 
-impl std::error::Error for RequestError {}
-
-impl RequestError {
-    /// A new error.
-    pub fn new(file: &str, field: impl Into<String>, message: impl Into<String>) -> Self {
-        RequestError {
-            file: file.to_owned(),
-            field: field.into(),
-            message: message.into(),
-        }
+/// `field: ` before the problem, or nothing when there is no field.
+fn field_prefix(field: &str) -> String {
+    if field.is_empty() {
+        String::new()
+    } else {
+        format!("{field}: ")
     }
 }
 
@@ -620,7 +693,7 @@ pub fn read(label: &str, text: &str) -> Result<FleetRequest, RequestError> {
         if let Some(kind) = aws::detect(label, trimmed)? {
             return aws::read(label, trimmed, kind);
         }
-        return native::read(label, trimmed, native::Syntax::Json);
+        return native::read(label, trimmed, Syntax::Json);
     }
     let extension = std::path::Path::new(label)
         .extension()
@@ -628,11 +701,11 @@ pub fn read(label: &str, text: &str) -> Result<FleetRequest, RequestError> {
         .unwrap_or("")
         .to_ascii_lowercase();
     let syntax = match extension.as_str() {
-        "yaml" | "yml" => native::Syntax::Yaml,
-        "toml" => native::Syntax::Toml,
+        "yaml" | "yml" => Syntax::Yaml,
+        "toml" => Syntax::Toml,
         // Without a telling extension: TOML tables and keys use `=`, YAML uses `:`.
-        _ if looks_like_toml(trimmed) => native::Syntax::Toml,
-        _ => native::Syntax::Yaml,
+        _ if looks_like_toml(trimmed) => Syntax::Toml,
+        _ => Syntax::Yaml,
     };
     native::read(label, trimmed, syntax)
 }

@@ -1,322 +1,38 @@
 //! fleetopt's native request format (DESIGN §4): one serde model read from TOML, JSON or YAML.
 //!
-//! Every syntax is first parsed into a [`serde_json::Value`] (TOML and YAML values are
-//! converted key by key, so a NaN, an infinity, a date or a non-string key is reported with its
-//! path), then deserialised through `serde_path_to_error` into private structs that deny
-//! unknown fields. Errors therefore always name the field path (`spot.allocation_strategy`,
-//! `target.capacity`) and say what was expected and what was found. The checks that serde
-//! cannot express (ranges, conflicts, defaults that depend on other fields) follow, in file
-//! order, and the first problem found is reported.
+//! The text is first turned into a [`serde_json::Value`] by [`super::syntax`] (so a NaN, a date
+//! or a non-string key is reported with its path), then deserialised through
+//! `serde_path_to_error` into private structs that deny unknown fields. Errors therefore always
+//! name the field path (`spot.allocation_strategy`, `target.capacity`) and say what was
+//! expected and what was found. The checks that serde cannot express (ranges, conflicts,
+//! defaults that depend on other fields) follow, in file order, and the first problem found is
+//! reported.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use fleetopt_instances::regions::{looks_like_zone_id, region_of_zone_id, region_of_zone_name};
+use fleetopt_instances::regions::{region_of_zone_id, region_of_zone_name};
 use fleetopt_instances::select::{Requirements, wildcard_match};
-use fleetopt_instances::{Platform, RegionName, ZoneId};
+use fleetopt_instances::suggest::{self, Case};
+use fleetopt_instances::{Platform, RegionName};
 use serde::Deserialize;
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use super::checks::{
+    check_capacity, check_max_price, check_non_negative, check_positive, check_type_name,
+    parse_unit, parse_zone,
+};
+use super::syntax::{Syntax, describe, from_value, parse_value};
 use super::{
     CapacityUnit, Constraints, FleetRequest, MaxPrice, Mode, OnDemandSplit, OnDemandStrategy,
     PlacementSpec, RequestError, RequestSource, SafetyReference, SpotStrategy, TypeOverride,
-    ZoneRef, edit_distance,
 };
 use crate::risk::HazardModel;
-
-/// The largest target capacity fleetopt plans for (any unit).
-pub const MAX_CAPACITY: f64 = 10_000_000.0;
-
-/// The smallest spot max price AWS accepts is "more than USD $0.001".
-pub const MIN_MAX_PRICE: f64 = 0.001;
-
-/// The syntax of a native request file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Syntax {
-    /// TOML.
-    Toml,
-    /// JSON.
-    Json,
-    /// YAML.
-    Yaml,
-}
 
 /// Reads a native request.
 pub fn read(label: &str, text: &str, syntax: Syntax) -> Result<FleetRequest, RequestError> {
     let value = parse_value(label, text, syntax)?;
     let file: File = from_value(label, "", value)?;
     build(label, file)
-}
-
-// ---------------------------------------------------------------------------------------------
-// Syntax → serde_json::Value
-
-/// Parses a native request text into its JSON value (TOML and YAML converted key by key), without
-/// reading it as a request yet: batch sweeps edit this value before [`read`]-ing it.
-pub fn parse_value(label: &str, text: &str, syntax: Syntax) -> Result<Value, RequestError> {
-    match syntax {
-        Syntax::Json => serde_json::from_str::<Value>(text).map_err(|e| {
-            let what = match e.classify() {
-                serde_json::error::Category::Eof => "unexpected end of JSON",
-                _ => "invalid JSON",
-            };
-            RequestError::new(
-                label,
-                "",
-                format!(
-                    "{what} at line {}, column {}: {}",
-                    e.line(),
-                    e.column(),
-                    strip_position(&e.to_string())
-                ),
-            )
-        }),
-        Syntax::Toml => {
-            let table: toml::Table = toml::from_str(text).map_err(|e| {
-                let (line, column) = e
-                    .span()
-                    .map_or((1, 1), |span| line_column(text, span.start));
-                RequestError::new(
-                    label,
-                    "",
-                    format!(
-                        "invalid TOML at line {line}, column {column}: {}",
-                        e.message().trim()
-                    ),
-                )
-            })?;
-            toml_to_json(label, "", toml::Value::Table(table))
-        }
-        Syntax::Yaml => {
-            let value: serde_norway::Value = serde_norway::from_str(text).map_err(|e| {
-                let position = e
-                    .location()
-                    .map(|l| format!(" at line {}, column {}", l.line(), l.column()))
-                    .unwrap_or_default();
-                RequestError::new(
-                    label,
-                    "",
-                    format!("invalid YAML{position}: {}", strip_position(&e.to_string())),
-                )
-            })?;
-            if value.is_null() {
-                return Err(RequestError::new(
-                    label,
-                    "",
-                    "the file is empty; a request needs at least `region` and `target.capacity`",
-                ));
-            }
-            yaml_to_json(label, "", value)
-        }
-    }
-}
-
-/// 1-based line and column (in characters) of a byte offset.
-fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let column = before
-        .rsplit_once('\n')
-        .map_or(before, |(_, last)| last)
-        .chars()
-        .count()
-        + 1;
-    (line, column)
-}
-
-/// Drops the " at line L column C" tail serde_json and serde_norway append (the position is
-/// already given in fleetopt's own wording).
-fn strip_position(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(at) => message[..at].to_owned(),
-        None => message.to_owned(),
-    }
-}
-
-fn child(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_owned()
-    } else {
-        format!("{path}.{key}")
-    }
-}
-
-fn finite_number(label: &str, path: &str, value: f64) -> Result<Value, RequestError> {
-    serde_json::Number::from_f64(value)
-        .map(Value::Number)
-        .ok_or_else(|| {
-            RequestError::new(
-                label,
-                path,
-                format!("expected a finite number, found {value}"),
-            )
-        })
-}
-
-fn toml_to_json(label: &str, path: &str, value: toml::Value) -> Result<Value, RequestError> {
-    Ok(match value {
-        toml::Value::String(s) => Value::String(s),
-        toml::Value::Integer(i) => Value::from(i),
-        toml::Value::Float(f) => finite_number(label, path, f)?,
-        toml::Value::Boolean(b) => Value::Bool(b),
-        toml::Value::Datetime(d) => {
-            return Err(RequestError::new(
-                label,
-                path,
-                format!("expected a number, string or table, found the date-time {d}"),
-            ));
-        }
-        toml::Value::Array(items) => Value::Array(
-            items
-                .into_iter()
-                .enumerate()
-                .map(|(i, item)| toml_to_json(label, &format!("{path}[{i}]"), item))
-                .collect::<Result<_, _>>()?,
-        ),
-        toml::Value::Table(table) => Value::Object(
-            table
-                .into_iter()
-                .map(|(key, item)| {
-                    let converted = toml_to_json(label, &child(path, &key), item)?;
-                    Ok((key, converted))
-                })
-                .collect::<Result<_, RequestError>>()?,
-        ),
-    })
-}
-
-fn yaml_to_json(
-    label: &str,
-    path: &str,
-    value: serde_norway::Value,
-) -> Result<Value, RequestError> {
-    use serde_norway::Value as Y;
-    Ok(match value {
-        Y::Null => Value::Null,
-        Y::Bool(b) => Value::Bool(b),
-        Y::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Value::from(i)
-            } else if let Some(u) = n.as_u64() {
-                Value::from(u)
-            } else {
-                finite_number(label, path, n.as_f64().unwrap_or(f64::NAN))?
-            }
-        }
-        Y::String(s) => Value::String(s),
-        Y::Sequence(items) => Value::Array(
-            items
-                .into_iter()
-                .enumerate()
-                .map(|(i, item)| yaml_to_json(label, &format!("{path}[{i}]"), item))
-                .collect::<Result<_, _>>()?,
-        ),
-        Y::Mapping(mapping) => {
-            let mut object = serde_json::Map::new();
-            for (key, item) in mapping {
-                let key = match key {
-                    Y::String(s) => s,
-                    Y::Number(n) => n.to_string(),
-                    Y::Bool(b) => b.to_string(),
-                    other => {
-                        return Err(RequestError::new(
-                            label,
-                            path,
-                            format!("expected string keys, found the key {other:?}"),
-                        ));
-                    }
-                };
-                let converted = yaml_to_json(label, &child(path, &key), item)?;
-                if object.insert(key.clone(), converted).is_some() {
-                    return Err(RequestError::new(
-                        label,
-                        child(path, &key),
-                        "the key is given twice",
-                    ));
-                }
-            }
-            Value::Object(object)
-        }
-        Y::Tagged(tagged) => {
-            return Err(RequestError::new(
-                label,
-                path,
-                format!("YAML tags are not supported, found `{}`", tagged.tag),
-            ));
-        }
-    })
-}
-
-/// Deserialises `value` (found at `prefix`) through `serde_path_to_error`, so the error names
-/// the full field path.
-pub(super) fn from_value<T: DeserializeOwned>(
-    label: &str,
-    prefix: &str,
-    value: Value,
-) -> Result<T, RequestError> {
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let inner = e.path().to_string();
-        let field = match (prefix.is_empty(), inner == ".") {
-            (_, true) => prefix.to_owned(),
-            (true, false) => inner,
-            (false, false) if inner.starts_with('[') => format!("{prefix}{inner}"),
-            (false, false) => format!("{prefix}.{inner}"),
-        };
-        let message = plain_types(&suggest_field(&e.into_inner().to_string()))
-            .replace("expected a sequence", "expected a list")
-            .replace("expected f64", "expected a number")
-            .replace("expected u32", "expected a whole number ≥ 0")
-            .replace("expected u64", "expected a whole number ≥ 0");
-        RequestError::new(label, field, message)
-    })
-}
-
-/// Replaces serde's "expected struct TargetTable" (private type names) with "expected a table".
-fn plain_types(message: &str) -> String {
-    const STRUCT: &str = "expected struct ";
-    let mut out = String::new();
-    let mut rest = message;
-    while let Some(at) = rest.find(STRUCT) {
-        out.push_str(&rest[..at]);
-        out.push_str("expected a table");
-        rest =
-            rest[at + STRUCT.len()..].trim_start_matches(|c: char| c.is_alphanumeric() || c == '_');
-    }
-    out.push_str(rest);
-    out
-}
-
-/// Shortens serde's "unknown field `x`, expected one of `a`, `b`, …" to a suggestion when one
-/// listed field is close (`MemoryMib` → `MemoryMiB`); otherwise keeps the full list.
-fn suggest_field(message: &str) -> String {
-    let Some(rest) = message.strip_prefix("unknown field `") else {
-        return message.to_owned();
-    };
-    let Some((unknown, listed)) = rest.split_once('`') else {
-        return message.to_owned();
-    };
-    let closest = listed
-        .split('`')
-        .skip(1)
-        .step_by(2)
-        .map(|name| {
-            (
-                edit_distance(&unknown.to_ascii_lowercase(), &name.to_ascii_lowercase()),
-                edit_distance(unknown, name),
-                name,
-            )
-        })
-        .min();
-    match closest {
-        Some((distance, _, name)) if distance <= 3 && distance < unknown.len() => {
-            format!("unknown field `{unknown}`; did you mean `{name}`?")
-        }
-        _ => message.to_owned(),
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -421,185 +137,6 @@ struct RiskTable {
 struct SolverTable {
     time_limit_seconds: Option<f64>,
     mip_gap: Option<f64>,
-}
-
-// ---------------------------------------------------------------------------------------------
-// Checks shared with the AWS reader
-
-/// `value` must be finite and > 0.
-pub(super) fn check_positive(label: &str, field: &str, value: f64) -> Result<f64, RequestError> {
-    if value.is_finite() && value > 0.0 {
-        Ok(value)
-    } else {
-        Err(RequestError::new(
-            label,
-            field,
-            format!("expected a number > 0, found {value}"),
-        ))
-    }
-}
-
-/// `value` must be finite and ≥ 0.
-pub(super) fn check_non_negative(
-    label: &str,
-    field: &str,
-    value: f64,
-) -> Result<f64, RequestError> {
-    if value.is_finite() && value >= 0.0 {
-        Ok(value)
-    } else {
-        Err(RequestError::new(
-            label,
-            field,
-            format!("expected a number ≥ 0, found {value}"),
-        ))
-    }
-}
-
-/// A target capacity: finite, > 0 and at most [`MAX_CAPACITY`].
-pub(super) fn check_capacity(label: &str, field: &str, value: f64) -> Result<f64, RequestError> {
-    check_positive(label, field, value)?;
-    if value > MAX_CAPACITY {
-        return Err(RequestError::new(
-            label,
-            field,
-            format!("expected at most 10000000, found {value}"),
-        ));
-    }
-    Ok(value)
-}
-
-/// A spot max price: more than USD 0.001, as AWS requires.
-pub(super) fn check_max_price(label: &str, field: &str, value: f64) -> Result<f64, RequestError> {
-    if value.is_finite() && value > MIN_MAX_PRICE {
-        Ok(value)
-    } else {
-        Err(RequestError::new(
-            label,
-            field,
-            format!("expected a price above USD 0.001 per hour, found {value}"),
-        ))
-    }
-}
-
-/// Parses `units`, `vcpu`, `memory-mib`.
-pub(super) fn parse_unit(
-    label: &str,
-    field: &str,
-    text: &str,
-) -> Result<CapacityUnit, RequestError> {
-    [
-        CapacityUnit::Units,
-        CapacityUnit::Vcpu,
-        CapacityUnit::MemoryMib,
-    ]
-    .into_iter()
-    .find(|u| u.as_str() == text)
-    .ok_or_else(|| {
-        RequestError::new(
-            label,
-            field,
-            format!("expected units, vcpu or memory-mib, found `{text}`"),
-        )
-    })
-}
-
-/// An instance type name (or, with `allow_wildcard`, an AWS wildcard pattern): lowercase
-/// letters, digits, `.`, `-` (and `*`).
-pub(super) fn check_type_name(
-    label: &str,
-    field: &str,
-    text: &str,
-    allow_wildcard: bool,
-) -> Result<(), RequestError> {
-    if text.is_empty() {
-        return Err(RequestError::new(
-            label,
-            field,
-            "expected an instance type, found an empty string",
-        ));
-    }
-    if !allow_wildcard && text.contains('*') {
-        return Err(RequestError::new(
-            label,
-            field,
-            format!("expected an instance type name, found the wildcard pattern `{text}`"),
-        ));
-    }
-    if let Some(bad) = text
-        .chars()
-        .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '*' | '-')))
-    {
-        return Err(RequestError::new(
-            label,
-            field,
-            format!(
-                "`{text}` contains {bad:?}; instance types use only lowercase letters, digits, \
-                 `.` and `-`{}",
-                if allow_wildcard {
-                    " (and the wildcard `*`)"
-                } else {
-                    ""
-                }
-            ),
-        ));
-    }
-    Ok(())
-}
-
-/// An AZ given as an ID (`use1-az4`) or a name (`us-east-1a`).
-pub(super) fn parse_zone(label: &str, field: &str, text: &str) -> Result<ZoneRef, RequestError> {
-    let trimmed = text.trim();
-    if looks_like_zone_id(trimmed) {
-        return Ok(ZoneRef::Id(ZoneId::new(trimmed)));
-    }
-    if trimmed.ends_with(|c: char| c.is_ascii_lowercase()) && trimmed.contains('-') {
-        return Ok(ZoneRef::Name(trimmed.to_owned()));
-    }
-    Err(RequestError::new(
-        label,
-        field,
-        format!(
-            "expected an Availability Zone ID (`use1-az4`) or name (`us-east-1a`), found `{text}`"
-        ),
-    ))
-}
-
-/// An AZ that must be an ID (`AvailabilityZoneId`).
-pub(super) fn parse_zone_id(label: &str, field: &str, text: &str) -> Result<ZoneRef, RequestError> {
-    let trimmed = text.trim();
-    if looks_like_zone_id(trimmed) {
-        Ok(ZoneRef::Id(ZoneId::new(trimmed)))
-    } else {
-        Err(RequestError::new(
-            label,
-            field,
-            format!("expected an Availability Zone ID such as `use1-az4`, found `{text}`"),
-        ))
-    }
-}
-
-/// An AZ that must be a name (`AvailabilityZone`).
-pub(super) fn parse_zone_name(
-    label: &str,
-    field: &str,
-    text: &str,
-) -> Result<ZoneRef, RequestError> {
-    match parse_zone(label, field, text)? {
-        ZoneRef::Name(name) => Ok(ZoneRef::Name(name)),
-        ZoneRef::Id(id) => Err(RequestError::new(
-            label,
-            field,
-            format!(
-                "expected an Availability Zone name such as `us-east-1a`, found the AZ ID `{id}` \
-                 (give it as AvailabilityZoneId)"
-            ),
-        )),
-    }
-}
-
-fn strategy_error(label: &str, field: &str, message: String) -> RequestError {
-    RequestError::new(label, field, message)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -729,7 +266,7 @@ fn build(label: &str, file: File) -> Result<FleetRequest, RequestError> {
     let spot = file.spot;
     if let Some(strategy) = &spot.allocation_strategy {
         request.spot.strategy = SpotStrategy::parse(strategy)
-            .map_err(|m| strategy_error(label, "spot.allocation_strategy", m))?;
+            .map_err(|e| RequestError::new(label, "spot.allocation_strategy", e))?;
     }
     if let Some(pools) = spot.pools {
         if pools == 0 {
@@ -784,7 +321,7 @@ fn build(label: &str, file: File) -> Result<FleetRequest, RequestError> {
     let on_demand = file.on_demand;
     if let Some(strategy) = &on_demand.allocation_strategy {
         request.on_demand.strategy = OnDemandStrategy::parse(strategy)
-            .map_err(|m| strategy_error(label, "on_demand.allocation_strategy", m))?;
+            .map_err(|e| RequestError::new(label, "on_demand.allocation_strategy", e))?;
     }
     if let Some(budget) = on_demand.max_total_price {
         request.on_demand.max_total_price =
@@ -842,13 +379,11 @@ fn build(label: &str, file: File) -> Result<FleetRequest, RequestError> {
         (None, Some(unknown)) => request.risk.hazard.unknown_bucket_probability = unknown,
         (None, None) => {}
     }
-    request.risk.hazard.validate().map_err(|e| {
-        RequestError::new(
-            label,
-            "risk.monthly_interruption_probability",
-            e.to_string(),
-        )
-    })?;
+    request
+        .risk
+        .hazard
+        .validate()
+        .map_err(|e| RequestError::new(label, "risk.monthly_interruption_probability", e))?;
 
     // [solver]
     if let Some(seconds) = file.solver.time_limit_seconds {
@@ -983,22 +518,10 @@ fn read_requirements(label: &str, value: Value) -> Result<Vec<Requirements>, Req
         let requirements: Requirements = from_value(label, &field, item)?;
         requirements
             .validate()
-            .map_err(|e| RequestError::new(label, FIELD, e.to_string()))?;
+            .map_err(|e| RequestError::new(label, FIELD, e))?;
         all.push(requirements);
     }
     Ok(all)
-}
-
-/// A short description of a JSON value's kind, for "found …".
-pub(super) fn describe(value: &Value) -> String {
-    match value {
-        Value::Null => "null".to_owned(),
-        Value::Bool(b) => format!("the boolean {b}"),
-        Value::Number(n) => format!("the number {n}"),
-        Value::String(s) => format!("the string \"{s}\""),
-        Value::Array(_) => "a list".to_owned(),
-        Value::Object(_) => "a table".to_owned(),
-    }
 }
 
 /// The candidate overrides: one `{pattern: type, priority: i}` per listed priority (first =
@@ -1141,19 +664,8 @@ fn safety_reference(label: &str, text: &str) -> Result<SafetyReference, RequestE
     if let Some(found) = valid.iter().find(|v| v.as_str() == text.trim()) {
         return Ok(*found);
     }
-    let closest = valid
-        .iter()
-        .map(|v| {
-            (
-                edit_distance(&text.to_ascii_lowercase(), v.as_str()),
-                v.as_str(),
-            )
-        })
-        .min()
-        .filter(|(distance, _)| *distance <= 2);
-    let hint = closest.map_or(String::new(), |(_, name)| {
-        format!("; did you mean `{name}`?")
-    });
+    let closest = suggest::closest(text, valid.iter().map(|v| v.as_str()), Case::Ignored, 2);
+    let hint = closest.map_or(String::new(), |name| format!("; did you mean `{name}`?"));
     let listed: Vec<&str> = valid.iter().map(|v| v.as_str()).collect();
     Err(RequestError::new(
         label,
@@ -1236,9 +748,11 @@ mod tests {
     use fleetopt_instances::Market;
     use fleetopt_instances::select::{Inclusion, U32Range, U64Range};
 
+    use fleetopt_instances::ZoneId;
+
     use super::*;
     use crate::request::{
-        Candidates, OnDemandOptions, RiskOptions, SolverOptions, SpotOptions, Target,
+        Candidates, OnDemandOptions, RiskOptions, SolverOptions, SpotOptions, Target, ZoneRef,
     };
 
     fn fixture(name: &str) -> String {
@@ -1745,44 +1259,6 @@ mod tests {
     }
 
     #[test]
-    fn json_and_yaml_errors_carry_positions_and_paths() {
-        let json = read(
-            "r.json",
-            "{\"region\": \"us-east-1\",\n \"target\": {\"capacity\": }}",
-            Syntax::Json,
-        );
-        assert_eq!(
-            error(json),
-            "r.json: invalid JSON at line 2, column 25: expected value"
-        );
-        let yaml = read(
-            "r.yaml",
-            "region: us-east-1\ntarget:\n  capacity: [\n",
-            Syntax::Yaml,
-        );
-        assert!(error(yaml).starts_with("r.yaml: invalid YAML at line 4, column 1:"),);
-        let yaml = read(
-            "r.yaml",
-            "region: us-east-1\ntarget:\n  capacity: 10\nspot:\n  pools: -1\n",
-            Syntax::Yaml,
-        );
-        assert_eq!(
-            error(yaml),
-            "r.yaml: spot.pools: invalid value: integer `-1`, expected a whole number ≥ 0"
-        );
-        let yaml = read(
-            "r.yaml",
-            "region: us-east-1\ntarget:\n  capacity: .inf\n",
-            Syntax::Yaml,
-        );
-        assert_eq!(
-            error(yaml),
-            "r.yaml: target.capacity: expected a finite number, found inf"
-        );
-        assert!(error(read("r.yaml", "", Syntax::Yaml)).contains("the file is empty"));
-    }
-
-    #[test]
     fn priorities_fold_into_an_exact_type_and_precede_patterns() {
         let request = with(
             "[candidates]\ninstance_types = [\"m5.*\", \"c5.large\"]\n\
@@ -1869,20 +1345,6 @@ mod tests {
         );
         let unknown = with("[risk]\nunknown_bucket_probability = 0.5\n").unwrap();
         assert_eq!(unknown.risk.hazard.unknown_bucket_probability, 0.5);
-    }
-
-    #[test]
-    fn toml_dates_and_yaml_tags_are_rejected_with_a_path() {
-        assert_eq!(
-            error(with("[solver]\nmip_gap = 1979-05-27\n")),
-            "req.toml: solver.mip_gap: expected a number, string or table, found the date-time 1979-05-27"
-        );
-        let yaml = read(
-            "r.yaml",
-            "region: us-east-1\ntarget:\n  capacity: !big 10\n",
-            Syntax::Yaml,
-        );
-        assert!(error(yaml).starts_with("r.yaml: target.capacity: YAML tags are not supported"));
     }
 
     #[test]

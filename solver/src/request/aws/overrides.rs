@@ -1,0 +1,547 @@
+//! Launch-template overrides, shared by the three AWS forms: one override (or legacy launch
+//! specification) read into a `RawOverride`, and the overrides assembled into the request's
+//! candidates: instance types with their zones, weights, priorities and per-instance max
+//! prices, or attribute-based `InstanceRequirements` with their zones and one max price.
+//!
+//! AWS's rules that hold whatever the form are checked here once: `InstanceType` and
+//! `InstanceRequirements` are not mixed, attribute-based overrides take no weights or
+//! priorities, at most four distinct `InstanceRequirements`, no duplicate pools, and max prices
+//! are per unit-hour when weights are used (aws-semantics §1.5).
+
+use fleetopt_instances::select::Requirements;
+use serde_json::{Map, Value};
+
+use super::{Reader, join};
+use crate::request::checks::{
+    check_max_price, check_non_negative, check_positive, check_type_name, parse_zone_id,
+    parse_zone_name,
+};
+use crate::request::syntax::from_value;
+use crate::request::{CapacityUnit, FleetRequest, MaxPrice, RequestError, TypeOverride, ZoneRef};
+
+/// The most `InstanceRequirements` AWS accepts in one request.
+const MAX_REQUIREMENTS: usize = 4;
+
+/// One launch-template override (or legacy launch specification), as given.
+#[derive(Debug, Clone)]
+pub(super) struct RawOverride {
+    /// Where it was given (`LaunchTemplateConfigs[0].Overrides[2]`).
+    pub(super) path: String,
+    pub(super) instance_type: Option<String>,
+    pub(super) requirements: Option<Requirements>,
+    pub(super) zone: Option<ZoneRef>,
+    pub(super) subnet: Option<String>,
+    pub(super) weight: Option<f64>,
+    pub(super) priority: Option<f64>,
+    /// The override's own spot max price, per unit-hour as AWS reads it.
+    pub(super) price: Option<f64>,
+    /// The member the price was given in (`MaxPrice`, or `SpotPrice` in a Spot Fleet).
+    pub(super) price_key: &'static str,
+}
+
+/// The fleet-wide spot max price (per unit-hour) and where it was given.
+pub(super) struct FleetPrice {
+    pub(super) price: f64,
+    pub(super) path: String,
+}
+
+impl Reader<'_> {
+    /// Reads one override (or the shared members of a legacy launch specification).
+    pub(super) fn parse_override(
+        &mut self,
+        value: &Value,
+        path: &str,
+        price_key: &'static str,
+    ) -> Result<RawOverride, RequestError> {
+        let object = self.object(value, path)?;
+        let instance_type = match self.get(object, "InstanceType") {
+            Some(v) => {
+                let field = join(path, "InstanceType");
+                let name = self.string(v, &field)?;
+                check_type_name(self.label, &field, name, false)?;
+                Some(name.to_owned())
+            }
+            None => None,
+        };
+        let requirements = match self.get(object, "InstanceRequirements") {
+            Some(v) => {
+                let field = join(path, "InstanceRequirements");
+                self.object(v, &field)?;
+                let requirements: Requirements = from_value(self.label, &field, v.clone())?;
+                requirements.validate().map_err(|e| self.err(&field, e))?;
+                Some(requirements)
+            }
+            None => None,
+        };
+        match (&instance_type, &requirements) {
+            (Some(_), Some(_)) => {
+                return Err(self.err(
+                    &join(path, "InstanceRequirements"),
+                    "conflicts with InstanceType in the same override; give one of them",
+                ));
+            }
+            (None, None) => {
+                return Err(self.err(
+                    path,
+                    "expected InstanceType or InstanceRequirements (fleetopt cannot read a \
+                     launch template's own instance type)",
+                ));
+            }
+            _ => {}
+        }
+        let zone = match (
+            self.get(object, "AvailabilityZone"),
+            self.get(object, "AvailabilityZoneId"),
+        ) {
+            (Some(_), Some(_)) => {
+                return Err(self.err(
+                    &join(path, "AvailabilityZoneId"),
+                    "conflicts with AvailabilityZone; AWS accepts one of them per override",
+                ));
+            }
+            (Some(name), None) => {
+                let field = join(path, "AvailabilityZone");
+                Some(parse_zone_name(
+                    self.label,
+                    &field,
+                    self.string(name, &field)?,
+                )?)
+            }
+            (None, Some(id)) => {
+                let field = join(path, "AvailabilityZoneId");
+                Some(parse_zone_id(self.label, &field, self.string(id, &field)?)?)
+            }
+            (None, None) => None,
+        };
+        let subnet = match self.get(object, "SubnetId") {
+            Some(v) => Some(self.string(v, &join(path, "SubnetId"))?.to_owned()),
+            None => None,
+        };
+        let weight = match self.get(object, "WeightedCapacity") {
+            Some(v) => {
+                let field = join(path, "WeightedCapacity");
+                let weight = self.number(v, &field)?;
+                Some(check_positive(self.label, &field, weight)?)
+            }
+            None => None,
+        };
+        let priority = match self.get(object, "Priority") {
+            Some(v) => {
+                let field = join(path, "Priority");
+                let priority = self.number(v, &field)?;
+                Some(check_non_negative(self.label, &field, priority)?)
+            }
+            None => None,
+        };
+        let price = match self.get(object, price_key) {
+            Some(v) => {
+                let field = join(path, price_key);
+                let price = self.decimal(v, &field)?;
+                Some(check_max_price(self.label, &field, price)?)
+            }
+            None => None,
+        };
+        if let Some(placement) = self.get(object, "Placement") {
+            let field = join(path, "Placement");
+            let placement = self.object(placement, &field)?;
+            if let Some(group) = self.get(placement, "GroupName") {
+                let group = self.string(group, &join(&field, "GroupName"))?;
+                self.notes.push(format!(
+                    "{field}.GroupName: placement group `{group}` is not modelled from AWS \
+                     requests; plan placement with a native request's [placement] table"
+                ));
+            }
+        }
+        Ok(RawOverride {
+            path: path.to_owned(),
+            instance_type,
+            requirements,
+            zone,
+            subnet,
+            weight,
+            priority,
+            price,
+            price_key,
+        })
+    }
+
+    /// Maps the overrides onto the request's candidates and prices.
+    pub(super) fn assemble(
+        &mut self,
+        request: &mut FleetRequest,
+        raws: Vec<RawOverride>,
+        fleet_price: Option<FleetPrice>,
+        overrides_path: &str,
+        unit_path: &str,
+    ) -> Result<(), RequestError> {
+        if raws.is_empty() {
+            return Err(self.err(
+                overrides_path,
+                "no overrides: fleetopt needs the instance types (InstanceType or \
+                 InstanceRequirements overrides); it cannot read a launch template",
+            ));
+        }
+        let first_type = raws.iter().position(|r| r.instance_type.is_some());
+        let first_abs = raws.iter().position(|r| r.requirements.is_some());
+        if let (Some(t), Some(a)) = (first_type, first_abs) {
+            let (earlier, later) = (t.min(a), t.max(a));
+            let (found, other) = if later == a {
+                ("InstanceRequirements", "InstanceType")
+            } else {
+                ("InstanceType", "InstanceRequirements")
+            };
+            return Err(self.err(
+                &raws[later].path,
+                format!(
+                    "{found} cannot be mixed with {other} (at {}) in one request; AWS rejects \
+                     it, even across overrides",
+                    raws[earlier].path
+                ),
+            ));
+        }
+        for raw in &raws {
+            if raw.zone.is_none()
+                && let Some(subnet) = &raw.subnet
+            {
+                self.notes.push(format!(
+                    "{}: SubnetId {subnet} cannot be mapped to an AZ without the VPC; the \
+                     override allows every AZ",
+                    raw.path
+                ));
+            }
+        }
+        if first_abs.is_some() {
+            self.assemble_requirements(request, raws, fleet_price)
+        } else {
+            if request.target.unit != CapacityUnit::Units {
+                return Err(self.err(
+                    unit_path,
+                    format!(
+                        "`{}` is allowed only with InstanceRequirements overrides (AWS: \
+                         attribute-based instance type selection); with InstanceType overrides \
+                         use units and WeightedCapacity",
+                        request.target.unit
+                    ),
+                ));
+            }
+            self.assemble_types(request, raws, fleet_price)
+        }
+    }
+
+    fn assemble_requirements(
+        &mut self,
+        request: &mut FleetRequest,
+        raws: Vec<RawOverride>,
+        fleet_price: Option<FleetPrice>,
+    ) -> Result<(), RequestError> {
+        for raw in &raws {
+            if raw.weight.is_some() {
+                return Err(self.err(
+                    &join(&raw.path, "WeightedCapacity"),
+                    "not allowed with InstanceRequirements (AWS: attribute-based overrides take \
+                     no weights; use TargetCapacityUnitType vcpu or memory-mib)",
+                ));
+            }
+            if raw.priority.is_some() {
+                return Err(self.err(
+                    &join(&raw.path, "Priority"),
+                    "not allowed with InstanceRequirements (AWS: attribute-based overrides take \
+                     no priorities)",
+                ));
+            }
+        }
+        for raw in &raws {
+            if let Some(requirements) = &raw.requirements
+                && !request.candidates.requirements.contains(requirements)
+            {
+                if request.candidates.requirements.len() == MAX_REQUIREMENTS {
+                    return Err(self.err(
+                        &join(&raw.path, "InstanceRequirements"),
+                        format!(
+                            "more than {MAX_REQUIREMENTS} different InstanceRequirements; AWS \
+                             accepts at most {MAX_REQUIREMENTS} per request"
+                        ),
+                    ));
+                }
+                request.candidates.requirements.push(requirements.clone());
+            }
+        }
+        // Zones: an attribute-based override pinned to an AZ limits its types to that AZ; the
+        // union over the overrides is the set of allowed zones, unless one allows every AZ.
+        if raws.iter().all(|r| r.zone.is_some()) {
+            for zone in raws.iter().filter_map(|r| r.zone.clone()) {
+                if !request.candidates.zones.contains(&zone) {
+                    request.candidates.zones.push(zone);
+                }
+            }
+        } else if raws.iter().any(|r| r.zone.is_some()) {
+            self.notes.push(
+                "some InstanceRequirements overrides name an AZ and some do not; every AZ is \
+                 allowed"
+                    .to_owned(),
+            );
+        }
+        // Prices: one max price for all attribute-based overrides, else the fleet's.
+        let priced: Vec<&RawOverride> = raws.iter().filter(|r| r.price.is_some()).collect();
+        let price = match priced.first() {
+            Some(first) => {
+                if let Some(odd) = raws.iter().find(|r| r.price != first.price) {
+                    return Err(self.err(
+                        &join(&odd.path, odd.price_key),
+                        format!(
+                            "InstanceRequirements overrides with different {} values cannot be \
+                             represented; give every override the same max price (or none)",
+                            odd.price_key
+                        ),
+                    ));
+                }
+                first.price.map(|p| (p, join(&first.path, first.price_key)))
+            }
+            None => fleet_price.map(|f| (f.price, f.path)),
+        };
+        if let Some((price, path)) = price {
+            if request.target.unit != CapacityUnit::Units {
+                return Err(self.err(
+                    &path,
+                    format!(
+                        "a max price per unit-hour with capacity unit `{}` cannot be \
+                         represented; remove it (AWS recommends not setting a max price)",
+                        request.target.unit
+                    ),
+                ));
+            }
+            request.spot.max_price = Some(MaxPrice::PerHour(price));
+        }
+        Ok(())
+    }
+
+    fn assemble_types(
+        &mut self,
+        request: &mut FleetRequest,
+        raws: Vec<RawOverride>,
+        fleet_price: Option<FleetPrice>,
+    ) -> Result<(), RequestError> {
+        let weighted = raws.iter().any(|r| r.weight.is_some());
+        if !weighted && let Some(fleet) = &fleet_price {
+            request.spot.max_price = Some(MaxPrice::PerHour(fleet.price));
+        }
+        let mut kept: Vec<RawOverride> = Vec::new();
+        for raw in raws {
+            let name = raw.instance_type.clone().unwrap_or_default();
+            if let Some(previous) = kept
+                .iter()
+                .find(|k| k.instance_type.as_deref() == Some(name.as_str()) && k.zone == raw.zone)
+            {
+                if raw.zone.is_none() && (raw.subnet.is_some() || previous.subnet.is_some()) {
+                    self.notes.push(format!(
+                        "{}: {name} is already listed at {}; with subnets that cannot be mapped \
+                         to AZs the two are one candidate, and the first one's settings apply",
+                        raw.path, previous.path
+                    ));
+                    continue;
+                }
+                return Err(self.err(
+                    &raw.path,
+                    format!(
+                        "{name}{} is already listed at {}; AWS rejects duplicate instance pools",
+                        raw.zone
+                            .as_ref()
+                            .map(|z| format!(" in {z}"))
+                            .unwrap_or_default(),
+                        previous.path
+                    ),
+                ));
+            }
+            kept.push(raw);
+        }
+        for raw in kept {
+            let weight = raw.weight.unwrap_or(1.0);
+            // Max prices are per unit-hour when weights are used (aws-semantics §1.5).
+            let per_unit = raw
+                .price
+                .or_else(|| fleet_price.as_ref().filter(|_| weighted).map(|f| f.price));
+            request.candidates.overrides.push(TypeOverride {
+                pattern: raw.instance_type.unwrap_or_default(),
+                zone: raw.zone,
+                weight: raw.weight,
+                priority: raw.priority,
+                max_price: per_unit.map(|p| p * weight),
+            });
+        }
+        Ok(())
+    }
+
+    /// Every override of `LaunchTemplateConfigs[*].Overrides[*]` (EC2 Fleet and Spot Fleet), with
+    /// a note for each config without overrides when others have some.
+    pub(super) fn launch_template_overrides(
+        &mut self,
+        object: &Map<String, Value>,
+        prefix: &str,
+        price_key: &'static str,
+    ) -> Result<Vec<RawOverride>, RequestError> {
+        let path = join(prefix, "LaunchTemplateConfigs");
+        let configs = self.array(
+            self.required(
+                object,
+                "LaunchTemplateConfigs",
+                prefix,
+                "the launch template configs with their Overrides",
+            )?,
+            &path,
+        )?;
+        let mut raws = Vec::new();
+        let mut without = Vec::new();
+        for (i, config) in configs.iter().enumerate() {
+            let config_path = format!("{path}[{i}]");
+            let config = self.object(config, &config_path)?;
+            let Some(overrides) = self.get(config, "Overrides") else {
+                without.push(config_path);
+                continue;
+            };
+            let overrides_path = format!("{config_path}.Overrides");
+            let overrides = self.array(overrides, &overrides_path)?;
+            if overrides.is_empty() {
+                without.push(config_path);
+            }
+            for (j, value) in overrides.iter().enumerate() {
+                raws.push(self.parse_override(
+                    value,
+                    &format!("{overrides_path}[{j}]"),
+                    price_key,
+                )?);
+            }
+        }
+        if !raws.is_empty() {
+            for config_path in without {
+                self.notes.push(format!(
+                    "{config_path} has no Overrides; its launch template's own instance type is \
+                     unknown to fleetopt and is ignored"
+                ));
+            }
+        }
+        Ok(raws)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use fleetopt_instances::ZoneId;
+
+    use crate::request::aws::tests::{assert_errors, fixture, fleet, load};
+    use crate::request::{CapacityUnit, MaxPrice, OnDemandSplit, ZoneRef};
+
+    #[test]
+    fn max_price_is_per_unit_hour_and_converted_per_instance() {
+        let request = load(&fixture("create-fleet-weighted.json")).unwrap();
+        let prices: Vec<(&str, Option<f64>, Option<f64>)> = request
+            .candidates
+            .overrides
+            .iter()
+            .map(|o| (o.pattern.as_str(), o.weight, o.max_price))
+            .collect();
+        assert_eq!(
+            prices,
+            [
+                ("m5.large", Some(2.0), Some(0.06)),
+                ("m5.large", Some(2.0), None),
+                ("m5.xlarge", Some(4.0), Some(0.1)),
+                ("c5.large", Some(2.0), None)
+            ]
+        );
+        assert_eq!(
+            request.candidates.overrides[0].zone,
+            Some(ZoneRef::Id(ZoneId::new("use1-az1")))
+        );
+        assert_eq!(
+            request.candidates.overrides[2].zone,
+            Some(ZoneRef::Name("us-east-1d".to_owned()))
+        );
+        assert_eq!(request.spot.pools, Some(2));
+        assert_eq!(request.spot.max_total_price, Some(1.5));
+        assert_eq!(request.on_demand.max_total_price, Some(0.8));
+        assert_eq!(request.target.on_demand, OnDemandSplit::Target(8.0));
+        // Without weights the per-unit price is the per-instance price.
+        let request = load(&fleet(
+            r#"{"InstanceType": "m5.large", "MaxPrice": "0.05"}"#,
+            "",
+        ))
+        .unwrap();
+        assert_eq!(request.candidates.overrides[0].max_price, Some(0.05));
+    }
+
+    #[test]
+    fn instance_requirements_overrides() {
+        let request = load(&fixture("create-fleet-abs.json")).unwrap();
+        assert!(request.candidates.overrides.is_empty());
+        assert_eq!(request.candidates.requirements.len(), 1);
+        assert_eq!(request.candidates.requirements[0].vcpus.max, Some(4));
+        assert_eq!(request.target.unit, CapacityUnit::Vcpu);
+        assert_eq!(
+            request.candidates.zones,
+            vec![
+                ZoneRef::Id(ZoneId::new("use1-az1")),
+                ZoneRef::Id(ZoneId::new("use1-az2"))
+            ]
+        );
+        let priced = load(&fleet(
+            r#"{"InstanceRequirements": {"VCpuCount": {"Min": 2}, "MemoryMiB": {"Min": 0}}, "MaxPrice": "0.2"}"#,
+            "",
+        ))
+        .unwrap();
+        assert_eq!(priced.spot.max_price, Some(MaxPrice::PerHour(0.2)));
+    }
+
+    #[test]
+    fn subnet_only_duplicates_merge_with_a_note() {
+        let request = load(&fleet(
+            r#"{"InstanceType": "m5.large", "SubnetId": "subnet-a"}, {"InstanceType": "m5.large", "SubnetId": "subnet-b"}"#,
+            "",
+        ))
+        .unwrap();
+        assert_eq!(request.candidates.overrides.len(), 1);
+        assert_eq!(request.notes.len(), 3, "{:#?}", request.notes);
+    }
+
+    #[test]
+    fn exact_error_messages() {
+        let cases: Vec<(String, &str)> = vec![
+            (
+                fleet(r#"{"InstanceType": "m5.large", "WeightedCapacity": 0}"#, ""),
+                "req.json: LaunchTemplateConfigs[0].Overrides[0].WeightedCapacity: expected a number > 0, found 0",
+            ),
+            (
+                fleet(r#"{"InstanceType": "m5.large"}, {"InstanceType": "c5.large"}, {"InstanceType": "m5.xlarge", "MaxPrice": "cheap"}"#, ""),
+                "req.json: LaunchTemplateConfigs[0].Overrides[2].MaxPrice: expected a decimal number as a string (\"0.25\"), found the string \"cheap\"",
+            ),
+            (
+                r#"{"TargetCapacitySpecification": {"TotalTargetCapacity": 4}, "LaunchTemplateConfigs": [{"LaunchTemplateSpecification": {"LaunchTemplateName": "lt"}}]}"#.to_owned(),
+                "req.json: LaunchTemplateConfigs: no overrides: fleetopt needs the instance types (InstanceType or InstanceRequirements overrides); it cannot read a launch template",
+            ),
+            (
+                fleet(r#"{"InstanceType": "m5.large", "AvailabilityZone": "us-east-1a", "AvailabilityZoneId": "use1-az4"}"#, ""),
+                "req.json: LaunchTemplateConfigs[0].Overrides[0].AvailabilityZoneId: conflicts with AvailabilityZone; AWS accepts one of them per override",
+            ),
+            (
+                fleet(r#"{"InstanceType": "m5.large"}, {"InstanceRequirements": {"VCpuCount": {"Min": 2}, "MemoryMiB": {"Min": 0}}}"#, ""),
+                "req.json: LaunchTemplateConfigs[0].Overrides[1]: InstanceRequirements cannot be mixed with InstanceType (at LaunchTemplateConfigs[0].Overrides[0]) in one request; AWS rejects it, even across overrides",
+            ),
+            (
+                fleet(r#"{"InstanceRequirements": {"VCpuCount": {"Min": 2}, "MemoryMiB": {"Min": 0}}, "WeightedCapacity": 2}"#, ""),
+                "req.json: LaunchTemplateConfigs[0].Overrides[0].WeightedCapacity: not allowed with InstanceRequirements (AWS: attribute-based overrides take no weights; use TargetCapacityUnitType vcpu or memory-mib)",
+            ),
+            (
+                fleet(r#"{"InstanceRequirements": {"VCpuCount": {"Min": 2}, "MemoryMib": {"Min": 4}}}"#, ""),
+                "req.json: LaunchTemplateConfigs[0].Overrides[0].InstanceRequirements.MemoryMib: unknown field `MemoryMib`; did you mean `MemoryMiB`?",
+            ),
+            (
+                fleet(r#"{"InstanceType": "m5.large", "AvailabilityZone": "us-east-1a"}, {"InstanceType": "m5.large", "AvailabilityZone": "us-east-1a"}"#, ""),
+                "req.json: LaunchTemplateConfigs[0].Overrides[1]: m5.large in us-east-1a is already listed at LaunchTemplateConfigs[0].Overrides[0]; AWS rejects duplicate instance pools",
+            ),
+            (
+                r#"{"TargetCapacitySpecification": {"TotalTargetCapacity": 4, "TargetCapacityUnitType": "vcpu"}, "LaunchTemplateConfigs": [{"Overrides": [{"InstanceType": "m5.large"}]}]}"#.to_owned(),
+                "req.json: TargetCapacitySpecification.TargetCapacityUnitType: `vcpu` is allowed only with InstanceRequirements overrides (AWS: attribute-based instance type selection); with InstanceType overrides use units and WeightedCapacity",
+            ),
+        ];
+        assert_errors(&cases);
+    }
+}

@@ -1,0 +1,421 @@
+//! Request text → a JSON value with paths, for every reader: the syntax layer beneath the native
+//! schema and the AWS forms, so neither reader borrows the other's parser.
+//!
+//! Every syntax is parsed into a [`serde_json::Value`]: TOML and YAML values are converted key
+//! by key, so a NaN, an infinity, a date or a non-string key is reported with its path. Typed
+//! parts of a value are then deserialised through `serde_path_to_error` ([`from_value`]), so an
+//! error always names the full field path and says what was expected and what was found, in
+//! plain words (serde's private type names and Rust type names are replaced).
+
+use fleetopt_instances::suggest::{self, Case};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use super::{RequestError, RequestErrorKind};
+
+/// The syntax of a request file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Syntax {
+    /// TOML.
+    Toml,
+    /// JSON.
+    Json,
+    /// YAML.
+    Yaml,
+}
+
+/// Parses a request text into its JSON value (TOML and YAML converted key by key), without
+/// reading it as a request yet: batch sweeps edit this value before reading it.
+pub fn parse_value(label: &str, text: &str, syntax: Syntax) -> Result<Value, RequestError> {
+    match syntax {
+        Syntax::Json => serde_json::from_str::<Value>(text)
+            .map_err(|e| RequestError::new(label, "", RequestErrorKind::Json(e))),
+        Syntax::Toml => {
+            let table: toml::Table = toml::from_str(text).map_err(|e| {
+                let (line, column) = e
+                    .span()
+                    .map_or((1, 1), |span| line_column(text, span.start));
+                RequestError::new(
+                    label,
+                    "",
+                    RequestErrorKind::Toml {
+                        line,
+                        column,
+                        source: Box::new(e),
+                    },
+                )
+            })?;
+            toml_to_json(label, "", toml::Value::Table(table))
+        }
+        Syntax::Yaml => {
+            let value: serde_norway::Value = serde_norway::from_str(text)
+                .map_err(|e| RequestError::new(label, "", RequestErrorKind::Yaml(e)))?;
+            if value.is_null() {
+                return Err(RequestError::new(
+                    label,
+                    "",
+                    "the file is empty; a request needs at least `region` and `target.capacity`",
+                ));
+            }
+            yaml_to_json(label, "", value)
+        }
+    }
+}
+
+/// Deserialises `value` (found at `prefix`) through `serde_path_to_error`, so the error names
+/// the full field path.
+pub(super) fn from_value<T: DeserializeOwned>(
+    label: &str,
+    prefix: &str,
+    value: Value,
+) -> Result<T, RequestError> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let inner = e.path().to_string();
+        let field = match (prefix.is_empty(), inner == ".") {
+            (_, true) => prefix.to_owned(),
+            (true, false) => inner,
+            (false, false) if inner.starts_with('[') => format!("{prefix}{inner}"),
+            (false, false) => format!("{prefix}.{inner}"),
+        };
+        RequestError::new(label, field, RequestErrorKind::Schema(e.into_inner()))
+    })
+}
+
+/// A short description of a JSON value's kind, for "found …".
+pub(super) fn describe(value: &Value) -> String {
+    match value {
+        Value::Null => "null".to_owned(),
+        Value::Bool(b) => format!("the boolean {b}"),
+        Value::Number(n) => format!("the number {n}"),
+        Value::String(s) => format!("the string \"{s}\""),
+        Value::Array(_) => "a list".to_owned(),
+        Value::Object(_) => "a table".to_owned(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Messages of the typed syntax and schema errors (`RequestErrorKind`'s Display)
+
+/// `invalid JSON at line L, column C: …` (or `unexpected end of JSON …`).
+pub(super) fn json_syntax_message(error: &serde_json::Error) -> String {
+    let what = match error.classify() {
+        serde_json::error::Category::Eof => "unexpected end of JSON",
+        _ => "invalid JSON",
+    };
+    format!(
+        "{what} at line {}, column {}: {}",
+        error.line(),
+        error.column(),
+        strip_position(&error.to_string())
+    )
+}
+
+/// `invalid YAML at line L, column C: …` (the position only when the parser knows it).
+pub(super) fn yaml_syntax_message(error: &serde_norway::Error) -> String {
+    let position = error
+        .location()
+        .map(|l| format!(" at line {}, column {}", l.line(), l.column()))
+        .unwrap_or_default();
+    format!(
+        "invalid YAML{position}: {}",
+        strip_position(&error.to_string())
+    )
+}
+
+/// serde's message for a value that does not fit the schema, in plain words.
+pub(super) fn schema_message(error: &serde_json::Error) -> String {
+    plain_types(&suggest_field(&error.to_string()))
+        .replace("expected a sequence", "expected a list")
+        .replace("expected f64", "expected a number")
+        .replace("expected u32", "expected a whole number ≥ 0")
+        .replace("expected u64", "expected a whole number ≥ 0")
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before
+        .rsplit_once('\n')
+        .map_or(before, |(_, last)| last)
+        .chars()
+        .count()
+        + 1;
+    (line, column)
+}
+
+/// Drops the " at line L column C" tail serde_json and serde_norway append (the position is
+/// already given in fleetopt's own wording).
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(at) => message[..at].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+/// Replaces serde's "expected struct TargetTable" (private type names) with "expected a table".
+fn plain_types(message: &str) -> String {
+    const STRUCT: &str = "expected struct ";
+    let mut out = String::new();
+    let mut rest = message;
+    while let Some(at) = rest.find(STRUCT) {
+        out.push_str(&rest[..at]);
+        out.push_str("expected a table");
+        rest =
+            rest[at + STRUCT.len()..].trim_start_matches(|c: char| c.is_alphanumeric() || c == '_');
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Shortens serde's "unknown field `x`, expected one of `a`, `b`, …" to a suggestion when one
+/// listed field is close (`MemoryMib` → `MemoryMiB`); otherwise keeps the full list.
+fn suggest_field(message: &str) -> String {
+    let Some(rest) = message.strip_prefix("unknown field `") else {
+        return message.to_owned();
+    };
+    let Some((unknown, listed)) = rest.split_once('`') else {
+        return message.to_owned();
+    };
+    // At most 3 edits without case, and fewer edits than the unknown name has bytes (so a
+    // one-letter key is not "corrected" into an unrelated one).
+    let Some(max_distance) = unknown.len().checked_sub(1).map(|below| below.min(3)) else {
+        return message.to_owned();
+    };
+    let listed = listed.split('`').skip(1).step_by(2);
+    match suggest::closest(unknown, listed, Case::IgnoredThenSensitive, max_distance) {
+        Some(name) => format!("unknown field `{unknown}`; did you mean `{name}`?"),
+        None => message.to_owned(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Syntax → serde_json::Value
+
+fn child(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+fn finite_number(label: &str, path: &str, value: f64) -> Result<Value, RequestError> {
+    serde_json::Number::from_f64(value)
+        .map(Value::Number)
+        .ok_or_else(|| {
+            RequestError::new(
+                label,
+                path,
+                format!("expected a finite number, found {value}"),
+            )
+        })
+}
+
+fn toml_to_json(label: &str, path: &str, value: toml::Value) -> Result<Value, RequestError> {
+    Ok(match value {
+        toml::Value::String(s) => Value::String(s),
+        toml::Value::Integer(i) => Value::from(i),
+        toml::Value::Float(f) => finite_number(label, path, f)?,
+        toml::Value::Boolean(b) => Value::Bool(b),
+        toml::Value::Datetime(d) => {
+            return Err(RequestError::new(
+                label,
+                path,
+                format!("expected a number, string or table, found the date-time {d}"),
+            ));
+        }
+        toml::Value::Array(items) => Value::Array(
+            items
+                .into_iter()
+                .enumerate()
+                .map(|(i, item)| toml_to_json(label, &format!("{path}[{i}]"), item))
+                .collect::<Result<_, _>>()?,
+        ),
+        toml::Value::Table(table) => Value::Object(
+            table
+                .into_iter()
+                .map(|(key, item)| {
+                    let converted = toml_to_json(label, &child(path, &key), item)?;
+                    Ok((key, converted))
+                })
+                .collect::<Result<_, RequestError>>()?,
+        ),
+    })
+}
+
+fn yaml_to_json(
+    label: &str,
+    path: &str,
+    value: serde_norway::Value,
+) -> Result<Value, RequestError> {
+    use serde_norway::Value as Y;
+    Ok(match value {
+        Y::Null => Value::Null,
+        Y::Bool(b) => Value::Bool(b),
+        Y::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Value::from(i)
+            } else if let Some(u) = n.as_u64() {
+                Value::from(u)
+            } else {
+                finite_number(label, path, n.as_f64().unwrap_or(f64::NAN))?
+            }
+        }
+        Y::String(s) => Value::String(s),
+        Y::Sequence(items) => Value::Array(
+            items
+                .into_iter()
+                .enumerate()
+                .map(|(i, item)| yaml_to_json(label, &format!("{path}[{i}]"), item))
+                .collect::<Result<_, _>>()?,
+        ),
+        Y::Mapping(mapping) => {
+            let mut object = serde_json::Map::new();
+            for (key, item) in mapping {
+                let key = match key {
+                    Y::String(s) => s,
+                    Y::Number(n) => n.to_string(),
+                    Y::Bool(b) => b.to_string(),
+                    other => {
+                        return Err(RequestError::new(
+                            label,
+                            path,
+                            format!("expected string keys, found the key {other:?}"),
+                        ));
+                    }
+                };
+                let converted = yaml_to_json(label, &child(path, &key), item)?;
+                if object.insert(key.clone(), converted).is_some() {
+                    return Err(RequestError::new(
+                        label,
+                        child(path, &key),
+                        "the key is given twice",
+                    ));
+                }
+            }
+            Value::Object(object)
+        }
+        Y::Tagged(tagged) => {
+            return Err(RequestError::new(
+                label,
+                path,
+                format!("YAML tags are not supported, found `{}`", tagged.tag),
+            ));
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    //! The syntax layer seen through the native reader: its errors reach users with the
+    //! native schema's field paths.
+
+    use super::*;
+    use crate::request::FleetRequest;
+    use crate::request::native::read;
+
+    fn with(extra: &str) -> Result<FleetRequest, RequestError> {
+        read(
+            "req.toml",
+            &format!("region = \"us-east-1\"\n[target]\ncapacity = 10\n{extra}"),
+            Syntax::Toml,
+        )
+    }
+
+    fn error(result: Result<FleetRequest, RequestError>) -> String {
+        match result {
+            Ok(request) => panic!("expected an error, got {request:#?}"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn json_and_yaml_errors_carry_positions_and_paths() {
+        let json = read(
+            "r.json",
+            "{\"region\": \"us-east-1\",\n \"target\": {\"capacity\": }}",
+            Syntax::Json,
+        );
+        assert_eq!(
+            error(json),
+            "r.json: invalid JSON at line 2, column 25: expected value"
+        );
+        let yaml = read(
+            "r.yaml",
+            "region: us-east-1\ntarget:\n  capacity: [\n",
+            Syntax::Yaml,
+        );
+        assert!(error(yaml).starts_with("r.yaml: invalid YAML at line 4, column 1:"),);
+        let yaml = read(
+            "r.yaml",
+            "region: us-east-1\ntarget:\n  capacity: 10\nspot:\n  pools: -1\n",
+            Syntax::Yaml,
+        );
+        assert_eq!(
+            error(yaml),
+            "r.yaml: spot.pools: invalid value: integer `-1`, expected a whole number ≥ 0"
+        );
+        let yaml = read(
+            "r.yaml",
+            "region: us-east-1\ntarget:\n  capacity: .inf\n",
+            Syntax::Yaml,
+        );
+        assert_eq!(
+            error(yaml),
+            "r.yaml: target.capacity: expected a finite number, found inf"
+        );
+        assert!(error(read("r.yaml", "", Syntax::Yaml)).contains("the file is empty"));
+    }
+
+    #[test]
+    fn toml_dates_and_yaml_tags_are_rejected_with_a_path() {
+        assert_eq!(
+            error(with("[solver]\nmip_gap = 1979-05-27\n")),
+            "req.toml: solver.mip_gap: expected a number, string or table, found the date-time 1979-05-27"
+        );
+        let yaml = read(
+            "r.yaml",
+            "region: us-east-1\ntarget:\n  capacity: !big 10\n",
+            Syntax::Yaml,
+        );
+        assert!(error(yaml).starts_with("r.yaml: target.capacity: YAML tags are not supported"));
+    }
+
+    #[test]
+    fn syntax_errors_carry_their_parser_error() {
+        let json = parse_value("r.json", "{\"a\": }", Syntax::Json).unwrap_err();
+        assert!(matches!(json.kind, RequestErrorKind::Json(_)), "{json:?}");
+        assert_eq!(json.field, "");
+        let toml = parse_value("r.toml", "a = 1\n[b\n", Syntax::Toml).unwrap_err();
+        assert!(
+            matches!(toml.kind, RequestErrorKind::Toml { line: 2, .. }),
+            "{toml:?}"
+        );
+        let yaml = parse_value("r.yaml", "a: [\n", Syntax::Yaml).unwrap_err();
+        assert!(matches!(yaml.kind, RequestErrorKind::Yaml(_)), "{yaml:?}");
+        let schema = error(with("[spot]\npools = \"two\"\n"));
+        assert_eq!(
+            schema,
+            "req.toml: spot.pools: invalid type: string \"two\", expected a whole number ≥ 0"
+        );
+    }
+
+    #[test]
+    fn close_field_names_are_suggested_and_far_ones_listed() {
+        // `Case::IgnoredThenSensitive`: `Single_Type` is one edit from `single_type` without
+        // case; a one-letter key is never "corrected".
+        assert_eq!(
+            error(with("[constraints]\nSingle_Type = true\n")),
+            "req.toml: constraints.Single_Type: unknown field `Single_Type`; did you mean `single_type`?"
+        );
+        assert!(
+            error(with("[constraints]\nx = 1\n"))
+                .starts_with("req.toml: constraints.x: unknown field `x`, expected one of")
+        );
+    }
+}
