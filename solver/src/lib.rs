@@ -8,6 +8,7 @@
 pub mod aws_mode;
 pub mod batch;
 pub mod candidates;
+pub mod compare;
 pub mod domains;
 pub mod error;
 pub mod export;
@@ -23,8 +24,8 @@ pub mod solve;
 pub(crate) mod test_support;
 pub mod verify;
 
-pub use error::ErrorClass;
 pub use candidates::{CandidateError, CandidatePool, CandidateSet};
+pub use error::{Classified, ErrorClass};
 pub use plan::{Allocation, Metrics, PLAN_SCHEMA, Plan, Shortfall, SolverReport, SolverStatus};
 pub use request::{FleetRequest, RequestError};
 pub use risk::{HAZARD_HOURS_PER_MONTH, HazardModel, RiskError};

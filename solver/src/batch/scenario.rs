@@ -24,7 +24,7 @@ use crate::solve::{SolveOptions, solve};
 /// Why one scenario has no plan: the `error` object of its output line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScenarioError {
-    /// `input`, `infeasible`, `time_limit` or `internal` (as [`crate::solve::SolveError::kind`]).
+    /// `input`, `infeasible`, `time_limit` or `internal` (as [`crate::ErrorClass::as_str`]).
     pub kind: String,
     /// The exit code `fleetopt solve` would give this scenario alone.
     pub exit_code: u8,
@@ -263,8 +263,14 @@ impl Job {
         solve(&self.catalog, &request, &SolveOptions::default())
             .map(Plan::without_timing)
             .map_err(|e| ScenarioError {
-                kind: e.kind().to_owned(),
-                exit_code: e.exit_code(),
+                kind: e.class().as_str().to_owned(),
+                // Stopgap until the batch crate takes the binary's class → exit-code map.
+                exit_code: match e.class() {
+                    crate::ErrorClass::Input => 2,
+                    crate::ErrorClass::Infeasible => 3,
+                    crate::ErrorClass::TimeLimit => 4,
+                    crate::ErrorClass::Internal => 1,
+                },
                 message: format!("{}: {e}", self.label),
             })
     }
