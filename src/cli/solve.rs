@@ -1,4 +1,6 @@
-//! `fleetopt solve | compare | verify`.
+//! `fleetopt solve | verify`: one solve rendered as a table, JSON or YAML, and a plan file checked
+//! against its request with the independent verifier. `number` and `percent` are the plan
+//! figures' formatting, shared with `compare`.
 
 use std::path::Path;
 
