@@ -1,7 +1,8 @@
 //! The `fleetopt` command line: parses arguments, loads files, calls the library, renders the
 //! result. It holds no planning logic; everything a test needs is reachable through the
-//! library. Exit codes (DESIGN §11): 0 ok, 2 bad input or usage, 3 infeasible, 4 time limit
-//! without a plan, 1 anything else; `batch` exits 5 when it finished but some scenarios failed.
+//! library. Exit codes (DESIGN §11), from the failure's class in `cli::exit_code`: 0 ok, 2 bad
+//! input or usage, 3 infeasible, 4 time limit without a plan, 1 anything else; `batch` exits 5
+//! when it finished but some scenarios failed.
 
 mod cli;
 

@@ -111,6 +111,25 @@ impl Region {
         &self.pools[start..end]
     }
 
+    /// The cheapest pool of one instance type in one market and platform: the lowest price,
+    /// ties broken by AZ ID, so the answer does not depend on pool order. `None` when the type
+    /// has no such pool here.
+    pub fn cheapest_pool(
+        &self,
+        instance_type: &str,
+        market: Market,
+        platform: Platform,
+    ) -> Option<&CapacityPool> {
+        self.pools_of(instance_type)
+            .iter()
+            .filter(|p| p.market == market && p.platform == platform)
+            .min_by(|a, b| {
+                a.price_per_hour
+                    .total_cmp(&b.price_per_hour)
+                    .then_with(|| a.zone.cmp(&b.zone))
+            })
+    }
+
     /// Offerings seen but not priced.
     pub fn unpriced(&self) -> &[UnpricedOffering] {
         &self.unpriced
@@ -475,6 +494,47 @@ mod tests {
             ]
         );
         assert!(region.pools_of("c5.large").is_empty());
+    }
+
+    #[test]
+    fn the_cheapest_pool_is_per_market_and_platform_with_ties_by_zone() {
+        let windows = crate::test_support::pool(
+            "m5.large",
+            "use1-az1",
+            Platform::Windows,
+            Market::Spot,
+            0.01,
+        );
+        let c = catalog(vec![
+            pool("use1-az2", Market::Spot, 0.03),
+            pool("use1-az1", Market::Spot, 0.03),
+            pool("use1-az1", Market::OnDemand, 0.096),
+            windows,
+        ])
+        .unwrap();
+        let region = c.region("us-east-1").unwrap();
+        let cheapest = |market, platform| {
+            region
+                .cheapest_pool("m5.large", market, platform)
+                .map(|p| (p.zone.as_str(), p.price_per_hour))
+        };
+        assert_eq!(
+            cheapest(Market::Spot, Platform::LinuxUnix),
+            Some(("use1-az1", 0.03))
+        );
+        assert_eq!(
+            cheapest(Market::Spot, Platform::Windows),
+            Some(("use1-az1", 0.01))
+        );
+        assert_eq!(
+            cheapest(Market::OnDemand, Platform::LinuxUnix),
+            Some(("use1-az1", 0.096))
+        );
+        assert_eq!(cheapest(Market::OnDemand, Platform::Windows), None);
+        assert_eq!(
+            region.cheapest_pool("c5.large", Market::Spot, Platform::LinuxUnix),
+            None
+        );
     }
 
     #[test]

@@ -4,6 +4,10 @@
 
 use std::fmt;
 
+use fleetopt_instances::LoadError;
+
+use crate::request::RequestError;
+
 /// Why no result came back, as a caller must react to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ErrorClass {
@@ -41,5 +45,28 @@ impl ErrorClass {
 impl fmt::Display for ErrorClass {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+/// An error that knows its [`ErrorClass`]: every error the library hands to a caller. Generic
+/// callers (the binary's failure conversion) need one way to ask; each planning error also has
+/// the same answer as an inherent `class()` so callers need not import this trait.
+pub trait Classified {
+    /// The class of this failure.
+    fn class(&self) -> ErrorClass;
+}
+
+/// A catalogue or data file that does not load is always the user's input. [`LoadError`] lives
+/// in `fleetopt-instances`, which knows nothing of solving, so its class is stated here.
+impl Classified for LoadError {
+    fn class(&self) -> ErrorClass {
+        ErrorClass::Input
+    }
+}
+
+/// A request that does not read is always the user's input.
+impl Classified for RequestError {
+    fn class(&self) -> ErrorClass {
+        ErrorClass::Input
     }
 }

@@ -7,6 +7,7 @@
 
 pub mod aws_mode;
 pub mod candidates;
+pub mod compare;
 pub mod error;
 pub mod export;
 pub mod frontier;
@@ -24,7 +25,7 @@ pub(crate) mod test_support;
 pub mod verify;
 
 pub use candidates::{CandidateError, CandidatePool, CandidateSet};
-pub use error::ErrorClass;
+pub use error::{Classified, ErrorClass};
 pub use plan::{Allocation, Metrics, PLAN_SCHEMA, Plan, Shortfall, SolverReport, SolverStatus};
 pub use request::{FleetRequest, RequestError};
 pub use risk::{HAZARD_HOURS_PER_MONTH, HazardModel, RiskError};

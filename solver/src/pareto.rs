@@ -16,6 +16,7 @@ use fleetopt_instances::Catalog;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::error::{Classified, ErrorClass};
 use crate::plan::Plan;
 use crate::request::{FleetRequest, Mode, SpotStrategy};
 use crate::solve::{SolveError, SolveOptions, solve};
@@ -32,6 +33,9 @@ pub enum RiskAxis {
 }
 
 impl RiskAxis {
+    /// Every axis, in the order the CLI lists them.
+    pub const ALL: [RiskAxis; 2] = [RiskAxis::ExpectedInterruptions, RiskAxis::WorstAzLoss];
+
     /// The risk of `plan` on this axis.
     pub fn of(self, plan: &Plan) -> f64 {
         match self {
@@ -121,20 +125,45 @@ pub struct SweepPoint {
     pub outcome: Result<Plan, SolveError>,
 }
 
+/// Why a sweep cannot run.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SweepError {
+    /// A weight is negative, infinite or not a number.
+    #[error("{0} is not a number of hours ≥ 0")]
+    LossHours(f64),
+}
+
+impl SweepError {
+    /// Every sweep error is bad input.
+    pub fn class(&self) -> ErrorClass {
+        ErrorClass::Input
+    }
+}
+
+impl Classified for SweepError {
+    fn class(&self) -> ErrorClass {
+        SweepError::class(self)
+    }
+}
+
 /// Solves `request` in optimal mode with priceCapacityOptimized once per weight of
-/// `loss_hours`, in parallel; results come back in the order of `loss_hours`.
+/// `loss_hours`, in parallel; results come back in the order of `loss_hours`. Every weight must
+/// be a finite number ≥ 0.
 pub fn sweep(
     catalog: &Catalog,
     request: &FleetRequest,
     options: &SolveOptions,
     loss_hours: &[f64],
-) -> Vec<SweepPoint> {
+) -> Result<Vec<SweepPoint>, SweepError> {
+    if let Some(&bad) = loss_hours.iter().find(|w| !(w.is_finite() && **w >= 0.0)) {
+        return Err(SweepError::LossHours(bad));
+    }
     let options = SolveOptions {
         mode: Some(Mode::Optimal),
         spot_strategy: Some(SpotStrategy::PriceCapacityOptimized),
         ..options.clone()
     };
-    loss_hours
+    Ok(loss_hours
         .par_iter()
         .map(|&hours| {
             let mut weighted = request.clone();
@@ -144,7 +173,36 @@ pub fn sweep(
                 outcome: solve(catalog, &weighted, &options),
             }
         })
-        .collect()
+        .collect())
+}
+
+/// The failure of the whole sweep: when no weight gave a plan, the request is wrong (or
+/// infeasible) whatever the weight, and the first point's error says why. `None` when any point
+/// has a plan (or there are no points).
+pub fn common_failure(points: &[SweepPoint]) -> Option<&SolveError> {
+    if points.iter().all(|p| p.outcome.is_err()) {
+        points.first().and_then(|p| p.outcome.as_ref().err())
+    } else {
+        None
+    }
+}
+
+/// For each point of a sweep, whether its plan is on the cost–risk front ([`front`]) of the
+/// solved points on `axis`; a point without a plan never is.
+pub fn on_front(points: &[SweepPoint], axis: RiskAxis) -> Vec<bool> {
+    let (solved, trade_offs): (Vec<usize>, Vec<TradeOff>) = points
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| {
+            let plan = p.outcome.as_ref().ok()?;
+            Some((i, TradeOff::of(String::new(), plan, axis)))
+        })
+        .unzip();
+    let mut flags = vec![false; points.len()];
+    for k in front(&trade_offs) {
+        flags[solved[k]] = true;
+    }
+    flags
 }
 
 #[cfg(test)]
@@ -171,6 +229,86 @@ mod tests {
             point("nan", f64::NAN, 0.0),
         ];
         assert_eq!(front(&points), [3, 2, 0]);
+    }
+
+    /// An aws plan of two types; tests change its metrics.
+    fn plan() -> Plan {
+        use fleetopt_instances::Market;
+
+        use crate::request::TypeOverride;
+        use crate::test_support::{self, itype};
+
+        let catalog = test_support::catalog(
+            vec![itype("a.large", 2, 8192)],
+            &[
+                ("a.large", "use1-az1", Market::Spot, 0.03, Some(1)),
+                ("a.large", "use1-az1", Market::OnDemand, 0.1, None),
+            ],
+        );
+        let mut request = test_support::request(4.0);
+        request.candidates.overrides = vec![TypeOverride {
+            pattern: "a.large".to_owned(),
+            zone: None,
+            weight: None,
+            priority: None,
+            max_price: None,
+        }];
+        match solve(&catalog, &request, &SolveOptions::default()) {
+            Ok(plan) => plan,
+            Err(e) => panic!("the test request solves: {e}"),
+        }
+    }
+
+    fn solved(loss_hours: f64, cost: f64, risk: f64) -> SweepPoint {
+        let mut plan = plan();
+        plan.metrics.cost_per_hour = cost;
+        plan.metrics.expected_interruptions_per_hour = risk;
+        SweepPoint {
+            loss_hours,
+            outcome: Ok(plan),
+        }
+    }
+
+    fn failed(loss_hours: f64) -> SweepPoint {
+        SweepPoint {
+            loss_hours,
+            outcome: Err(SolveError::TimeLimit(1.0)),
+        }
+    }
+
+    #[test]
+    fn sweep_points_on_the_front_are_flagged_and_failures_never_are() {
+        let points = [
+            solved(0.0, 1.0, 0.9),
+            failed(1.0),
+            solved(4.0, 2.0, 0.9),
+            solved(16.0, 3.0, 0.1),
+        ];
+        let axis = RiskAxis::ExpectedInterruptions;
+        assert_eq!(on_front(&points, axis), [true, false, false, true]);
+        assert!(common_failure(&points).is_none());
+        assert_eq!(
+            common_failure(&[failed(0.0), failed(1.0)]),
+            Some(&SolveError::TimeLimit(1.0))
+        );
+        assert!(common_failure(&[]).is_none());
+    }
+
+    #[test]
+    fn a_sweep_refuses_weights_that_are_not_hours() {
+        let catalog = crate::test_support::catalog(Vec::new(), &[]);
+        let request = crate::test_support::request(1.0);
+        for bad in [-1.0, f64::INFINITY, f64::NAN] {
+            let Err(error) = sweep(&catalog, &request, &SolveOptions::default(), &[1.0, bad])
+            else {
+                panic!("{bad} must be refused");
+            };
+            assert_eq!(error.class(), ErrorClass::Input);
+            assert_eq!(
+                error.to_string(),
+                format!("{bad} is not a number of hours ≥ 0")
+            );
+        }
     }
 
     #[test]

@@ -3,14 +3,88 @@
 //!
 //! Field order here is the serialised order and is part of the contract. Allocations are sorted
 //! by (market, availability_zone_id, instance_type, group, partition).
+//!
+//! [`read`] is the one reader of plan JSON, for every command that takes a plan file (`verify`,
+//! `export`, `simulate`): it checks the shape and the `schema` tag, and its errors name the file
+//! and the JSON path.
 
 use fleetopt_instances::{Market, RegionName, TypeName, ZoneId};
 use serde::{Deserialize, Serialize};
 
+use crate::error::{Classified, ErrorClass};
 use crate::request::{CapacityUnit, Mode, OnDemandStrategy, SafetyReference, SpotStrategy};
 
 /// The schema tag of plan JSON.
 pub const PLAN_SCHEMA: &str = "fleetopt.plan/v1";
+
+/// Why a text is not a usable plan.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    /// The text is not plan JSON: a syntax error, or a field missing or of the wrong type. At the
+    /// document root this is usually another kind of file (a request, a catalogue), so the
+    /// message says how a plan is made.
+    #[error(
+        "{file}: at {path}: not a {PLAN_SCHEMA} plan{hint}: {source}",
+        hint = if path == "." { " (write one with `fleetopt solve --format json`)" } else { "" }
+    )]
+    NotAPlan {
+        /// The file (or label) read.
+        file: String,
+        /// The JSON path of the problem (`allocations[3].count`; `.` for the root).
+        path: String,
+        /// What the JSON parser found.
+        source: serde_json::Error,
+    },
+    /// The `schema` tag is another version's (or another document's).
+    #[error("{file}: at schema: expected \"{PLAN_SCHEMA}\", found \"{found}\"")]
+    Schema {
+        /// The file (or label) read.
+        file: String,
+        /// The tag the file carries.
+        found: String,
+    },
+}
+
+impl PlanError {
+    /// Every plan that does not read is the user's input.
+    pub fn class(&self) -> ErrorClass {
+        ErrorClass::Input
+    }
+}
+
+impl Classified for PlanError {
+    fn class(&self) -> ErrorClass {
+        PlanError::class(self)
+    }
+}
+
+/// Reads a `fleetopt.plan/v1` JSON document; `label` names the file in errors.
+///
+/// ```
+/// use fleetopt_solver::plan::{self, PlanError};
+///
+/// let error = plan::read("fleet.json", r#"{"schema": "fleetopt.plan/v1"}"#).unwrap_err();
+/// assert!(matches!(error, PlanError::NotAPlan { .. }));
+/// assert!(error.to_string().starts_with("fleet.json: at .: not a fleetopt.plan/v1 plan"));
+/// ```
+pub fn read(label: &str, text: &str) -> Result<Plan, PlanError> {
+    let deserializer = &mut serde_json::Deserializer::from_str(text);
+    let plan: Plan = serde_path_to_error::deserialize(deserializer).map_err(|e| {
+        let path = e.path().to_string();
+        PlanError::NotAPlan {
+            file: label.to_owned(),
+            path,
+            source: e.into_inner(),
+        }
+    })?;
+    if plan.schema != PLAN_SCHEMA {
+        return Err(PlanError::Schema {
+            file: label.to_owned(),
+            found: plan.schema,
+        });
+    }
+    Ok(plan)
+}
 
 /// A fleet plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -301,4 +375,49 @@ pub enum Shortfall {
         /// Which market.
         market: Market,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PLAN: &str = include_str!("../../fixtures/plans/prioritized.json");
+
+    #[test]
+    fn a_plan_file_reads() {
+        let plan = read("prioritized.json", PLAN).unwrap();
+        assert_eq!(plan.schema, PLAN_SCHEMA);
+        assert_eq!(plan.allocations.len(), 2);
+    }
+
+    #[test]
+    fn another_schema_is_refused_at_its_field() {
+        let text = PLAN.replacen(PLAN_SCHEMA, "fleetopt.plan/v0", 1);
+        let error = read("old.json", &text).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "old.json: at schema: expected \"fleetopt.plan/v1\", found \"fleetopt.plan/v0\""
+        );
+        assert_eq!(error.class(), ErrorClass::Input);
+    }
+
+    #[test]
+    fn shape_errors_name_the_json_path_and_only_the_root_gets_the_hint() {
+        let text = PLAN.replacen("\"count\": 4", "\"count\": \"four\"", 1);
+        let error = read("broken.json", &text).unwrap_err().to_string();
+        assert!(
+            error.starts_with(
+                "broken.json: at allocations[0].count: not a fleetopt.plan/v1 plan: invalid type"
+            ),
+            "{error}"
+        );
+        let error = read("request.json", "7").unwrap_err().to_string();
+        assert!(
+            error.starts_with(
+                "request.json: at .: not a fleetopt.plan/v1 plan (write one with `fleetopt solve \
+                 --format json`): invalid type: integer `7`"
+            ),
+            "{error}"
+        );
+    }
 }

@@ -4,15 +4,17 @@
 //! with the independent verifier before returning it: a plan that fails verification is a bug
 //! and comes back as [`SolveError::Unverified`], never as a plan.
 //!
-//! Exit codes (DESIGN §11) of failures: 2 input ([`SolveError::Candidates`]), 3 infeasible
-//! ([`SolveError::Infeasible`], with an explanation), 4 time limit without a feasible plan
-//! ([`SolveError::TimeLimit`]), 1 anything else. A time limit *with* a feasible plan is a
-//! success: the plan's solver report says `time_limit` and gives the gap.
+//! Every failure has its [`ErrorClass`] ([`SolveError::class`]): input
+//! ([`SolveError::Candidates`]), infeasible ([`SolveError::Infeasible`], with an explanation),
+//! time limit without a feasible plan ([`SolveError::TimeLimit`]), internal (the MIP backend
+//! failed, or the verifier rejected the plan). Only the binary turns a class into an exit code.
+//! A time limit *with* a feasible plan is a success: the plan's solver report says `time_limit`
+//! and gives the gap.
 
 use fleetopt_instances::{Catalog, RegionName};
 
 use crate::candidates::{self, CandidateError};
-use crate::error::ErrorClass;
+use crate::error::{Classified, ErrorClass};
 use crate::optimal::{self, Explanation, OptimalError};
 use crate::plan::Plan;
 use crate::request::{FleetRequest, Mode, SpotStrategy};
@@ -35,18 +37,19 @@ pub enum SolveError {
     /// The request's candidates cannot be resolved against the catalogue (bad input).
     #[error("{0}")]
     Candidates(#[from] CandidateError),
-    /// optimal mode: no plan meets every constraint (exit 3); the explanation names the
-    /// conflicting constraints and amounts.
+    /// optimal mode: no plan meets every constraint; the explanation names the conflicting
+    /// constraints and amounts.
     #[error("{0}")]
     Infeasible(Explanation),
-    /// optimal mode: the time limit passed before any feasible plan (exit 4).
+    /// optimal mode: the time limit passed before any feasible plan.
     #[error(
         "no feasible plan found within the time limit of {0} s; raise solver.time_limit_seconds"
     )]
     TimeLimit(f64),
-    /// optimal mode: the MIP backend failed (exit 1).
-    #[error("the MIP solver failed: {0}")]
-    Solver(String),
+    /// optimal mode: the MIP backend failed ([`OptimalError::Solver`]; the other optimal
+    /// failures have their own variants above).
+    #[error("{0}")]
+    Solver(OptimalError),
     /// The planner produced a plan the verifier rejects: a bug in fleetopt.
     #[error("internal error: the plan failed verification: {}", .0.join("; "))]
     Unverified(Vec<String>),
@@ -62,32 +65,11 @@ impl SolveError {
             SolveError::Solver(_) | SolveError::Unverified(_) => ErrorClass::Internal,
         }
     }
+}
 
-    /// True when the cause is the user's input (exit code 2), not fleetopt.
-    pub fn is_input_error(&self) -> bool {
-        matches!(self, SolveError::Candidates(_))
-    }
-
-    /// The documented exit code of this failure (DESIGN §11): 2 bad input, 3 infeasible,
-    /// 4 time limit without a feasible plan, 1 anything else.
-    pub fn exit_code(&self) -> u8 {
-        match self {
-            SolveError::Candidates(_) => 2,
-            SolveError::Infeasible(_) => 3,
-            SolveError::TimeLimit(_) => 4,
-            SolveError::Solver(_) | SolveError::Unverified(_) => 1,
-        }
-    }
-
-    /// A stable one-word name of the failure class, for machine-readable output (batch
-    /// results): `input`, `infeasible`, `time_limit` or `internal`.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            SolveError::Candidates(_) => "input",
-            SolveError::Infeasible(_) => "infeasible",
-            SolveError::TimeLimit(_) => "time_limit",
-            SolveError::Solver(_) | SolveError::Unverified(_) => "internal",
-        }
+impl Classified for SolveError {
+    fn class(&self) -> ErrorClass {
+        SolveError::class(self)
     }
 }
 
@@ -110,6 +92,17 @@ pub fn effective_request(request: &FleetRequest, options: &SolveOptions) -> Flee
     request
 }
 
+/// The request as `plan` was solved from it: the plan's mode, and the plan's region when the
+/// request names none (AWS request forms carry no region; a plan records the one it was solved
+/// in, and the verifier still checks that the region holds every pool). Verifying a plan read
+/// back from a file checks it against this request.
+pub fn request_answered_by(request: &FleetRequest, plan: &Plan) -> FleetRequest {
+    let mut request = request.clone();
+    request.region.get_or_insert_with(|| plan.region.clone());
+    request.mode = plan.mode;
+    request
+}
+
 /// Plans a fleet: resolves candidates, runs the mode, verifies the plan.
 pub fn solve(
     catalog: &Catalog,
@@ -123,7 +116,7 @@ pub fn solve(
         Mode::Optimal => optimal::plan(&request, &candidates).map_err(|e| match e {
             OptimalError::Infeasible(explanation) => SolveError::Infeasible(explanation),
             OptimalError::TimeLimit { limit } => SolveError::TimeLimit(limit),
-            OptimalError::Solver(message) => SolveError::Solver(message),
+            error @ OptimalError::Solver(_) => SolveError::Solver(error),
         })?,
     };
     let violations = verify::verify(catalog, &request, &plan);

@@ -1,8 +1,16 @@
-//! Command-line arguments (clap). Doc comments here are the `--help` text.
+//! Command-line arguments (clap). Doc comments here are the `--help` text. Formats are the CLI's
+//! own enums; values that are library enums (mode, export target, risk axis, AZ event scope)
+//! parse straight into them through [`super::choice`].
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use fleetopt::solver::export::Target;
+use fleetopt::solver::pareto::RiskAxis;
+use fleetopt::solver::request::Mode;
+use fleetopt::solver::simulate::AzEventScope;
+
+use super::choice::parser;
 
 /// Plan EC2 fleets: what AWS would hand you, and what you should ask for.
 #[derive(Debug, Parser)]
@@ -60,15 +68,6 @@ pub enum CompareFormat {
     Json,
 }
 
-/// Solver modes on the command line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ModeArg {
-    /// What EC2 would do.
-    Aws,
-    /// What you should ask for (integer program).
-    Optimal,
-}
-
 /// `fleetopt solve`
 #[derive(Debug, Args)]
 pub struct SolveArgs {
@@ -77,8 +76,8 @@ pub struct SolveArgs {
     #[command(flatten)]
     pub source: CatalogSource,
     /// Solve in this mode instead of the request's.
-    #[arg(long, value_enum)]
-    pub mode: Option<ModeArg>,
+    #[arg(long, value_parser = parser::<Mode>())]
+    pub mode: Option<Mode>,
     /// Use this spot allocation strategy (either spelling, e.g. priceCapacityOptimized or
     /// price-capacity-optimized).
     #[arg(long, value_name = "STRATEGY")]
@@ -114,27 +113,8 @@ pub struct CompareArgs {
     #[arg(long, value_name = "FILE.svg")]
     pub plot: Option<PathBuf>,
     /// The risk axis of the plot.
-    #[arg(long, value_enum, default_value = "interruptions")]
-    pub risk: RiskArg,
-}
-
-/// Risk measures for cost–risk trade-offs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum RiskArg {
-    /// Expected spot interruptions per hour.
-    Interruptions,
-    /// Share of the target lost with the worst AZ.
-    WorstAzLoss,
-}
-
-impl RiskArg {
-    /// The library's risk axis.
-    pub fn axis(self) -> fleetopt::solver::pareto::RiskAxis {
-        match self {
-            RiskArg::Interruptions => fleetopt::solver::pareto::RiskAxis::ExpectedInterruptions,
-            RiskArg::WorstAzLoss => fleetopt::solver::pareto::RiskAxis::WorstAzLoss,
-        }
-    }
+    #[arg(long, value_parser = parser::<RiskAxis>(), default_value = "interruptions")]
+    pub risk: RiskAxis,
 }
 
 /// `fleetopt pareto`
@@ -152,8 +132,8 @@ pub struct ParetoArgs {
     #[arg(long, value_name = "HOURS", value_delimiter = ',')]
     pub loss_hours: Vec<f64>,
     /// The risk axis of the front and the plot.
-    #[arg(long, value_enum, default_value = "interruptions")]
-    pub risk: RiskArg,
+    #[arg(long, value_parser = parser::<RiskAxis>(), default_value = "interruptions")]
+    pub risk: RiskAxis,
     /// Draw the front as an SVG to this file.
     #[arg(long, value_name = "FILE.svg")]
     pub plot: Option<PathBuf>,
@@ -172,25 +152,6 @@ pub struct VerifyArgs {
     pub request: PathBuf,
     #[command(flatten)]
     pub source: CatalogSource,
-}
-
-/// Export targets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ExportTarget {
-    /// One `maintain` `aws ec2 create-fleet --cli-input-json` input: the plan's pools as
-    /// overrides with weights and priorities.
-    #[value(name = "ec2-fleet")]
-    Ec2Fleet,
-    /// A JSON array of `instant` create-fleet inputs, one per allocation, exact counts.
-    #[value(name = "ec2-fleet-exact")]
-    Ec2FleetExact,
-    /// A Spot Fleet request config (`aws ec2 request-spot-fleet`).
-    #[value(name = "spot-fleet")]
-    SpotFleet,
-    /// `aws autoscaling create-auto-scaling-group --cli-input-json` with a MixedInstancesPolicy.
-    Asg,
-    /// A Karpenter NodePool (karpenter.sh/v1).
-    Karpenter,
 }
 
 /// Export output formats.
@@ -214,8 +175,8 @@ pub struct ExportArgs {
     #[arg(long, value_name = "FILE")]
     pub request: Option<PathBuf>,
     /// What to export as.
-    #[arg(long, value_enum)]
-    pub to: ExportTarget,
+    #[arg(long, value_parser = parser::<Target>())]
+    pub to: Target,
     /// Output format (default: YAML for karpenter, JSON otherwise).
     #[arg(long, value_enum)]
     pub format: Option<ExportFormat>,
@@ -257,15 +218,6 @@ pub enum SimulateFormat {
     Json,
 }
 
-/// What an AZ event reclaims.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum AzScopeArg {
-    /// Every spot instance in the AZ.
-    Spot,
-    /// Every instance in the AZ (an outage).
-    All,
-}
-
 /// `fleetopt simulate`
 #[derive(Debug, Args)]
 pub struct SimulateArgs {
@@ -305,8 +257,8 @@ pub struct SimulateArgs {
     #[arg(long, value_name = "RATE", default_value_t = 0.0)]
     pub az_event_rate: f64,
     /// What an AZ event reclaims.
-    #[arg(long, value_enum, default_value = "spot")]
-    pub az_event_scope: AzScopeArg,
+    #[arg(long, value_parser = parser::<AzEventScope>(), default_value = "spot")]
+    pub az_event_scope: AzEventScope,
     /// Do not replace lost capacity (a one-shot fleet instead of `maintain`).
     #[arg(long)]
     pub no_replenish: bool,

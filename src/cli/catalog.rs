@@ -8,14 +8,14 @@ use fleetopt::instances::model::interruption_bucket_label;
 use fleetopt::instances::select::{self, Requirements};
 use fleetopt::instances::suggest::{self, Case};
 use fleetopt::instances::{
-    CapacityPool, Catalog, CatalogInfo, InstanceType, Market, Platform, Region, SourceInfo,
+    Catalog, CatalogInfo, InstanceType, Market, Platform, Region, SourceInfo,
 };
 use serde::Serialize;
 
 use super::args::{BuildArgs, InfoArgs, ListArgs, ListFormat, ShowArgs, SortKey};
 use super::output::{json_text, print, write_atomically};
 use super::table::{Align, Table};
-use super::{Failure, load_catalog};
+use super::{Failure, inputs};
 
 /// Input kinds that `--source-date` accepts, in the order `catalog info` lists sources.
 const SOURCE_KINDS: [&str; 8] = [
@@ -71,15 +71,18 @@ pub fn build(args: &BuildArgs) -> Result<(), Failure> {
         zones: load_each(&args.zones, load::zones::load)?,
         shaping_history: load_each(&args.shape_spot_history, load::spot_prices::load)?,
     };
+    let defaults = BuildOptions::default();
     let platforms = if args.platform.is_empty() {
-        vec![Platform::LinuxUnix]
+        defaults.platforms
     } else {
         args.platform
             .iter()
             .map(|p| {
                 Platform::parse(p).ok_or_else(|| {
+                    let names: Vec<&str> = Platform::ALL.iter().map(|p| p.as_str()).collect();
                     Failure::input(format!(
-                        "--platform: unknown platform `{p}`; expected Linux/UNIX, Windows, Red Hat Enterprise Linux or SUSE Linux"
+                        "--platform: unknown platform `{p}`; expected {}",
+                        one_of(&names)
                     ))
                 })
             })
@@ -107,6 +110,15 @@ pub fn build(args: &BuildArgs) -> Result<(), Failure> {
         catalog.regions().count()
     );
     Ok(())
+}
+
+/// `a, b, c or d`: a list of accepted values for a message.
+fn one_of(names: &[&str]) -> String {
+    match names.split_last() {
+        Some((last, [])) => (*last).to_owned(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
 }
 
 /// Every input file with its kind, in the order `catalog info` lists them.
@@ -195,7 +207,7 @@ struct ListRow<'a> {
 }
 
 pub fn list(args: &ListArgs) -> Result<(), Failure> {
-    let catalog = load_catalog(&args.source)?;
+    let catalog = inputs::catalog(&args.source)?;
     let region = pick_region(&catalog, args.region.as_deref())?;
     let requirements = list_requirements(args)?;
     let selected = select::select(&catalog, Some(region.name().as_str()), &requirements);
@@ -353,17 +365,9 @@ fn parse_range<T: Copy + PartialOrd + std::fmt::Display>(
 }
 
 fn list_row<'a>(t: &'a InstanceType, region: &'a Region) -> ListRow<'a> {
-    let pools = region.pools_of(t.name.as_str());
-    let cheapest = |market: Market| -> Option<&CapacityPool> {
-        pools
-            .iter()
-            .filter(|p| p.market == market && p.platform == Platform::LinuxUnix)
-            .min_by(|a, b| {
-                a.price_per_hour
-                    .total_cmp(&b.price_per_hour)
-                    .then_with(|| a.zone.cmp(&b.zone))
-            })
-    };
+    // Listings price Linux/UNIX, the platform a catalogue is built for by default.
+    let cheapest =
+        |market: Market| region.cheapest_pool(t.name.as_str(), market, Platform::LinuxUnix);
     let on_demand = cheapest(Market::OnDemand);
     let spot = cheapest(Market::Spot);
     ListRow {
@@ -505,7 +509,7 @@ fn list_csv(rows: &[ListRow<'_>]) -> Result<String, Failure> {
 }
 
 pub fn show(args: &ShowArgs) -> Result<(), Failure> {
-    let catalog = load_catalog(&args.source)?;
+    let catalog = inputs::catalog(&args.source)?;
     let name = args.instance_type.as_str();
     let Some(t) = catalog.instance_type(name) else {
         let hint = closest_type(&catalog, name)
@@ -701,7 +705,7 @@ fn closest_type<'a>(catalog: &'a Catalog, name: &str) -> Option<&'a str> {
 }
 
 pub fn info(args: &InfoArgs) -> Result<(), Failure> {
-    let catalog = load_catalog(&args.source)?;
+    let catalog = inputs::catalog(&args.source)?;
     let info = catalog.info();
     let mut text = format!("catalogue  {}\n", info.title);
     text.push_str(&format!(
@@ -762,6 +766,18 @@ pub fn info(args: &InfoArgs) -> Result<(), Failure> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn value_lists_read_as_a_sentence() {
+        assert_eq!(one_of(&[]), "");
+        assert_eq!(one_of(&["a"]), "a");
+        assert_eq!(one_of(&["a", "b", "c"]), "a, b or c");
+        let platforms: Vec<&str> = Platform::ALL.iter().map(|p| p.as_str()).collect();
+        assert_eq!(
+            one_of(&platforms),
+            "Linux/UNIX, Windows, Red Hat Enterprise Linux or SUSE Linux"
+        );
+    }
 
     #[test]
     fn source_dates_are_checked() {

@@ -3,43 +3,17 @@
 //! the target cannot express goes to stderr as `note:` lines, so the document stays clean for
 //! `aws … --cli-input-json` or `kubectl apply`.
 
-use std::path::Path;
-
 use fleetopt::solver::export::{self, ExportOptions, Target};
-use fleetopt::solver::plan::Plan;
 
-use super::args::{ExportArgs, ExportFormat, ExportTarget};
+use super::args::{ExportArgs, ExportFormat};
 use super::output::{print, write_atomically};
-use super::solve::read_request;
-use super::{Failure, load_catalog};
-
-/// Reads a `fleetopt.plan/v1` JSON file; errors name the file and the JSON path.
-fn read_plan(path: &Path) -> Result<Plan, Failure> {
-    let label = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Failure::input(format!("{label}: cannot read the plan: {e}")))?;
-    let deserializer = &mut serde_json::Deserializer::from_str(&text);
-    serde_path_to_error::deserialize(deserializer).map_err(|e| {
-        Failure::input(format!(
-            "{label}: at {}: not a fleetopt.plan/v1 plan (write one with `fleetopt solve \
-             --format json`): {}",
-            e.path(),
-            e.inner()
-        ))
-    })
-}
+use super::{Failure, inputs};
 
 pub fn export(args: &ExportArgs) -> Result<(), Failure> {
-    let plan = read_plan(&args.plan)?;
-    let catalog = load_catalog(&args.source)?;
-    let request = args.request.as_deref().map(read_request).transpose()?;
-    let target = match args.to {
-        ExportTarget::Ec2Fleet => Target::Ec2Fleet,
-        ExportTarget::Ec2FleetExact => Target::Ec2FleetExact,
-        ExportTarget::SpotFleet => Target::SpotFleet,
-        ExportTarget::Asg => Target::Asg,
-        ExportTarget::Karpenter => Target::Karpenter,
-    };
+    let plan = inputs::plan(&args.plan)?;
+    let catalog = inputs::catalog(&args.source)?;
+    let request = args.request.as_deref().map(inputs::request).transpose()?;
+    let target = args.to;
     let defaults = ExportOptions::default();
     let options = ExportOptions {
         launch_template_name: args.launch_template_name.clone(),
@@ -56,10 +30,10 @@ pub fn export(args: &ExportArgs) -> Result<(), Failure> {
     };
     let exported =
         export::export(&plan, request.as_ref(), &catalog, target, &options).map_err(|e| {
-            Failure::input(format!(
-                "{}: cannot export as {target}: {e}",
-                args.plan.display()
-            ))
+            Failure::new(
+                e.class(),
+                format!("{}: cannot export as {target}: {e}", args.plan.display()),
+            )
         })?;
     let format = args.format.unwrap_or(match target {
         Target::Karpenter => ExportFormat::Yaml,
@@ -69,7 +43,7 @@ pub fn export(args: &ExportArgs) -> Result<(), Failure> {
         ExportFormat::Json => exported.to_json(),
         ExportFormat::Yaml => exported
             .to_yaml()
-            .map_err(|e| Failure::other(format!("{}: {e}", args.plan.display())))?,
+            .map_err(|e| Failure::new(e.class(), format!("{}: {e}", args.plan.display())))?,
     };
     for note in &exported.notes {
         eprintln!("note: {note}");

@@ -1,10 +1,14 @@
 //! Glue between arguments and the library: load inputs, call one library function, render.
-//! Failures carry their exit-code class so `main` never guesses.
+//! Failures carry the library's error class, and [`exit_code`] is the one place a class becomes
+//! an exit code (DESIGN §11), so `main` never guesses.
 
 pub mod args;
 mod batch;
 mod catalog;
+mod choice;
+mod compare;
 mod export;
+mod inputs;
 mod output;
 mod pareto;
 mod simulate;
@@ -13,23 +17,32 @@ mod table;
 
 use std::fmt;
 
-use fleetopt::instances::{Catalog, LoadError};
-use fleetopt::solver::ErrorClass;
+use fleetopt::instances::LoadError;
+use fleetopt::solver::plan::PlanError;
+use fleetopt::solver::{Classified, ErrorClass, RequestError};
 
 use args::{CatalogCommand, Cli, Command};
+
+/// The exit code of a failure class (DESIGN §11): the binary's one map from the library's
+/// classes to exit codes, also written into batch error lines: 2 bad input or usage, 3
+/// infeasible, 4 time limit without a feasible plan, 1 anything else.
+pub fn exit_code(class: ErrorClass) -> u8 {
+    match class {
+        ErrorClass::Input => 2,
+        ErrorClass::Infeasible => 3,
+        ErrorClass::TimeLimit => 4,
+        ErrorClass::Internal => 1,
+    }
+}
 
 /// Why a command failed, which decides the exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FailureKind {
-    /// Bad input files or usage: exit 2.
-    Input,
-    /// The request has no feasible plan: exit 3.
-    Infeasible,
-    /// The time limit passed without a feasible plan: exit 4.
-    TimeLimit,
-    /// Anything else (I/O on output, internal errors): exit 1.
-    Other,
-    /// A batch finished and wrote its output, but some scenarios are error lines: exit 5.
+    /// The library's class of the failure (or the CLI's own: a bad flag is input, a failed
+    /// write is internal).
+    Class(ErrorClass),
+    /// A batch finished and wrote its output, but some scenarios are error lines: exit 5. Not a
+    /// library class: the batch itself succeeded.
     ScenariosFailed,
 }
 
@@ -37,23 +50,9 @@ impl FailureKind {
     /// The documented exit code.
     pub fn exit_code(self) -> u8 {
         match self {
-            FailureKind::Input => 2,
-            FailureKind::Infeasible => 3,
-            FailureKind::TimeLimit => 4,
-            FailureKind::Other => 1,
+            FailureKind::Class(class) => exit_code(class),
             FailureKind::ScenariosFailed => 5,
         }
-    }
-}
-
-/// The exit code of a failure class (docs/design.md §11): the binary's one map from the
-/// library's classes to exit codes, also written into batch error lines.
-pub fn exit_code(class: ErrorClass) -> u8 {
-    match class {
-        ErrorClass::Input => 2,
-        ErrorClass::Infeasible => 3,
-        ErrorClass::TimeLimit => 4,
-        ErrorClass::Internal => 1,
     }
 }
 
@@ -67,26 +66,45 @@ pub struct Failure {
 }
 
 impl Failure {
-    /// A bad-input failure (exit 2).
-    pub fn input(message: impl fmt::Display) -> Failure {
+    /// A failure of `class`.
+    pub fn new(class: ErrorClass, message: impl fmt::Display) -> Failure {
         Failure {
-            kind: FailureKind::Input,
+            kind: FailureKind::Class(class),
             message: message.to_string(),
         }
     }
 
-    /// Any other failure (exit 1).
+    /// A bad-input failure (exit 2): a flag, or a file that cannot be read.
+    pub fn input(message: impl fmt::Display) -> Failure {
+        Failure::new(ErrorClass::Input, message)
+    }
+
+    /// An internal failure (exit 1): output IO, rendering.
     pub fn other(message: impl fmt::Display) -> Failure {
-        Failure {
-            kind: FailureKind::Other,
-            message: message.to_string(),
-        }
+        Failure::new(ErrorClass::Internal, message)
+    }
+
+    /// A library error whose message already names its file.
+    fn of(error: impl Classified + fmt::Display) -> Failure {
+        Failure::new(error.class(), error)
     }
 }
 
 impl From<LoadError> for Failure {
     fn from(error: LoadError) -> Failure {
-        Failure::input(error)
+        Failure::of(error)
+    }
+}
+
+impl From<RequestError> for Failure {
+    fn from(error: RequestError) -> Failure {
+        Failure::of(error)
+    }
+}
+
+impl From<PlanError> for Failure {
+    fn from(error: PlanError) -> Failure {
+        Failure::of(error)
     }
 }
 
@@ -100,7 +118,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             CatalogCommand::Info(args) => catalog::info(&args),
         },
         Command::Solve(args) => solve::solve(&args),
-        Command::Compare(args) => solve::compare(&args),
+        Command::Compare(args) => compare::compare(&args),
         Command::Verify(args) => solve::verify(&args),
         Command::Pareto(args) => pareto::pareto(&args),
         Command::Export(args) => export::export(&args),
@@ -110,10 +128,14 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
     }
 }
 
-/// The catalogue named by `--catalog`, or the embedded default.
-fn load_catalog(source: &args::CatalogSource) -> Result<Catalog, Failure> {
-    match &source.catalog {
-        Some(path) => Ok(fleetopt::instances::load::catalog::load(path)?),
-        None => Ok(fleetopt::instances::embedded::catalog()?),
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_class_has_its_documented_exit_code() {
+        let codes: Vec<u8> = ErrorClass::ALL.into_iter().map(exit_code).collect();
+        assert_eq!(codes, [2, 3, 4, 1]);
+        assert_eq!(FailureKind::ScenariosFailed.exit_code(), 5);
     }
 }

@@ -10,9 +10,9 @@ use serde::Serialize;
 
 use super::args::{CompareFormat, ParetoArgs};
 use super::output::{json_text, print, write_atomically};
-use super::solve::{read_request, solve_failure};
+use super::solve::solve_failure;
 use super::table::{Align, Table};
-use super::{Failure, load_catalog};
+use super::{Failure, inputs};
 
 /// One sweep point as JSON.
 #[derive(Debug, Serialize)]
@@ -32,47 +32,32 @@ struct Row {
 }
 
 pub fn pareto(args: &ParetoArgs) -> Result<(), Failure> {
-    let catalog = load_catalog(&args.source)?;
-    let request = read_request(&args.request)?;
+    let catalog = inputs::catalog(&args.source)?;
+    let request = inputs::request(&args.request)?;
     let weights: Vec<f64> = if args.loss_hours.is_empty() {
         DEFAULT_LOSS_HOURS.to_vec()
     } else {
         args.loss_hours.clone()
     };
-    if let Some(bad) = weights.iter().find(|w| !(w.is_finite() && **w >= 0.0)) {
-        return Err(Failure::input(format!(
-            "--loss-hours: {bad} is not a number of hours ≥ 0"
-        )));
-    }
-    let axis = args.risk.axis();
+    let axis = args.risk;
     let options = SolveOptions {
         region: args.region.as_deref().map(Into::into),
         ..SolveOptions::default()
     };
-    let sweep = pareto::sweep(&catalog, &request, &options, &weights);
-    // A request that is wrong (or infeasible) is wrong at every weight: report it once.
-    if let Some(Err(error)) = sweep.first().map(|p| &p.outcome)
-        && sweep.iter().all(|p| p.outcome.is_err())
-    {
+    let sweep = pareto::sweep(&catalog, &request, &options, &weights)
+        .map_err(|e| Failure::new(e.class(), format!("--loss-hours: {e}")))?;
+    if let Some(error) = pareto::common_failure(&sweep) {
         return Err(solve_failure(&args.request, error.clone()));
     }
-    // The solved points, each with its row in the sweep.
-    let (solved, trade_offs): (Vec<usize>, Vec<TradeOff>) = sweep
+    let trade_offs: Vec<TradeOff> = sweep
         .iter()
-        .enumerate()
-        .filter_map(|(i, p)| {
-            let plan = p.outcome.as_ref().ok()?;
-            Some((i, TradeOff::of(label(p), plan, axis)))
-        })
-        .unzip();
-    let on_front: Vec<usize> = pareto::front(&trade_offs)
-        .into_iter()
-        .map(|k| solved[k])
+        .filter_map(|p| Some(TradeOff::of(label(p), p.outcome.as_ref().ok()?, axis)))
         .collect();
+    let on_front = pareto::on_front(&sweep, axis);
     let rows: Vec<Row> = sweep
         .iter()
-        .enumerate()
-        .map(|(i, p)| {
+        .zip(on_front)
+        .map(|(p, on_front)| {
             let plan = p.outcome.as_ref().ok();
             Row {
                 loss_hours: p.loss_hours,
@@ -81,7 +66,7 @@ pub fn pareto(args: &ParetoArgs) -> Result<(), Failure> {
                     .map(|p| p.metrics.expected_interruptions_per_hour),
                 worst_az_loss: plan.map(|p| p.metrics.worst_az_loss),
                 pools: plan.map(|p| p.metrics.pools),
-                on_front: on_front.contains(&i),
+                on_front,
                 error: p.outcome.as_ref().err().map(ToString::to_string),
             }
         })

@@ -1,52 +1,19 @@
 //! `fleetopt simulate`: read a plan (and optionally its request), run the Monte Carlo
 //! simulation of `fleetopt::solver::simulate`, print a summary table or the JSON report.
 
-use std::path::Path;
-
-use fleetopt::solver::plan::{PLAN_SCHEMA, Plan};
-use fleetopt::solver::request::{self, FleetRequest};
 use fleetopt::solver::simulate::{
-    AzEventScope, SimulateError, SimulationOptions, SimulationReport, simulate as run_simulation,
+    SimulateError, SimulationOptions, SimulationReport, simulate as run_simulation,
 };
 
-use super::args::{AzScopeArg, SimulateArgs, SimulateFormat};
+use super::args::{SimulateArgs, SimulateFormat};
 use super::output::{json_text, print};
 use super::table::{Align, Table};
-use super::{Failure, load_catalog};
-
-fn read_request(path: &Path) -> Result<FleetRequest, Failure> {
-    let label = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Failure::input(format!("{label}: cannot read the request: {e}")))?;
-    request::read(&label, &text).map_err(Failure::input)
-}
-
-/// Reads a plan file, naming the JSON path of anything wrong.
-fn read_plan(path: &Path) -> Result<Plan, Failure> {
-    let label = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Failure::input(format!("{label}: cannot read the plan: {e}")))?;
-    let deserializer = &mut serde_json::Deserializer::from_str(&text);
-    let plan: Plan = serde_path_to_error::deserialize(deserializer).map_err(|e| {
-        Failure::input(format!(
-            "{label}: at {}: not a {PLAN_SCHEMA} plan: {}",
-            e.path(),
-            e.inner()
-        ))
-    })?;
-    if plan.schema != PLAN_SCHEMA {
-        return Err(Failure::input(format!(
-            "{label}: at schema: expected \"{PLAN_SCHEMA}\", found \"{}\"",
-            plan.schema
-        )));
-    }
-    Ok(plan)
-}
+use super::{Failure, inputs};
 
 pub fn simulate(args: &SimulateArgs) -> Result<(), Failure> {
-    let catalog = load_catalog(&args.source)?;
-    let plan = read_plan(&args.plan)?;
-    let request = args.request.as_deref().map(read_request).transpose()?;
+    let catalog = inputs::catalog(&args.source)?;
+    let plan = inputs::plan(&args.plan)?;
+    let request = args.request.as_deref().map(inputs::request).transpose()?;
     let options = SimulationOptions {
         hours: args.hours,
         trials: args.trials,
@@ -57,10 +24,7 @@ pub fn simulate(args: &SimulateArgs) -> Result<(), Failure> {
         reclaim_fraction: args.reclaim_fraction,
         hazard_scale: args.hazard_scale,
         az_event_rate: args.az_event_rate,
-        az_event_scope: match args.az_event_scope {
-            AzScopeArg::Spot => AzEventScope::Spot,
-            AzScopeArg::All => AzEventScope::All,
-        },
+        az_event_scope: args.az_event_scope,
         replenish: !args.no_replenish,
         on_demand_fallback: args.on_demand_fallback,
     };
@@ -91,7 +55,7 @@ fn simulate_failure(args: &SimulateArgs, error: SimulateError) -> Failure {
             .as_deref()
             .map_or_else(String::new, |p| p.display().to_string())
     };
-    Failure::input(match &error {
+    let message = match &error {
         SimulateError::Option { name, message } => {
             format!("--{}: {message}", name.replace('_', "-"))
         }
@@ -101,7 +65,8 @@ fn simulate_failure(args: &SimulateArgs, error: SimulateError) -> Failure {
         SimulateError::Candidates(_) | SimulateError::Hazard(_) => {
             format!("{}: {error}", request())
         }
-    })
+    };
+    Failure::new(error.class(), message)
 }
 
 fn number(value: f64) -> String {

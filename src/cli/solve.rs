@@ -1,47 +1,29 @@
-//! `fleetopt solve | compare | verify`.
+//! `fleetopt solve | verify`: one solve rendered as a table, JSON or YAML, and a plan file checked
+//! against its request with the independent verifier. `number` and `percent` are the plan
+//! figures' formatting, shared with `compare`.
 
 use std::path::Path;
 
-use fleetopt::solver::pareto::TradeOff;
 use fleetopt::solver::plan::{Plan, Shortfall};
-use fleetopt::solver::request::{self, FleetRequest, Mode, SpotStrategy};
-use fleetopt::solver::solve::{SolveError, SolveOptions, solve as solve_plan};
+use fleetopt::solver::request::SpotStrategy;
+use fleetopt::solver::solve::{self, SolveError, SolveOptions};
 use fleetopt::solver::verify;
-use rayon::prelude::*;
-use serde::Serialize;
 
-use super::args::{CompareArgs, CompareFormat, ModeArg, PlanFormat, SolveArgs, VerifyArgs};
+use super::args::{PlanFormat, SolveArgs, VerifyArgs};
 use super::output::{json_text, print, write_atomically};
 use super::table::{Align, Table};
-use super::{Failure, FailureKind, load_catalog};
+use super::{Failure, inputs};
 
-/// Reads and parses a request file (any supported format).
-pub(super) fn read_request(path: &Path) -> Result<FleetRequest, Failure> {
-    let label = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Failure::input(format!("{label}: cannot read the request: {e}")))?;
-    request::read(&label, &text).map_err(Failure::input)
-}
-
+/// A failed solve of the request at `request`, named by its file.
 pub(super) fn solve_failure(request: &Path, error: SolveError) -> Failure {
-    let message = format!("{}: {error}", request.display());
-    let kind = match error.exit_code() {
-        2 => FailureKind::Input,
-        3 => FailureKind::Infeasible,
-        4 => FailureKind::TimeLimit,
-        _ => FailureKind::Other,
-    };
-    Failure { kind, message }
+    Failure::new(error.class(), format!("{}: {error}", request.display()))
 }
 
 pub fn solve(args: &SolveArgs) -> Result<(), Failure> {
-    let catalog = load_catalog(&args.source)?;
-    let request = read_request(&args.request)?;
+    let catalog = inputs::catalog(&args.source)?;
+    let request = inputs::request(&args.request)?;
     let options = SolveOptions {
-        mode: args.mode.map(|m| match m {
-            ModeArg::Aws => Mode::Aws,
-            ModeArg::Optimal => Mode::Optimal,
-        }),
+        mode: args.mode,
         spot_strategy: args
             .strategy
             .as_deref()
@@ -51,7 +33,7 @@ pub fn solve(args: &SolveArgs) -> Result<(), Failure> {
         region: args.region.as_deref().map(Into::into),
     };
     let mut plan =
-        solve_plan(&catalog, &request, &options).map_err(|e| solve_failure(&args.request, e))?;
+        solve::solve(&catalog, &request, &options).map_err(|e| solve_failure(&args.request, e))?;
     if args.no_timing {
         plan = plan.without_timing();
     }
@@ -71,11 +53,11 @@ fn render_plan(plan: &Plan, format: PlanFormat) -> Result<String, Failure> {
     }
 }
 
-fn percent(share: f64) -> String {
+pub(super) fn percent(share: f64) -> String {
     format!("{:.1}%", share * 100.0)
 }
 
-fn number(value: f64) -> String {
+pub(super) fn number(value: f64) -> String {
     if value.fract() == 0.0 && value.abs() < 1e15 {
         format!("{value:.0}")
     } else {
@@ -189,216 +171,16 @@ fn plan_table(plan: &Plan) -> String {
     text
 }
 
-/// One row of `compare`.
-#[derive(Debug, Serialize)]
-struct Comparison {
-    strategy: SpotStrategy,
-    mode: Mode,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    plan: Option<Plan>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<String>,
-    /// `infeasible`, `time_limit` or `internal` when there is no plan.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    error_kind: Option<&'static str>,
-    /// optimal rows: the saving against the aws row of the same strategy, when comparable.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    saving_vs_aws: Option<f64>,
-}
-
-/// The saving of an optimal plan against the aws plan of the same strategy, as a share of the
-/// aws cost, when the optimal plan is at equal or better risk: no more expected interruptions
-/// per hour and no larger worst-AZ loss, and the aws plan meets its target (a plan that falls
-/// short is not a like-for-like price). `None` when not comparable.
-fn saving(aws: &Plan, optimal: &Plan) -> Option<f64> {
-    let (a, o) = (&aws.metrics, &optimal.metrics);
-    let tolerance = 1e-12;
-    let comparable = aws.shortfall.is_none()
-        && a.cost_per_hour > 0.0
-        && o.expected_interruptions_per_hour <= a.expected_interruptions_per_hour + tolerance
-        && o.worst_az_loss <= a.worst_az_loss + tolerance;
-    comparable.then(|| (a.cost_per_hour - o.cost_per_hour) / a.cost_per_hour)
-}
-
-pub fn compare(args: &CompareArgs) -> Result<(), Failure> {
-    let catalog = load_catalog(&args.source)?;
-    let request = read_request(&args.request)?;
-    // Every (strategy, mode) solve is independent: solve them in parallel, keep input order.
-    let cases: Vec<(SpotStrategy, Mode)> = SpotStrategy::ALL
-        .into_iter()
-        .flat_map(|strategy| [(strategy, Mode::Aws), (strategy, Mode::Optimal)])
-        .collect();
-    let region = args.region.as_deref().map(Into::into);
-    let outcomes: Vec<Result<Plan, SolveError>> = cases
-        .par_iter()
-        .map(|&(strategy, mode)| {
-            let options = SolveOptions {
-                mode: Some(mode),
-                spot_strategy: Some(strategy),
-                region: region.clone(),
-            };
-            solve_plan(&catalog, &request, &options)
-        })
-        .collect();
-    let mut rows = Vec::new();
-    let mut aws_plan: Option<Plan> = None;
-    for ((strategy, mode), outcome) in cases.into_iter().zip(outcomes) {
-        match outcome {
-            Ok(plan) => {
-                let saving_vs_aws = match (&aws_plan, mode) {
-                    (Some(aws), Mode::Optimal) => saving(aws, &plan),
-                    _ => None,
-                };
-                aws_plan = (mode == Mode::Aws).then(|| plan.clone());
-                rows.push(Comparison {
-                    strategy,
-                    mode,
-                    plan: Some(plan.without_timing()),
-                    error: None,
-                    error_kind: None,
-                    saving_vs_aws,
-                });
-            }
-            // The request itself is wrong: every strategy would say the same.
-            Err(error) if error.is_input_error() => {
-                return Err(solve_failure(&args.request, error));
-            }
-            Err(error) => {
-                if mode == Mode::Aws {
-                    aws_plan = None;
-                }
-                rows.push(Comparison {
-                    strategy,
-                    mode,
-                    plan: None,
-                    error: Some(error.to_string()),
-                    error_kind: Some(error.kind()),
-                    saving_vs_aws: None,
-                });
-            }
-        }
-    }
-    if let Some(path) = &args.plot {
-        let axis = args.risk.axis();
-        let points: Vec<TradeOff> = rows
-            .iter()
-            .filter_map(|row| {
-                let plan = row.plan.as_ref()?;
-                Some(TradeOff::of(
-                    format!("{} {}", row.mode, row.strategy),
-                    plan,
-                    axis,
-                ))
-            })
-            .collect();
-        let title = format!(
-            "{}: every spot strategy in aws and optimal mode",
-            args.request.display()
-        );
-        super::pareto::write_plot(path, &points, axis, &title)?;
-    }
-    let text = match args.format {
-        CompareFormat::Json => json_text(&rows)?,
-        CompareFormat::Table => compare_table(&rows),
-    };
-    print(&text)
-}
-
-fn compare_table(rows: &[Comparison]) -> String {
-    let mut table = Table::new(&[
-        ("strategy", Align::Left),
-        ("mode", Align::Left),
-        ("$/h", Align::Right),
-        ("capacity", Align::Right),
-        ("spot", Align::Right),
-        ("on-demand", Align::Right),
-        ("pools", Align::Right),
-        ("interruptions/h", Align::Right),
-        ("worst pool", Align::Right),
-        ("worst AZ", Align::Right),
-        ("status", Align::Left),
-        ("saving", Align::Right),
-    ]);
-    let mut unit = None;
-    for row in rows {
-        let saving = match (row.mode, row.saving_vs_aws) {
-            (Mode::Optimal, Some(share)) => percent(share),
-            (Mode::Optimal, None) => "n/a".to_owned(),
-            (Mode::Aws, _) => "-".to_owned(),
-        };
-        match &row.plan {
-            Some(plan) => {
-                let m = &plan.metrics;
-                unit = Some(m.unit);
-                let status = match (&plan.solver, &plan.shortfall) {
-                    (Some(report), _) => report.status.as_str().to_owned(),
-                    (None, Some(_)) => "shortfall".to_owned(),
-                    (None, None) => "ok".to_owned(),
-                };
-                table.row(vec![
-                    row.strategy.to_string(),
-                    row.mode.to_string(),
-                    format!("{:.4}", m.cost_per_hour),
-                    number(m.capacity),
-                    number(m.spot_capacity),
-                    number(m.on_demand_capacity),
-                    m.pools.to_string(),
-                    format!("{:.4}", m.expected_interruptions_per_hour),
-                    percent(m.worst_pool_loss),
-                    percent(m.worst_az_loss),
-                    status,
-                    saving,
-                ]);
-            }
-            None => table.row(vec![
-                row.strategy.to_string(),
-                row.mode.to_string(),
-                "-".to_owned(),
-                "-".to_owned(),
-                "-".to_owned(),
-                "-".to_owned(),
-                "-".to_owned(),
-                "-".to_owned(),
-                "-".to_owned(),
-                "-".to_owned(),
-                row.error_kind.unwrap_or("error").to_owned(),
-                saving,
-            ]),
-        }
-    }
-    let mut text = table.render();
-    if let Some(unit) = unit {
-        text.push_str(&format!(
-            "capacity in {unit}; losses are shares of target; saving = optimal vs aws cost for the same strategy, shown only when optimal is at equal or better risk (expected interruptions/h and worst AZ loss no higher) and aws meets the target\n"
-        ));
-    }
-    for row in rows {
-        if let Some(error) = &row.error {
-            text.push_str(&format!("{} ({}): {error}\n", row.strategy, row.mode));
-        }
-    }
-    text
-}
-
 pub fn verify(args: &VerifyArgs) -> Result<(), Failure> {
-    let catalog = load_catalog(&args.source)?;
-    let mut request = read_request(&args.request)?;
+    let catalog = inputs::catalog(&args.source)?;
+    let request = inputs::request(&args.request)?;
+    let plan = inputs::plan(&args.plan)?;
     let label = args.plan.display().to_string();
-    let text = std::fs::read_to_string(&args.plan)
-        .map_err(|e| Failure::input(format!("{label}: cannot read the plan: {e}")))?;
-    let deserializer = &mut serde_json::Deserializer::from_str(&text);
-    let plan: Plan = serde_path_to_error::deserialize(deserializer).map_err(|e| {
-        Failure::input(format!(
-            "{label}: at {}: not a fleetopt.plan/v1 plan: {}",
-            e.path(),
-            e.inner()
-        ))
-    })?;
-    // AWS request forms carry no region; the plan says which one it was solved in, and the
-    // verifier still checks that region holds every pool.
-    request.region.get_or_insert_with(|| plan.region.clone());
-    request.mode = plan.mode;
-    let violations = verify::verify(&catalog, &request, &plan);
+    let violations = verify::verify(
+        &catalog,
+        &solve::request_answered_by(&request, &plan),
+        &plan,
+    );
     if violations.is_empty() {
         return print(&format!(
             "{label}: valid: {} allocation(s), capacity {} of {} {}\n",

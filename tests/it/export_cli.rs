@@ -594,3 +594,23 @@ fn karpenter_as_json_and_options_reach_the_documents() {
         serde_json::json!({"LaunchTemplateName": "web", "Version": "3"})
     );
 }
+
+/// Plans are read by one reader for every command, which checks the schema tag.
+#[test]
+fn a_plan_of_another_schema_is_refused() {
+    let run = fleetopt([
+        "export",
+        "fixtures/plans/bad/wrong-schema.json",
+        "--catalog",
+        SMALL,
+        "--to",
+        "ec2-fleet",
+    ]);
+    assert_eq!(run.code, 2, "{}", run.render());
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        run.stderr,
+        "error: fixtures/plans/bad/wrong-schema.json: at schema: expected \"fleetopt.plan/v1\", \
+         found \"fleetopt.plan/v0\"\n"
+    );
+}

@@ -146,3 +146,36 @@ fn verify_accepts_a_solved_plan_and_lists_violations_of_a_tampered_one() {
         .replace(tampered.to_str().unwrap(), "tampered.json");
     assert_snapshot!(stderr);
 }
+
+/// `verify` reads plans with the same reader as `export` and `simulate`: the schema tag is
+/// checked, and a file that is not a plan at all gets the hint on how to write one.
+#[test]
+fn verify_refuses_a_plan_of_another_schema_and_a_file_that_is_no_plan() {
+    let verify = |plan: &str| {
+        fleetopt([
+            "verify",
+            plan,
+            "--request",
+            "fixtures/requests/native/asg-style.toml",
+            "--catalog",
+            SMALL,
+        ])
+    };
+    let run = verify("fixtures/plans/bad/wrong-schema.json");
+    assert_eq!(run.code, 2, "{}", run.render());
+    assert_eq!(
+        run.stderr,
+        "error: fixtures/plans/bad/wrong-schema.json: at schema: expected \"fleetopt.plan/v1\", \
+         found \"fleetopt.plan/v0\"\n"
+    );
+    let run = verify("fixtures/requests/native/asg-style.toml");
+    assert_eq!(run.code, 2, "{}", run.render());
+    assert!(
+        run.stderr.starts_with(
+            "error: fixtures/requests/native/asg-style.toml: at .: not a fleetopt.plan/v1 plan \
+             (write one with `fleetopt solve --format json`): "
+        ),
+        "{}",
+        run.render()
+    );
+}

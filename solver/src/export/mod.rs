@@ -54,6 +54,7 @@ use std::fmt;
 use fleetopt_instances::{Catalog, Market, TypeName, ZoneId};
 use serde_json::Value;
 
+use crate::error::{Classified, ErrorClass};
 use crate::plan::{Plan, Shortfall};
 use crate::request::{FleetRequest, Mode, SpotStrategy};
 
@@ -257,6 +258,28 @@ pub enum ExportError {
     /// The document could not be rendered.
     #[error("cannot render the document: {0}")]
     Render(String),
+}
+
+impl ExportError {
+    /// The class of this failure: what the plan (or request) asks that the target cannot
+    /// express is bad input; failing to render a built document is fleetopt's own.
+    pub fn class(&self) -> ErrorClass {
+        match self {
+            ExportError::Render(_) => ErrorClass::Internal,
+            ExportError::EmptyPlan
+            | ExportError::TooManyOverrides { .. }
+            | ExportError::SeveralGroupsPerPool { .. }
+            | ExportError::SeveralGroups { .. }
+            | ExportError::ConflictingWeights { .. }
+            | ExportError::Weight { .. } => ErrorClass::Input,
+        }
+    }
+}
+
+impl Classified for ExportError {
+    fn class(&self) -> ErrorClass {
+        ExportError::class(self)
+    }
 }
 
 /// Exports `plan` as `target`. `request` (the request the plan answers, optional) supplies

@@ -100,6 +100,7 @@ use serde::{Deserialize, Serialize};
 use self::model::Model;
 use self::stats::{Accumulator, Grid};
 use crate::candidates::CandidateError;
+use crate::error::{Classified, ErrorClass};
 use crate::plan::Plan;
 use crate::request::{CapacityUnit, FleetRequest};
 use crate::risk::RiskError;
@@ -233,7 +234,7 @@ impl SimulationOptions {
     }
 }
 
-/// Why a simulation cannot run. Every variant is bad input (exit code 2).
+/// Why a simulation cannot run. Every variant is bad input.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum SimulateError {
     /// An option is out of range.
@@ -261,9 +262,15 @@ pub enum SimulateError {
 }
 
 impl SimulateError {
-    /// The documented exit code (DESIGN §11): always 2, bad input.
-    pub fn exit_code(&self) -> u8 {
-        2
+    /// The class of this failure: always bad input (an option, the plan or the request).
+    pub fn class(&self) -> ErrorClass {
+        ErrorClass::Input
+    }
+}
+
+impl Classified for SimulateError {
+    fn class(&self) -> ErrorClass {
+        SimulateError::class(self)
     }
 }
 

@@ -400,7 +400,7 @@ fn a_plan_pool_missing_from_the_catalogue_is_named() {
         error.to_string(),
         "allocations[0]: the catalogue has no spot pool of x.large in use1-az9 (us-east-1, Linux/UNIX)"
     );
-    assert_eq!(error.exit_code(), 2);
+    assert_eq!(error.class(), crate::ErrorClass::Input);
 }
 
 #[test]

@@ -1,0 +1,123 @@
+//! `fleetopt compare`: the library's comparison ([`fleetopt::solver::compare`]) rendered as a
+//! table or JSON, and drawn with `--plot`.
+
+use fleetopt::solver::compare::{self, Comparison};
+use fleetopt::solver::pareto::TradeOff;
+use fleetopt::solver::request::Mode;
+use fleetopt::solver::solve::SolveOptions;
+
+use super::args::{CompareArgs, CompareFormat};
+use super::output::{json_text, print};
+use super::solve::{number, percent, solve_failure};
+use super::table::{Align, Table};
+use super::{Failure, inputs};
+
+pub fn compare(args: &CompareArgs) -> Result<(), Failure> {
+    let catalog = inputs::catalog(&args.source)?;
+    let request = inputs::request(&args.request)?;
+    let options = SolveOptions {
+        region: args.region.as_deref().map(Into::into),
+        ..SolveOptions::default()
+    };
+    let rows = compare::compare(&catalog, &request, &options)
+        .map_err(|e| solve_failure(&args.request, e))?;
+    if let Some(path) = &args.plot {
+        let points: Vec<TradeOff> = rows
+            .iter()
+            .filter_map(|row| {
+                let plan = row.plan()?;
+                Some(TradeOff::of(
+                    format!("{} {}", row.mode, row.strategy),
+                    plan,
+                    args.risk,
+                ))
+            })
+            .collect();
+        let title = format!(
+            "{}: every spot strategy in aws and optimal mode",
+            args.request.display()
+        );
+        super::pareto::write_plot(path, &points, args.risk, &title)?;
+    }
+    let text = match args.format {
+        CompareFormat::Json => json_text(&rows)?,
+        CompareFormat::Table => compare_table(&rows),
+    };
+    print(&text)
+}
+
+fn compare_table(rows: &[Comparison]) -> String {
+    let mut table = Table::new(&[
+        ("strategy", Align::Left),
+        ("mode", Align::Left),
+        ("$/h", Align::Right),
+        ("capacity", Align::Right),
+        ("spot", Align::Right),
+        ("on-demand", Align::Right),
+        ("pools", Align::Right),
+        ("interruptions/h", Align::Right),
+        ("worst pool", Align::Right),
+        ("worst AZ", Align::Right),
+        ("status", Align::Left),
+        ("saving", Align::Right),
+    ]);
+    let mut unit = None;
+    for row in rows {
+        let saving = match (row.mode, row.saving_vs_aws) {
+            (Mode::Optimal, Some(share)) => percent(share),
+            (Mode::Optimal, None) => "n/a".to_owned(),
+            (Mode::Aws, _) => "-".to_owned(),
+        };
+        match &row.outcome {
+            Ok(plan) => {
+                let m = &plan.metrics;
+                unit = Some(m.unit);
+                let status = match (&plan.solver, &plan.shortfall) {
+                    (Some(report), _) => report.status.as_str().to_owned(),
+                    (None, Some(_)) => "shortfall".to_owned(),
+                    (None, None) => "ok".to_owned(),
+                };
+                table.row(vec![
+                    row.strategy.to_string(),
+                    row.mode.to_string(),
+                    format!("{:.4}", m.cost_per_hour),
+                    number(m.capacity),
+                    number(m.spot_capacity),
+                    number(m.on_demand_capacity),
+                    m.pools.to_string(),
+                    format!("{:.4}", m.expected_interruptions_per_hour),
+                    percent(m.worst_pool_loss),
+                    percent(m.worst_az_loss),
+                    status,
+                    saving,
+                ]);
+            }
+            Err(error) => table.row(vec![
+                row.strategy.to_string(),
+                row.mode.to_string(),
+                "-".to_owned(),
+                "-".to_owned(),
+                "-".to_owned(),
+                "-".to_owned(),
+                "-".to_owned(),
+                "-".to_owned(),
+                "-".to_owned(),
+                "-".to_owned(),
+                error.class().as_str().to_owned(),
+                saving,
+            ]),
+        }
+    }
+    let mut text = table.render();
+    if let Some(unit) = unit {
+        text.push_str(&format!(
+            "capacity in {unit}; losses are shares of target; saving = optimal vs aws cost for the same strategy, shown only when optimal is at equal or better risk (expected interruptions/h and worst AZ loss no higher) and aws meets the target\n"
+        ));
+    }
+    for row in rows {
+        if let Err(error) = &row.outcome {
+            text.push_str(&format!("{} ({}): {error}\n", row.strategy, row.mode));
+        }
+    }
+    text
+}

@@ -1,0 +1,38 @@
+//! Reading the inputs commands share: the catalogue (`--catalog` or the embedded one), a request
+//! file and a plan file. The CLI reads the files; the library parses them (`request::read`,
+//! `plan::read`), so every command reads a request or a plan the same way and says the same
+//! things about a bad one.
+
+use std::path::Path;
+
+use fleetopt::instances::Catalog;
+use fleetopt::solver::plan::{self, Plan};
+use fleetopt::solver::request::{self, FleetRequest};
+
+use super::Failure;
+use super::args::CatalogSource;
+
+/// The catalogue named by `--catalog`, or the embedded default.
+pub fn catalog(source: &CatalogSource) -> Result<Catalog, Failure> {
+    match &source.catalog {
+        Some(path) => Ok(fleetopt::instances::load::catalog::load(path)?),
+        None => Ok(fleetopt::instances::embedded::catalog()?),
+    }
+}
+
+/// Reads and parses a request file (any supported format).
+pub fn request(path: &Path) -> Result<FleetRequest, Failure> {
+    let label = path.display().to_string();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Failure::input(format!("{label}: cannot read the request: {e}")))?;
+    Ok(request::read(&label, &text)?)
+}
+
+/// Reads a `fleetopt.plan/v1` JSON file; errors name the file and the JSON path, and a plan of
+/// another schema is refused.
+pub fn plan(path: &Path) -> Result<Plan, Failure> {
+    let label = path.display().to_string();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Failure::input(format!("{label}: cannot read the plan: {e}")))?;
+    Ok(plan::read(&label, &text)?)
+}
