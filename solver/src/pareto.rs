@@ -18,7 +18,7 @@ use serde::Serialize;
 
 use crate::error::{Classified, ErrorClass};
 use crate::plan::Plan;
-use crate::request::{FleetRequest, Mode, SpotStrategy};
+use crate::request::{FleetRequest, Mode, SafetyReference, SpotStrategy};
 use crate::solve::{SolveError, SolveOptions, solve};
 
 /// Which risk measure the trade-off uses.
@@ -168,6 +168,8 @@ pub fn sweep(
         .map(|&hours| {
             let mut weighted = request.clone();
             weighted.risk.interruption_loss_hours = hours;
+            // The weighted objective is an explicit choice, not the default anchor.
+            weighted.constraints.as_safe_as = Some(SafetyReference::None);
             SweepPoint {
                 loss_hours: hours,
                 outcome: solve(catalog, &weighted, &options),
