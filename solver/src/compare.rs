@@ -7,6 +7,15 @@
 //! order-preserving collect): the rows do not depend on the thread count. Plans in rows carry no
 //! solve time ([`Plan::without_timing`]), so a comparison's bytes repeat.
 //!
+//! Optimal mode's default is the cheapest plan at least as safe as the aws-mode plan (see
+//! [`crate::optimal`]), so whenever the aws-mode plan meets its target and the request's
+//! constraints, the optimal row's saving is defined and ≥ 0. When the aws-mode plan breaks a
+//! constraint AWS cannot be asked for (a pool share, AZ-loss survival, …), keeping it is what
+//! may cost money: the optimal row then carries a [`ConstraintCost`] — the constraints, and the
+//! dominating plan's cost without them (which is never above the aws-mode plan's) — so the row
+//! says which constraints cost how much. A last row is the cheapest plan under the request's own
+//! constraints (optimal `lowestPrice` without a safety anchor).
+//!
 //! A request that is wrong is wrong for every strategy: the first input error (in row order) is
 //! the comparison's error. Any other failure (infeasible, time limit, internal) is that row's,
 //! and the other rows still stand.
@@ -15,10 +24,11 @@ use fleetopt_instances::Catalog;
 use rayon::prelude::*;
 use serde::{Serialize, Serializer};
 
+use crate::aws_mode;
 use crate::error::ErrorClass;
 use crate::plan::Plan;
-use crate::request::{FleetRequest, Mode, SpotStrategy};
-use crate::solve::{SolveError, SolveOptions, solve};
+use crate::request::{FleetRequest, Mode, SafetyReference, SpotStrategy};
+use crate::solve::{SolveError, SolveOptions, effective_request, solve};
 
 /// The modes a comparison solves each strategy in, in row order.
 pub const MODES: [Mode; 2] = [Mode::Aws, Mode::Optimal];
@@ -27,9 +37,35 @@ pub const MODES: [Mode; 2] = [Mode::Aws, Mode::Optimal];
 /// sums of products, so equal plans can differ in the last bits.
 const RISK_TOLERANCE: f64 = 1e-12;
 
+/// What a row answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// One spot strategy in one mode.
+    Strategy,
+    /// The cheapest plan under the request's own constraints, with no safety anchor.
+    Cheapest,
+}
+
+/// What the request's constraints that the aws-mode plan breaks cost the optimal plan.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ConstraintCost {
+    /// The request constraints the aws-mode plan breaks (AWS cannot be asked for them).
+    pub constraints: Vec<&'static str>,
+    /// The optimal plan's cost without them, USD/hour: the cheapest plan as safe as the
+    /// aws-mode plan under only what AWS can express.
+    pub cost_without_per_hour: f64,
+    /// What keeping them costs: the optimal plan's cost minus `cost_without_per_hour`.
+    pub cost_per_hour: f64,
+    /// The saving against the aws-mode plan without them (≥ 0).
+    pub saving_without: f64,
+}
+
 /// One row of a comparison: one spot strategy in one mode.
 #[derive(Debug, Clone)]
 pub struct Comparison {
+    /// What the row answers.
+    pub role: Role,
     /// The spot strategy solved.
     pub strategy: SpotStrategy,
     /// The mode solved.
@@ -39,6 +75,8 @@ pub struct Comparison {
     /// optimal rows: the saving against the aws row of the same strategy ([`saving`]), when
     /// comparable.
     pub saving_vs_aws: Option<f64>,
+    /// optimal rows whose aws-mode plan breaks request constraints: what keeping them costs.
+    pub constraint_cost: Option<ConstraintCost>,
 }
 
 impl Comparison {
@@ -59,6 +97,7 @@ impl Serialize for Comparison {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         #[derive(Serialize)]
         struct Row<'a> {
+            role: Role,
             strategy: SpotStrategy,
             mode: Mode,
             #[serde(skip_serializing_if = "Option::is_none")]
@@ -69,14 +108,18 @@ impl Serialize for Comparison {
             error_kind: Option<&'static str>,
             #[serde(skip_serializing_if = "Option::is_none")]
             saving_vs_aws: Option<f64>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            constraint_cost: Option<&'a ConstraintCost>,
         }
         Row {
+            role: self.role,
             strategy: self.strategy,
             mode: self.mode,
             plan: self.plan(),
             error: self.outcome.as_ref().err().map(ToString::to_string),
             error_kind: self.failure_class().map(ErrorClass::as_str),
             saving_vs_aws: self.saving_vs_aws,
+            constraint_cost: self.constraint_cost.as_ref(),
         }
         .serialize(serializer)
     }
@@ -95,47 +138,140 @@ pub fn saving(aws: &Plan, optimal: &Plan) -> Option<f64> {
     comparable.then(|| (a.cost_per_hour - o.cost_per_hour) / a.cost_per_hour)
 }
 
+/// The request constraints AWS cannot be asked for, by name, and how to drop one.
+const INEXPRESSIBLE: [&str; 8] = [
+    "max_pool_share",
+    "max_type_share",
+    "max_az_share",
+    "min_pools",
+    "max_types",
+    "survive_az_loss",
+    "max_overshoot",
+    "max_expected_interruptions_per_hour",
+];
+
+/// `request` without the named constraints.
+fn without(request: &FleetRequest, names: &[&str]) -> FleetRequest {
+    let mut free = request.clone();
+    let c = &mut free.constraints;
+    for name in names {
+        match *name {
+            "max_pool_share" => c.max_pool_share = None,
+            "max_type_share" => c.max_type_share = None,
+            "max_az_share" => c.max_az_share = None,
+            "min_pools" => c.min_pools = None,
+            "max_types" => c.max_types = None,
+            "survive_az_loss" => c.survive_az_loss = None,
+            "max_overshoot" => c.max_overshoot = None,
+            "max_expected_interruptions_per_hour" => c.max_expected_interruptions_per_hour = None,
+            _ => {}
+        }
+    }
+    free
+}
+
 /// Solves `request` for every spot strategy in aws and optimal mode (the `mode` and
-/// `spot_strategy` of `options` are replaced; the rest applies to every solve). Rows come in the
-/// order of [`SpotStrategy::ALL`] × [`MODES`]; the error is the first input error.
+/// `spot_strategy` of `options` are replaced; the rest applies to every solve), then prices the
+/// constraints each aws-mode plan breaks, then adds the cheapest plan. Rows come in the order
+/// of [`SpotStrategy::ALL`] × [`MODES`], then the cheapest row; the error is the first input
+/// error.
 pub fn compare(
     catalog: &Catalog,
     request: &FleetRequest,
     options: &SolveOptions,
 ) -> Result<Vec<Comparison>, SolveError> {
-    let cases: Vec<(SpotStrategy, Mode)> = SpotStrategy::ALL
+    let options_for = |mode: Mode, strategy: SpotStrategy| SolveOptions {
+        mode: Some(mode),
+        spot_strategy: Some(strategy),
+        ..options.clone()
+    };
+    let mut cheapest = request.clone();
+    cheapest.spot.pools = None;
+    cheapest.constraints.as_safe_as = Some(SafetyReference::None);
+    let mut cases: Vec<(Role, SpotStrategy, Mode, &FleetRequest)> = SpotStrategy::ALL
         .into_iter()
-        .flat_map(|strategy| MODES.map(|mode| (strategy, mode)))
+        .flat_map(|strategy| MODES.map(|mode| (Role::Strategy, strategy, mode, request)))
         .collect();
+    cases.push((
+        Role::Cheapest,
+        SpotStrategy::LowestPrice,
+        Mode::Optimal,
+        &cheapest,
+    ));
     let outcomes: Vec<Result<Plan, SolveError>> = cases
         .par_iter()
-        .map(|&(strategy, mode)| {
-            let options = SolveOptions {
-                mode: Some(mode),
-                spot_strategy: Some(strategy),
-                ..options.clone()
-            };
-            solve(catalog, request, &options)
-        })
+        .map(|&(_, strategy, mode, request)| solve(catalog, request, &options_for(mode, strategy)))
         .collect();
     let mut rows: Vec<Comparison> = Vec::with_capacity(cases.len());
-    for ((strategy, mode), outcome) in cases.into_iter().zip(outcomes) {
+    for ((role, strategy, mode, _), outcome) in cases.into_iter().zip(outcomes) {
         let outcome = match outcome {
             Err(error) if error.class() == ErrorClass::Input => return Err(error),
             outcome => outcome.map(Plan::without_timing),
         };
         // The aws row of the same strategy is the one just before an optimal row.
-        let saving_vs_aws = match (mode, rows.last(), &outcome) {
-            (Mode::Optimal, Some(aws), Ok(optimal)) if aws.strategy == strategy => {
+        let saving_vs_aws = match (role, mode, rows.last(), &outcome) {
+            (Role::Strategy, Mode::Optimal, Some(aws), Ok(optimal)) if aws.strategy == strategy => {
                 aws.plan().and_then(|aws| saving(aws, optimal))
             }
             _ => None,
         };
         rows.push(Comparison {
+            role,
             strategy,
             mode,
             outcome,
             saving_vs_aws,
+            constraint_cost: None,
+        });
+    }
+    // What the constraints each aws-mode plan breaks cost: one more solve per such strategy.
+    let priced: Vec<(usize, Vec<&'static str>, FleetRequest)> = rows
+        .windows(2)
+        .enumerate()
+        .filter_map(|(i, pair)| {
+            let (aws, optimal) = (&pair[0], &pair[1]);
+            if aws.mode != Mode::Aws || optimal.mode != Mode::Optimal || optimal.plan().is_none() {
+                return None;
+            }
+            let plan = aws.plan().filter(|p| p.shortfall.is_none())?;
+            let effective = effective_request(request, &options_for(Mode::Optimal, aws.strategy));
+            let broken: Vec<&'static str> =
+                aws_mode::broken_constraints(&effective, &plan.allocations, &plan.metrics)
+                    .into_iter()
+                    .map(|b| b.constraint)
+                    .filter(|name| INEXPRESSIBLE.contains(name))
+                    .collect();
+            (!broken.is_empty()).then(|| (i + 1, broken.clone(), without(request, &broken)))
+        })
+        .collect();
+    let freed: Vec<Result<Plan, SolveError>> = priced
+        .par_iter()
+        .map(|(i, _, free)| {
+            solve(
+                catalog,
+                free,
+                &options_for(Mode::Optimal, rows[*i].strategy),
+            )
+        })
+        .collect();
+    for ((i, constraints, _), free) in priced.into_iter().zip(freed) {
+        let (Ok(free), Some(optimal), Some(aws)) = (free, rows[i].plan(), rows[i - 1].plan())
+        else {
+            continue;
+        };
+        let (a, o, f) = (
+            aws.metrics.cost_per_hour,
+            optimal.metrics.cost_per_hour,
+            free.metrics.cost_per_hour,
+        );
+        if a <= 0.0 {
+            continue;
+        }
+        rows[i].constraint_cost = Some(ConstraintCost {
+            constraints,
+            cost_without_per_hour: f,
+            cost_per_hour: o - f,
+            saving_without: (a - f) / a,
         });
     }
     Ok(rows)
@@ -188,11 +324,18 @@ mod tests {
     #[test]
     fn rows_are_every_strategy_in_aws_then_optimal_mode() {
         let rows = compare(&catalog(), &request(), &SolveOptions::default()).unwrap();
-        let order: Vec<(SpotStrategy, Mode)> = rows.iter().map(|r| (r.strategy, r.mode)).collect();
-        let expected: Vec<(SpotStrategy, Mode)> = SpotStrategy::ALL
+        let order: Vec<(Role, SpotStrategy, Mode)> =
+            rows.iter().map(|r| (r.role, r.strategy, r.mode)).collect();
+        let mut expected: Vec<(Role, SpotStrategy, Mode)> = SpotStrategy::ALL
             .into_iter()
-            .flat_map(|s| [(s, Mode::Aws), (s, Mode::Optimal)])
+            .flat_map(|s| {
+                [
+                    (Role::Strategy, s, Mode::Aws),
+                    (Role::Strategy, s, Mode::Optimal),
+                ]
+            })
             .collect();
+        expected.push((Role::Cheapest, SpotStrategy::LowestPrice, Mode::Optimal));
         assert_eq!(order, expected);
         for row in &rows {
             let plan = row.plan().unwrap();
@@ -202,6 +345,49 @@ mod tests {
                 assert_eq!(row.saving_vs_aws, None);
             }
         }
+    }
+
+    #[test]
+    fn every_optimal_row_dominates_its_aws_row_and_saves_when_aws_meets_the_request() {
+        let rows = compare(&catalog(), &request(), &SolveOptions::default()).unwrap();
+        for pair in rows.chunks(2).filter(|p| p.len() == 2) {
+            let (aws, optimal) = (pair[0].plan().unwrap(), pair[1].plan().unwrap());
+            let saving = pair[1]
+                .saving_vs_aws
+                .expect("defined when aws meets the request");
+            assert!(saving >= -1e-12, "{}: {saving}", pair[0].strategy);
+            assert!(optimal.metrics.cost_per_hour <= aws.metrics.cost_per_hour + 1e-12);
+            assert_eq!(pair[1].constraint_cost, None);
+        }
+        // The cheapest row is no dearer than any optimal row.
+        let cheapest = rows.last().unwrap().plan().unwrap().metrics.cost_per_hour;
+        assert!(
+            rows.iter()
+                .filter_map(Comparison::plan)
+                .all(|p| cheapest <= p.metrics.cost_per_hour + 1e-12)
+        );
+    }
+
+    #[test]
+    fn a_constraint_the_aws_plan_breaks_is_priced() {
+        // aws lowestPrice with pools = 1 puts all in one pool; the request's pool share of 0.5
+        // makes the optimal plan split, and the row says what the share costs.
+        let mut request = request();
+        request.constraints.max_pool_share = Some(0.5);
+        let rows = compare(&catalog(), &request, &SolveOptions::default()).unwrap();
+        let row = rows
+            .iter()
+            .find(|r| r.mode == Mode::Optimal && r.strategy == SpotStrategy::CapacityOptimized)
+            .unwrap();
+        let cost = row
+            .constraint_cost
+            .as_ref()
+            .expect("the aws plan breaks max_pool_share");
+        assert_eq!(cost.constraints, ["max_pool_share"]);
+        let optimal = row.plan().unwrap().metrics.cost_per_hour;
+        assert!((cost.cost_per_hour - (optimal - cost.cost_without_per_hour)).abs() < 1e-12);
+        assert!(cost.saving_without >= -1e-12);
+        assert!(cost.cost_per_hour >= -1e-12);
     }
 
     #[test]

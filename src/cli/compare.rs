@@ -1,7 +1,7 @@
 //! `fleetopt compare`: the library's comparison ([`fleetopt::solver::compare`]) rendered as a
 //! table or JSON, and drawn with `--plot`.
 
-use fleetopt::solver::compare::{self, Comparison};
+use fleetopt::solver::compare::{self, Comparison, Role};
 use fleetopt::solver::pareto::TradeOff;
 use fleetopt::solver::request::Mode;
 use fleetopt::solver::solve::SolveOptions;
@@ -27,7 +27,7 @@ pub fn compare(args: &CompareArgs) -> Result<(), Failure> {
             .filter_map(|row| {
                 let plan = row.plan()?;
                 Some(TradeOff::of(
-                    format!("{} {}", row.mode, row.strategy),
+                    format!("{} {}", row.mode, label(row)),
                     plan,
                     args.risk,
                 ))
@@ -44,6 +44,14 @@ pub fn compare(args: &CompareArgs) -> Result<(), Failure> {
         CompareFormat::Table => compare_table(&rows),
     };
     print(&text)
+}
+
+/// The row's first column: its strategy, or `cheapest` for the unanchored cheapest plan.
+fn label(row: &Comparison) -> String {
+    match row.role {
+        Role::Strategy => row.strategy.to_string(),
+        Role::Cheapest => "cheapest".to_owned(),
+    }
 }
 
 fn compare_table(rows: &[Comparison]) -> String {
@@ -65,6 +73,7 @@ fn compare_table(rows: &[Comparison]) -> String {
     for row in rows {
         let saving = match (row.mode, row.saving_vs_aws) {
             (Mode::Optimal, Some(share)) => percent(share),
+            (Mode::Optimal, None) if row.role == Role::Cheapest => "-".to_owned(),
             (Mode::Optimal, None) => "n/a".to_owned(),
             (Mode::Aws, _) => "-".to_owned(),
         };
@@ -78,7 +87,7 @@ fn compare_table(rows: &[Comparison]) -> String {
                     (None, None) => "ok".to_owned(),
                 };
                 table.row(vec![
-                    row.strategy.to_string(),
+                    label(row),
                     row.mode.to_string(),
                     format!("{:.4}", m.cost_per_hour),
                     number(m.capacity),
@@ -93,7 +102,7 @@ fn compare_table(rows: &[Comparison]) -> String {
                 ]);
             }
             Err(error) => table.row(vec![
-                row.strategy.to_string(),
+                label(row),
                 row.mode.to_string(),
                 "-".to_owned(),
                 "-".to_owned(),
@@ -111,8 +120,22 @@ fn compare_table(rows: &[Comparison]) -> String {
     let mut text = table.render();
     if let Some(unit) = unit {
         text.push_str(&format!(
-            "capacity in {unit}; losses are shares of target; saving = optimal vs aws cost for the same strategy, shown only when optimal is at equal or better risk (expected interruptions/h and worst AZ loss no higher) and aws meets the target\n"
+            "capacity in {unit}; losses are shares of target; optimal = the cheapest plan at least as safe as aws on every risk axis; saving = optimal vs aws cost for the same strategy, shown when optimal is at equal or better risk and aws meets the target; cheapest = the cheapest plan under the request's own constraints\n"
         ));
+    }
+    for row in rows {
+        if let Some(cost) = &row.constraint_cost {
+            text.push_str(&format!(
+                "{}: the aws-mode plan breaks {}; keeping {} costs ${:.4}/h (as safe as aws without {}: ${:.4}/h, saving {})\n",
+                row.strategy,
+                cost.constraints.join(", "),
+                if cost.constraints.len() == 1 { "it" } else { "them" },
+                cost.cost_per_hour,
+                if cost.constraints.len() == 1 { "it" } else { "them" },
+                cost.cost_without_per_hour,
+                percent(cost.saving_without),
+            ));
+        }
     }
     for row in rows {
         if let Err(error) = &row.outcome {
