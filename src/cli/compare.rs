@@ -139,7 +139,7 @@ fn compare_table(rows: &[Comparison]) -> String {
     }
     for row in rows {
         if let Err(error) = &row.outcome {
-            text.push_str(&format!("{} ({}): {error}\n", row.strategy, row.mode));
+            text.push_str(&format!("{} ({}): {error}\n", label(row), row.mode));
         }
     }
     text

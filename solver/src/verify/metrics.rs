@@ -8,9 +8,10 @@ use fleetopt_instances::Market;
 
 use super::describe::num;
 use super::plan_facts::pool_id;
-use super::tolerance::close;
+use super::tolerance::{at_most, close};
 use super::{Check, Verifier};
-use crate::plan::Allocation;
+use crate::plan::{Allocation, RiskAxis};
+use crate::request::Mode;
 
 impl<'a> Verifier<'a> {
     pub(super) fn check_metrics(&mut self) {
@@ -46,6 +47,22 @@ impl<'a> Verifier<'a> {
                 .reduce(|x, y| if y > x || y.is_nan() { y } else { x })
                 .map_or(0.0, |largest| largest / target)
         };
+        let risks = [
+            (RiskAxis::ExpectedInterruptionsPerHour, interruptions),
+            (
+                RiskAxis::WorstPoolLoss,
+                worst(by_pool.values().copied().collect()),
+            ),
+            (
+                RiskAxis::WorstTypeLoss,
+                worst(by_type.values().copied().collect()),
+            ),
+            (
+                RiskAxis::WorstAzLoss,
+                worst(by_zone.values().copied().collect()),
+            ),
+        ];
+        self.check_risk_caps(&risks);
         let mut floats: Vec<(&str, f64, f64)> = vec![
             ("capacity", m.capacity, capacity),
             ("target", m.target, target),
@@ -174,6 +191,53 @@ impl<'a> Verifier<'a> {
                     format!("metrics.{field} is {stated} but the allocations give {actual}");
                 self.push(Check::Metrics, message);
             }
+        }
+    }
+
+    /// The risk caps an optimal plan is held to, on the recomputed risks: the request's
+    /// `max_expected_interruptions_per_hour` (hard in optimal mode; aws mode notes it) and every
+    /// cap of the plan's own `as_safe_as` statement (its limit, relaxed or not, never below the
+    /// reference value unless relaxed).
+    fn check_risk_caps(&mut self, risks: &[(RiskAxis, f64)]) {
+        let interruptions = risks[0].1;
+        if self.request.mode == Mode::Optimal
+            && let Some(cap) = self.request.constraints.max_expected_interruptions_per_hour
+            && !at_most(interruptions, cap)
+        {
+            let message = format!(
+                "expected interruptions per hour {} exceed constraints.max_expected_interruptions_per_hour {}",
+                num(interruptions),
+                num(cap)
+            );
+            self.push(Check::Shape, message);
+        }
+        let Some(anchor) = &self.plan.as_safe_as else {
+            return;
+        };
+        let mut messages = Vec::new();
+        for cap in &anchor.caps {
+            let Some(&(_, value)) = risks.iter().find(|(axis, _)| *axis == cap.axis) else {
+                continue;
+            };
+            if !cap.relaxed && !close(cap.limit, cap.reference) {
+                messages.push(format!(
+                    "as_safe_as: the {} cap {} differs from the reference value {} but is not marked relaxed",
+                    cap.axis.as_str(),
+                    num(cap.limit),
+                    num(cap.reference)
+                ));
+            }
+            if !at_most(value, cap.limit) {
+                messages.push(format!(
+                    "as_safe_as: {} is {}, above the plan's own cap {}",
+                    cap.axis.as_str(),
+                    num(value),
+                    num(cap.limit)
+                ));
+            }
+        }
+        for message in messages {
+            self.push(Check::Metrics, message);
         }
     }
 }

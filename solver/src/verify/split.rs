@@ -1,5 +1,6 @@
 //! Rule section 5: the On-Demand / spot split — On-Demand reaches its target, spot fills the
-//! rest, and in aws mode each market stops within one instance of its part.
+//! rest, On-Demand stops within one instance of a weight the plan uses (both modes), and in aws
+//! mode spot does too.
 
 use fleetopt_instances::Market;
 
@@ -34,13 +35,20 @@ impl<'a> Verifier<'a> {
             );
             self.push(Check::Split, message);
         }
-        if self.request.mode != Mode::Aws {
-            return;
-        }
-        for (market, delivered, part) in [
-            (Market::OnDemand, on_demand, on_demand_target),
-            (Market::Spot, spot, spot_part),
-        ] {
+        // Both modes: On-Demand stops at the instance that reaches its part (optimal mode only
+        // when there is a spot part to take the rest; an all-On-Demand request may need more to
+        // meet its constraints). aws mode also stops spot within one instance.
+        let markets: &[(Market, f64, f64)] = match self.request.mode {
+            Mode::Aws => &[
+                (Market::OnDemand, on_demand, on_demand_target),
+                (Market::Spot, spot, spot_part),
+            ],
+            Mode::Optimal if on_demand_target > 0.0 && target > on_demand_target => {
+                &[(Market::OnDemand, on_demand, on_demand_target)]
+            }
+            Mode::Optimal => &[],
+        };
+        for &(market, delivered, part) in markets {
             let Some(largest) = self.largest_weight(Some(market)) else {
                 continue;
             };

@@ -1334,3 +1334,58 @@ fn an_empty_plan_for_an_unreachable_market_is_valid_with_its_shortfall() {
     };
     assert_eq!(all(&request, &plan), Vec::<String>::new());
 }
+
+// ---- On-Demand stop and risk caps in optimal mode ---------------------------------------------
+
+#[test]
+fn in_optimal_mode_on_demand_stops_within_one_instance_when_spot_takes_the_rest() {
+    let (mut request, mut plan) = optimal();
+    request.target.on_demand = OnDemandSplit::Target(2.0);
+    plan.allocations[0].count = 3;
+    plan.allocations[0].capacity = 6.0;
+    assert_eq!(
+        of(Check::Split, &request, &plan),
+        [
+            "on-demand capacity 6 exceeds its part 2 by 4, at least its largest weight 2; aws stops within one instance"
+        ]
+    );
+    // Within one instance of a weight the plan uses: fine.
+    request.target.on_demand = OnDemandSplit::Target(3.0);
+    plan.allocations[0].count = 2;
+    plan.allocations[0].capacity = 4.0;
+    assert_eq!(of(Check::Split, &request, &plan), Vec::<String>::new());
+}
+
+#[test]
+fn an_optimal_plan_must_keep_its_stated_risk_caps_and_the_requests() {
+    use crate::plan::{RiskAxis, RiskCap, SafetyAnchor};
+    use crate::request::SafetyReference;
+    let (mut request, mut plan) = optimal();
+    let cap = |axis, reference: f64, limit: f64, relaxed| RiskCap {
+        axis,
+        reference,
+        limit,
+        relaxed,
+    };
+    plan.as_safe_as = Some(SafetyAnchor {
+        reference: SafetyReference::Aws,
+        reference_cost_per_hour: 0.5,
+        caps: vec![
+            cap(RiskAxis::WorstAzLoss, 0.4, 0.4, false),
+            cap(RiskAxis::WorstPoolLoss, 0.3, 0.6, false),
+            cap(RiskAxis::WorstTypeLoss, 0.4, 0.5, true),
+        ],
+    });
+    assert_eq!(
+        of(Check::Metrics, &request, &plan),
+        [
+            "as_safe_as: worst_az_loss is 0.5, above the plan's own cap 0.4",
+            "as_safe_as: the worst_pool_loss cap 0.6 differs from the reference value 0.3 but is not marked relaxed",
+        ]
+    );
+    plan.as_safe_as = None;
+    request.constraints.max_expected_interruptions_per_hour = Some(1e-6);
+    let found = of(Check::Shape, &request, &plan);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].ends_with("exceed constraints.max_expected_interruptions_per_hour 0.000001"));
+}
