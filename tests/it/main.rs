@@ -30,3 +30,5 @@ mod real_data;
 mod simulate_cli;
 /// `fleetopt solve | compare | verify` over the request fixtures, snapshotted and verified.
 mod solve_cli;
+/// The architecture's invariants (crate boundaries, IO, module docs, file sizes) as tests.
+mod tidy;

@@ -1,3 +1,5 @@
+//! Unit tests of the exports: every target document from small plans, overrides, priorities,
+//! whole-number targets and the notes for what a target cannot carry.
 #![allow(clippy::unwrap_used, reason = "tests fail by panicking")]
 
 use fleetopt_instances::{Market, RegionName, TypeName, ZoneId};
