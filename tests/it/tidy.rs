@@ -147,8 +147,10 @@ fn the_planning_crate_does_no_file_io_and_knows_no_exit_codes() {
         &["solver/src"],
         &[
             "std::fs",
-            "fs::",
-            "File::",
+            "fs::read",
+            "fs::write",
+            "File::open",
+            "File::create",
             "OpenOptions",
             "tempfile",
             "exit_code",
