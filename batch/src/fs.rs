@@ -202,10 +202,18 @@ mod tests {
         {
             use std::os::unix::fs::PermissionsExt;
             let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
-            assert_eq!(mode(&path), 0o644, "an ordinary file, not the temporary 0600");
+            assert_eq!(
+                mode(&path),
+                0o644,
+                "an ordinary file, not the temporary 0600"
+            );
             std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
             write_atomic(&path, b"second").unwrap();
-            assert_eq!(mode(&path), 0o640, "the replaced file's permissions are kept");
+            assert_eq!(
+                mode(&path),
+                0o640,
+                "the replaced file's permissions are kept"
+            );
         }
         assert_eq!(std::fs::read(&path).unwrap(), b"second");
         assert_eq!(

@@ -188,12 +188,12 @@ pub fn merge(inputs: &[PathBuf], output: &Path) -> Result<MergeReport, BatchErro
         let mut count = 0u64;
         loop {
             line.clear();
-            let n = reader
-                .read_until(b'\n', &mut line)
-                .map_err(|source| BatchError::ReadShardLine {
+            let n = reader.read_until(b'\n', &mut line).map_err(|source| {
+                BatchError::ReadShardLine {
                     path: path.to_path_buf(),
                     source,
-                })?;
+                }
+            })?;
             if n == 0 {
                 break;
             }

@@ -82,9 +82,7 @@ pub enum ScenarioError {
         id: String,
     },
     /// Neither `request` nor `request_file`.
-    #[error(
-        "{at} ({id}): no request: add \"request\": {{…}} or \"request_file\": \"req.toml\""
-    )]
+    #[error("{at} ({id}): no request: add \"request\": {{…}} or \"request_file\": \"req.toml\"")]
     NoRequest {
         /// The line.
         at: LinePlace,
@@ -99,11 +97,11 @@ pub enum ScenarioError {
         /// The scenario id.
         id: String,
         /// The loader's error.
-        source: LoadError,
+        source: Box<LoadError>,
     },
     /// The catalogue of a sweep (or the embedded one) cannot be loaded.
     #[error(transparent)]
-    Catalog(LoadError),
+    Catalog(Box<LoadError>),
     /// A `request_file` cannot be read.
     #[error("{scenario}: request_file: cannot read {}: {source}", path.display())]
     RequestFile {
@@ -255,7 +253,7 @@ pub fn prepare(input: &Input, raw: RawScenario, catalogs: &mut Catalogs) -> Prep
             };
             let job = catalogs
                 .get(catalog.as_deref())
-                .map_err(ScenarioError::Catalog)
+                .map_err(|e| ScenarioError::Catalog(Box::new(e)))
                 .map(|catalog| Job {
                     label: format!("{}#{index} ({})", input.label, scenario.id),
                     request: RequestText::Native(scenario.request.to_string()),
@@ -328,7 +326,7 @@ fn prepare_line(
         Err(source) => Err(ScenarioError::LineCatalog {
             at,
             id: spec.id.clone(),
-            source,
+            source: Box::new(source),
         }),
     };
     (Some(spec.id), job)

@@ -154,9 +154,24 @@ mod tests {
     fn parses_zero_based_and_rejects_out_of_range() {
         assert_eq!(Shard::parse("0/4").unwrap(), Shard { index: 0, count: 4 });
         assert_eq!(Shard::parse("3/4").unwrap(), Shard { index: 3, count: 4 });
-        assert!(Shard::parse("4/4").unwrap_err().to_string().contains("0 to 3"));
-        assert!(Shard::parse("0/0").unwrap_err().to_string().contains("at least 1"));
-        assert!(Shard::parse("1-4").unwrap_err().to_string().contains("expected K/N"));
+        assert!(
+            Shard::parse("4/4")
+                .unwrap_err()
+                .to_string()
+                .contains("0 to 3")
+        );
+        assert!(
+            Shard::parse("0/0")
+                .unwrap_err()
+                .to_string()
+                .contains("at least 1")
+        );
+        assert!(
+            Shard::parse("1-4")
+                .unwrap_err()
+                .to_string()
+                .contains("expected K/N")
+        );
         assert!(Shard::parse("a/4").is_err());
     }
 
@@ -203,7 +218,12 @@ mod tests {
             Shard { index: 1, count: 2 }
         );
         let k8s = env(&[(K8S_INDEX, "1")]);
-        assert!(Shard::from_env(k8s, None).unwrap_err().to_string().contains("--shards"));
+        assert!(
+            Shard::from_env(k8s, None)
+                .unwrap_err()
+                .to_string()
+                .contains("--shards")
+        );
         assert!(
             Shard::from_env(env(&[]), None)
                 .unwrap_err()

@@ -733,7 +733,11 @@ target = { capacity = 10 }
         // Each name is read as a constraint, not refused as an unknown key (a value may still
         // be out of range: 1 is no `survive_az_loss`).
         for name in CONSTRAINTS {
-            let value = if name.starts_with("single_") { "true" } else { "1" };
+            let value = if name.starts_with("single_") {
+                "true"
+            } else {
+                "1"
+            };
             if let Err(error) = read(&format!("{name} = {value}")) {
                 assert!(!error.message.contains("unknown field"), "{name}: {error}");
             }
