@@ -426,3 +426,45 @@ pub fn run_one(
         result.is_err(),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_lines_take_kind_from_the_class_and_exit_code_from_the_callers_map() {
+        let prepared = Prepared {
+            index: 0,
+            id: Some("s1".to_owned()),
+            job: Err(ScenarioError::NoRequest {
+                at: LinePlace {
+                    file: PathBuf::from("b.jsonl"),
+                    line: 3,
+                },
+                id: "s1".to_owned(),
+            }),
+        };
+        let (line, failed) = run_one(&prepared, |class| match class {
+            ErrorClass::Input => 42,
+            _ => 0,
+        })
+        .unwrap();
+        assert!(failed);
+        assert_eq!(
+            line,
+            r#"{"id":"s1","error":{"kind":"input","exit_code":42,"message":"b.jsonl:3 (s1): no request: add \"request\": {…} or \"request_file\": \"req.toml\""}}"#
+        );
+        let panic = ScenarioError::Panic {
+            why: "boom".to_owned(),
+        };
+        let line = output_line(&None, Err(&panic), |class| match class {
+            ErrorClass::Internal => 7,
+            _ => 0,
+        })
+        .unwrap();
+        assert!(
+            line.contains(r#""kind":"internal","exit_code":7"#),
+            "{line}"
+        );
+    }
+}
