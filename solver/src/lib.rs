@@ -22,8 +22,8 @@ pub mod solve;
 pub(crate) mod test_support;
 pub mod verify;
 
-pub use candidates::{CandidateError, CandidatePool, CandidateSet};
 pub use error::ErrorClass;
+pub use candidates::{CandidateError, CandidatePool, CandidateSet};
 pub use plan::{Allocation, Metrics, PLAN_SCHEMA, Plan, Shortfall, SolverReport, SolverStatus};
 pub use request::{FleetRequest, RequestError};
 pub use risk::{HAZARD_HOURS_PER_MONTH, HazardModel, RiskError};
