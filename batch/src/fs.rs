@@ -115,11 +115,6 @@ impl AtomicFile {
         })
     }
 
-    /// The target file.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     /// Puts the written bytes in place: permissions, fsync, rename, fsync of the folder.
     pub fn commit(self) -> Result<(), FileError> {
         let path = self.path;

@@ -97,11 +97,11 @@ pub enum ScenarioError {
         /// The scenario id.
         id: String,
         /// The loader's error.
-        source: LoadError,
+        source: Box<LoadError>,
     },
     /// The catalogue of a sweep (or the embedded one) cannot be loaded.
     #[error(transparent)]
-    Catalog(LoadError),
+    Catalog(Box<LoadError>),
     /// A `request_file` cannot be read.
     #[error("{scenario}: request_file: cannot read {}: {source}", path.display())]
     RequestFile {
@@ -253,7 +253,7 @@ pub fn prepare(input: &Input, raw: RawScenario, catalogs: &mut Catalogs) -> Prep
             };
             let job = catalogs
                 .get(catalog.as_deref())
-                .map_err(ScenarioError::Catalog)
+                .map_err(|e| ScenarioError::Catalog(Box::new(e)))
                 .map(|catalog| Job {
                     label: format!("{}#{index} ({})", input.label, scenario.id),
                     request: RequestText::Native(scenario.request.to_string()),
@@ -326,7 +326,7 @@ fn prepare_line(
         Err(source) => Err(ScenarioError::LineCatalog {
             at,
             id: spec.id.clone(),
-            source,
+            source: Box::new(source),
         }),
     };
     (Some(spec.id), job)
@@ -429,4 +429,46 @@ pub fn run_one(
         output_line(&prepared.id, result, exit_code)?,
         result.is_err(),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_lines_take_kind_from_the_class_and_exit_code_from_the_callers_map() {
+        let prepared = Prepared {
+            index: 0,
+            id: Some("s1".to_owned()),
+            job: Err(ScenarioError::NoRequest {
+                at: LinePlace {
+                    file: PathBuf::from("b.jsonl"),
+                    line: 3,
+                },
+                id: "s1".to_owned(),
+            }),
+        };
+        let (line, failed) = run_one(&prepared, |class| match class {
+            ErrorClass::Input => 42,
+            _ => 0,
+        })
+        .unwrap();
+        assert!(failed);
+        assert_eq!(
+            line,
+            r#"{"id":"s1","error":{"kind":"input","exit_code":42,"message":"b.jsonl:3 (s1): no request: add \"request\": {…} or \"request_file\": \"req.toml\""}}"#
+        );
+        let panic = ScenarioError::Panic {
+            why: "boom".to_owned(),
+        };
+        let line = output_line(&None, Err(&panic), |class| match class {
+            ErrorClass::Internal => 7,
+            _ => 0,
+        })
+        .unwrap();
+        assert!(
+            line.contains(r#""kind":"internal","exit_code":7"#),
+            "{line}"
+        );
+    }
 }
