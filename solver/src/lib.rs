@@ -4,6 +4,42 @@
 //! failure domains ([`placement`]), and an independent verifier.
 //!
 //! This crate never parses AWS catalogue formats: it takes a [`fleetopt_instances::Catalog`].
+//! It does no file IO and knows no exit codes: errors say their [`ErrorClass`].
+//!
+//! # Example
+//!
+//! Read a request, plan it in optimal mode on the embedded catalogue, and hold the plan against
+//! what EC2 would hand you (the aws-mode plan the optimal plan is at least as safe as):
+//!
+//! ```
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use fleetopt_solver::solve::{SolveOptions, solve};
+//!
+//! let catalog = fleetopt_instances::embedded::catalog()?;
+//! let request = fleetopt_solver::request::read(
+//!     "fleet.toml",
+//!     r#"
+//!     region = "us-east-1"
+//!     mode = "optimal"
+//!     [target]
+//!     capacity = 64
+//!     unit = "vcpu"
+//!     [candidates]
+//!     instance_types = ["m5.large", "m5.xlarge", "c5.xlarge", "r5.large"]
+//!     [spot]
+//!     allocation_strategy = "priceCapacityOptimized"
+//!     "#,
+//! )?;
+//! let plan = solve(&catalog, &request, &SolveOptions::default())?;
+//! assert!(plan.metrics.capacity >= 64.0);
+//! let anchor = plan.as_safe_as.as_ref().expect("risk-aware strategies are anchored");
+//! assert!(plan.metrics.cost_per_hour <= anchor.reference_cost_per_hour * (1.0 + 1e-9));
+//! for cap in &anchor.caps {
+//!     assert!(cap.axis.of(&plan.metrics) <= cap.limit * (1.0 + 1e-9) + 1e-12);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 pub mod aws_mode;
 pub mod candidates;

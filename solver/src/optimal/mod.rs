@@ -7,11 +7,49 @@
 //! exact dominance reduction in [`prepare`]; placement slots in `placement::slots`; infeasibility
 //! explanations in [`explain`].
 //!
-//! # Objectives (lexicographic, never a weighted sum)
-//! Each strategy is a list of stages. Stage k minimises its objective subject to every stage
-//! before it staying at its optimum (a row `objective_j ≤ optimum_j × (1 + 1e-7)`, the
-//! tolerance absorbing solver round-off); the last stage is always cost, so ties never fall to
-//! the solver's whim.
+//! # The default: the cheapest plan at least as safe as what EC2 would hand you
+//! For every spot strategy but plain `lowestPrice` (`constraints.as_safe_as`, default `aws`;
+//! [`SafetyReference::default_for`]), optimal mode first runs aws mode on the same request and
+//! candidates, giving the reference plan `A`, and then solves
+//!
+//! ```text
+//! minimise   Σ_p c_p x_p                                   (USD/hour)
+//! subject to every request constraint (the rows of `rows`), and the anchor caps of `anchor`:
+//!            Σ_p h_p x_p           ≤ H(A)                  expected interruptions per hour
+//!            w_p x_p               ≤ L_pool(A) · T         every pool
+//!            Σ_{p ∈ P_k} w_p x_p   ≤ L_type(A) · T         every instance type k
+//!            Σ_{p ∈ P_z} w_p x_p   ≤ L_az(A) · T           every AZ z
+//! ```
+//!
+//! then, with the cost fixed at its optimum, minimises expected interruptions (ties on cost
+//! break towards less risk), then — `capacityOptimizedPrioritized` — spot capacity × priority
+//! rank, then — On-Demand `prioritized` — On-Demand capacity × priority rank. HiGHS is
+//! deterministic for a fixed model, so remaining ties always resolve the same way.
+//!
+//! **Guarantee.** If `A` meets the target and satisfies the request's hard constraints, then
+//! `A`'s instance counts are a feasible point of this model: every request row holds by
+//! assumption; the On-Demand stop holds because aws mode fills On-Demand first and stops at the
+//! instance that reaches its part; each pool's count is within its bound (`A` launches at most
+//! ⌈remaining ÷ w⌉ per pool and respects availability, budgets and max prices, which is exactly
+//! eligibility); and every cap holds with equality at `A`'s worst domain, since the caps *are*
+//! `A`'s metrics. The reductions of `prepare` drop only pools that no optimum needs (the
+//! dominance vector includes the hazard when a hazard row exists, and type caps make classes
+//! per type). So the optimum costs at most `A`'s cost, and it satisfies every cap, so its
+//! expected interruptions and worst pool, type and AZ losses are each at most `A`'s. ∎
+//!
+//! When the request's constraints and the caps admit no plan (then `A` breaks a constraint AWS
+//! cannot express, or falls short), each cap axis gets one slack and the least total relative
+//! relaxation is found with every request constraint hard; the caps in force become `cap + σ`,
+//! the plan's `as_safe_as` states each cap and whether it was relaxed, and a note says by how
+//! much. Group and partition losses depend on slots assigned after the solve; a plan above the
+//! reference on them says so in a note.
+//!
+//! # Without an anchor: plain `lowestPrice`, or `as_safe_as = "none"`
+//! Plain `lowestPrice` is the cheapest plan, ties towards fewer interruptions. With
+//! `as_safe_as = "none"` every strategy keeps its earlier, explicit objective: a list of
+//! lexicographic stages (never a weighted sum), each minimised with every stage before it at
+//! its optimum (a row `objective_j ≤ optimum_j × (1 + 1e-7)`, the tolerance absorbing solver
+//! round-off), cost last, then expected interruptions for ties:
 //!
 //! | spot strategy | stages |
 //! |---|---|
@@ -21,12 +59,13 @@
 //! | `diversified` | the largest single spot-pool share of the target (max count × weight ÷ target), then USD/hour |
 //! | `capacityOptimizedPrioritized` | expected interruptions/hour, then Σ spot count × weight × (priority rank − 1), then USD/hour |
 //!
-//! On-Demand `prioritized` adds, before the final cost stage, Σ On-Demand count × weight ×
+//! On-Demand `prioritized` adds, before the cost stage, Σ On-Demand count × weight ×
 //! (priority rank − 1): ranks are 1, 2, … over the distinct override priorities in ascending
-//! order (lower number = higher priority, as AWS), and pools without a priority rank last. So the
-//! On-Demand part is met with as much higher-priority capacity as possible, then as cheaply as
-//! possible. The highest rank weighs 0, so when no priorities differ the stage is neutral (it
-//! must not, say, minimise capacity and so trade cost for less overshoot). A market the request gives no part contributes no stage.
+//! order (lower number = higher priority, as AWS), and pools without a priority rank last. The
+//! highest rank weighs 0, so when no priorities differ the stage is neutral. A market the
+//! request gives no part contributes no stage.
+//!
+//! The solver report's `objective`, `bound` and `gap` are the cost stage's; `stages` lists all.
 //!
 //! AWS-only mechanisms have no optimal-mode meaning and are noted, not applied: spot `pools`
 //! (InstancePoolsToUseCount; ask for `min_pools` instead) and ASG zone balancing (ask for
