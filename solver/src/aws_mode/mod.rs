@@ -1,6 +1,6 @@
 //! aws mode: what EC2 would do with a request. A deterministic emulation of the allocation
 //! behaviour AWS documents for EC2 Fleet, Spot Fleet and the Auto Scaling mixed-instances policy
-//! (DESIGN §5; the specification is `reference/aws-semantics.md`, cited below as "§n").
+//! (DESIGN §5; the specification is `docs/aws-semantics.md`, cited below as "§n").
 //!
 //! [`emulate`] never fails and never panics: whatever it cannot reach it reports as a
 //! [`Shortfall`] and in the plan's notes.

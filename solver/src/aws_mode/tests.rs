@@ -1,4 +1,4 @@
-//! One test per worked example of `reference/aws-semantics.md` §1.2, §1.5, §1.6, §2.1–§2.3,
+//! One test per worked example of `docs/aws-semantics.md` §1.2, §1.5, §1.6, §2.1–§2.3,
 //! plus the emulation's own guarantees (overshoot bound, determinism, shortfalls, notes).
 
 use fleetopt_instances::{CapacityPool, Catalog, InstanceType, Market, PlacementStrategy};

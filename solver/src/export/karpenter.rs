@@ -2,7 +2,7 @@
 //! launch only what the plan uses.
 //!
 //! Karpenter decides counts itself, one NodeClaim per pod batch, and sends EC2 Fleet
-//! `instant` requests with `price-capacity-optimized` (`shared/reference/peers.md` §1.3), so a
+//! `instant` requests with `price-capacity-optimized` (aws-semantics §8.1), so a
 //! NodePool can only constrain the choice, not carry counts or weights:
 //! - `spec.template.spec.requirements`: `node.kubernetes.io/instance-type` In the plan's types,
 //!   `topology.k8s.aws/zone-id` In the plan's AZ IDs (a well-known Karpenter AWS label, account
@@ -12,8 +12,8 @@
 //! - `spec.limits.cpu` = the plan's vCPUs, so Karpenter stops at the plan's size;
 //! - `spec.template.spec.nodeClassRef` names the `EC2NodeClass` ([`ExportOptions::node_class_name`]).
 //!
-//! Placement groups are selected on the `EC2NodeClass` (`placementGroupSelector`, peers.md
-//! §1.6), not the NodePool, so a placed plan gets a note.
+//! Placement groups are selected on the `EC2NodeClass` (`placementGroupSelector`,
+//! aws-semantics §8.2), not the NodePool, so a placed plan gets a note.
 
 use std::collections::BTreeSet;
 

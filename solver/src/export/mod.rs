@@ -18,7 +18,7 @@
 //!   the plan's spot and on-demand allocations of one type in one AZ share one override. Zones
 //!   are given as `AvailabilityZoneId` (plans are keyed by AZ ID; AZ names are account
 //!   specific), never together with `AvailabilityZone` (AWS: mutually exclusive).
-//! - **Priorities** (lower = higher, AWS §1.7) rank the overrides: pools with on-demand
+//! - **Priorities** (lower = higher, aws-semantics §1.7) rank the overrides: pools with on-demand
 //!   capacity first (On-Demand `prioritized` fills strictly in priority order, so the plan's
 //!   on-demand pools must come first), then by on-demand capacity, then spot capacity, both
 //!   descending, then type name and AZ ID. Each override gets its rank (0, 1, 2, …).
@@ -28,7 +28,7 @@
 //!   `prioritized` for the same reason.
 //! - **Capacity.** Targets are whole numbers (AWS Integer members): the plan's target and
 //!   on-demand part, rounded up when fractional (with a note). `TargetCapacityUnitType` is
-//!   allowed only with attribute-based selection (AWS §1.3), so a `vcpu` or `memory-mib` plan is
+//!   allowed only with attribute-based selection (aws-semantics §1.3), so a `vcpu` or `memory-mib` plan is
 //!   exported in `units` with `WeightedCapacity` = vCPUs (or MiB) per instance, which is what
 //!   the plan's weights already are: the same target in the same numbers.
 //! - **`lowestPrice` pools.** A `lowestPrice` plan over N > 1 spot pools gets
@@ -39,7 +39,7 @@
 //! - **Spot max prices** are not exported: the plan's pools were eligible under the request's
 //!   max price, so they are under the default (the On-Demand price), and AWS advises against
 //!   setting one (aws-semantics §1.6); add `MaxPrice` to the document to keep one.
-//! - **Placement groups.** `Placement.GroupName` on EC2 Fleet overrides (AWS §1.8); partition
+//! - **Placement groups.** `Placement.GroupName` on EC2 Fleet overrides (aws-semantics §1.8); partition
 //!   numbers cannot be targeted by CreateFleet, so a partition plan gets a note.
 
 pub mod asg;
