@@ -286,8 +286,16 @@ pub(crate) fn precheck(request: &FleetRequest, prep: &Prepared) -> Option<Explan
             ),
         ));
     }
+    // On-Demand may overshoot its part by less than its largest weight, and that overshoot
+    // counts towards the target, so spot must reach only the spot part less that weight.
+    let od_overshoot = if prep.od_part > 0.0 {
+        prep.od_weights.last().copied().unwrap_or(0.0)
+    } else {
+        0.0
+    };
+    let spot_needed = (prep.spot_part - od_overshoot).max(0.0);
     for (market, part, budget) in [
-        (Market::Spot, prep.spot_part, request.spot.max_total_price),
+        (Market::Spot, spot_needed, request.spot.max_total_price),
         (
             Market::OnDemand,
             prep.od_part,

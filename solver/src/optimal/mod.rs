@@ -337,6 +337,11 @@ pub fn plan_with(
         .as_ref()
         .map(|reference| anchor::statement(reference, &reference_caps, &caps));
     let mut plan = build_plan(request, candidates, &prep, &stages, &counts, report);
+    if let Some(reference) = &reference
+        && let Some(incumbent) = reference_as_incumbent(request, reference, &plan)
+    {
+        plan = incumbent;
+    }
     if let (Some(reference), Some(anchor)) = (&reference, anchor) {
         plan.notes.extend(anchor::relaxation_notes(&anchor));
         plan.notes.extend(anchor::placement_notes(reference, &plan));
@@ -349,6 +354,41 @@ pub fn plan_with(
         ));
     }
     Ok(plan)
+}
+
+/// When the time limit stopped the solve at an incumbent dearer than the reference plan, and
+/// the reference meets the target and every request constraint (without placement slots, which
+/// the two modes assign differently), the reference itself is a feasible point of the model and
+/// the better incumbent: it is returned as the optimal-mode plan, status `time_limit`, with a
+/// note. So the guarantee "no dearer, no riskier" holds even when the solve runs out of time.
+fn reference_as_incumbent(request: &FleetRequest, reference: &Plan, found: &Plan) -> Option<Plan> {
+    let report = found.solver.as_ref()?;
+    let usable = report.status == SolverStatus::TimeLimit
+        && reference.shortfall.is_none()
+        && request.placement == crate::request::PlacementSpec::None
+        && reference.metrics.cost_per_hour < found.metrics.cost_per_hour
+        && aws_mode::broken_constraints(request, &reference.allocations, &reference.metrics)
+            .is_empty();
+    if !usable {
+        return None;
+    }
+    let mut notes = request.notes.clone();
+    notes.push(format!(
+        "optimal mode: the time limit passed before the solver found a plan cheaper than the aws-mode plan (its best cost ${}/h); the aws-mode plan meets every constraint and is returned as the incumbent; raise solver.time_limit_seconds",
+        num(found.metrics.cost_per_hour)
+    ));
+    let objective = reference.metrics.cost_per_hour;
+    Some(Plan {
+        mode: Mode::Optimal,
+        solver: Some(SolverReport {
+            objective,
+            gap: relative_gap(objective, report.bound.min(objective)),
+            bound: report.bound.min(objective),
+            ..report.clone()
+        }),
+        notes,
+        ..reference.clone()
+    })
 }
 
 /// Solves the stages in turn, each with the earlier optima fixed, under `caps`.
