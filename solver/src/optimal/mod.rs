@@ -280,27 +280,18 @@ pub fn plan_with(
         let left = model::remaining(start, limit).max(1.0);
         OptimalError::Infeasible(explain::elastic(request, prep, backend, left))
     };
+    // Every failure but a first stage infeasible under caps that can be relaxed ends the solve.
+    let to_error = |failure: StagedFailure| match failure {
+        StagedFailure::Infeasible => explain_infeasible(&plain),
+        StagedFailure::TimeLimit => OptimalError::TimeLimit { limit },
+        StagedFailure::Solver(message) => OptimalError::Solver(message),
+    };
     let staged = match run_stages(request, candidates, backend, &stages, caps, start) {
-        Ok(staged) => staged,
         Err(StagedFailure::Infeasible) if caps.any() => {
-            caps =
-                relax(request, candidates, backend, &stages, caps, start).map_err(|failure| {
-                    match failure {
-                        StagedFailure::Infeasible => explain_infeasible(&plain),
-                        StagedFailure::TimeLimit => OptimalError::TimeLimit { limit },
-                        StagedFailure::Solver(message) => OptimalError::Solver(message),
-                    }
-                })?;
-            match run_stages(request, candidates, backend, &stages, caps, start) {
-                Ok(staged) => staged,
-                Err(StagedFailure::Infeasible) => return Err(explain_infeasible(&plain)),
-                Err(StagedFailure::TimeLimit) => return Err(OptimalError::TimeLimit { limit }),
-                Err(StagedFailure::Solver(message)) => return Err(OptimalError::Solver(message)),
-            }
+            caps = relax(request, candidates, backend, &stages, caps, start).map_err(to_error)?;
+            run_stages(request, candidates, backend, &stages, caps, start).map_err(to_error)?
         }
-        Err(StagedFailure::Infeasible) => return Err(explain_infeasible(&plain)),
-        Err(StagedFailure::TimeLimit) => return Err(OptimalError::TimeLimit { limit }),
-        Err(StagedFailure::Solver(message)) => return Err(OptimalError::Solver(message)),
+        outcome => outcome.map_err(to_error)?,
     };
     let Staged {
         counts,
