@@ -91,6 +91,21 @@ impl Comparison {
     }
 }
 
+/// The aws and optimal rows of each strategy, in row order.
+pub fn by_strategy(rows: &[Comparison]) -> Vec<(&Comparison, &Comparison)> {
+    rows.windows(2)
+        .filter_map(|pair| {
+            let (aws, optimal) = (&pair[0], &pair[1]);
+            (aws.role == Role::Strategy
+                && optimal.role == Role::Strategy
+                && aws.mode == Mode::Aws
+                && optimal.mode == Mode::Optimal
+                && aws.strategy == optimal.strategy)
+                .then_some((aws, optimal))
+        })
+        .collect()
+}
+
 /// The JSON of a row: `strategy`, `mode`, then `plan` or `error` (the message) and `error_kind`
 /// (the class), then `saving_vs_aws`; absent fields are omitted.
 impl Serialize for Comparison {

@@ -18,7 +18,7 @@ use serde::Serialize;
 
 use crate::error::{Classified, ErrorClass};
 use crate::plan::Plan;
-use crate::request::{FleetRequest, Mode, SafetyReference, SpotStrategy};
+use crate::request::{CostTies, FleetRequest, Mode, SafetyReference, SpotStrategy};
 use crate::solve::{SolveError, SolveOptions, solve};
 
 /// Which risk measure the trade-off uses.
@@ -41,6 +41,22 @@ impl RiskAxis {
         match self {
             RiskAxis::ExpectedInterruptions => plan.metrics.expected_interruptions_per_hour,
             RiskAxis::WorstAzLoss => plan.metrics.worst_az_loss,
+        }
+    }
+
+    /// The name of the plan metric this axis reads (as in `fleetopt.plan/v1`'s `metrics`).
+    pub fn metric(self) -> &'static str {
+        match self {
+            RiskAxis::ExpectedInterruptions => "expected_interruptions_per_hour",
+            RiskAxis::WorstAzLoss => "worst_az_loss",
+        }
+    }
+
+    /// The optimal-mode tie-break that makes each cheapest plan the least risky on this axis.
+    pub fn cost_ties(self) -> CostTies {
+        match self {
+            RiskAxis::ExpectedInterruptions => CostTies::ExpectedInterruptions,
+            RiskAxis::WorstAzLoss => CostTies::WorstAzLoss,
         }
     }
 

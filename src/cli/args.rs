@@ -36,7 +36,8 @@ pub enum Command {
     Compare(CompareArgs),
     /// Check a plan against its request and the catalogue.
     Verify(VerifyArgs),
-    /// Sweep the weight of interruption risk against cost (optimal mode) and show the front.
+    /// The exact cost–risk front of a request, with each strategy's aws-mode plan and the
+    /// optimal plan that dominates it.
     Pareto(ParetoArgs),
     /// Export a plan as an EC2 Fleet, Spot Fleet, Auto Scaling group or Karpenter NodePool.
     Export(ExportArgs),
@@ -109,12 +110,14 @@ pub struct CompareArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     pub format: CompareFormat,
-    /// Draw cost/hour against risk for every strategy × mode, Pareto front marked, as an SVG.
+    /// Draw cost/hour against risk for every strategy, each aws-mode plan joined to the optimal
+    /// plan that dominates it, as an SVG.
     #[arg(long, value_name = "FILE.svg")]
     pub plot: Option<PathBuf>,
-    /// The risk axis of the plot.
-    #[arg(long, value_parser = parser::<RiskAxis>(), default_value = "interruptions")]
-    pub risk: RiskAxis,
+    /// The risk axes of the plot, one panel each (comma-separated).
+    #[arg(long, value_parser = parser::<RiskAxis>(), value_delimiter = ',',
+          default_values = ["interruptions", "worst-az-loss"])]
+    pub risk: Vec<RiskAxis>,
 }
 
 /// `fleetopt pareto`
@@ -127,19 +130,38 @@ pub struct ParetoArgs {
     /// Plan in this region (AWS request forms carry none).
     #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
-    /// Hours of an instance's price lost per interruption to sweep (comma-separated; default 0
-    /// and the powers of 4 from 1 to 1048576).
+    /// How to find the front: `exact` walks it point by point (ε-constraint: every
+    /// non-dominated plan); `weights` sweeps the loss per interruption of optimal
+    /// priceCapacityOptimized (only the points of the front's convex hull).
+    #[arg(long, value_enum, default_value = "exact")]
+    pub method: FrontMethod,
+    /// `--method weights`: hours of an instance's price lost per interruption to sweep
+    /// (comma-separated; default 0 and the powers of 4 from 1 to 1048576).
     #[arg(long, value_name = "HOURS", value_delimiter = ',')]
     pub loss_hours: Vec<f64>,
-    /// The risk axis of the front and the plot.
-    #[arg(long, value_parser = parser::<RiskAxis>(), default_value = "interruptions")]
-    pub risk: RiskAxis,
-    /// Draw the front as an SVG to this file.
+    /// `--method exact`: solve at most this many times per front; a front whose gaps are not
+    /// all closed by then says it is incomplete.
+    #[arg(long, value_name = "N", default_value_t = 30)]
+    pub max_points: usize,
+    /// The risk axes, one front (and one panel of the plot) each (comma-separated).
+    #[arg(long, value_parser = parser::<RiskAxis>(), value_delimiter = ',',
+          default_values = ["interruptions", "worst-az-loss"])]
+    pub risk: Vec<RiskAxis>,
+    /// Draw the fronts as an SVG to this file.
     #[arg(long, value_name = "FILE.svg")]
     pub plot: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     pub format: CompareFormat,
+}
+
+/// How `fleetopt pareto` finds the front.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FrontMethod {
+    /// Every non-dominated plan, by the ε-constraint walk.
+    Exact,
+    /// A sweep of risk weights: the convex hull's points only.
+    Weights,
 }
 
 /// `fleetopt verify`

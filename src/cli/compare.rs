@@ -1,13 +1,14 @@
 //! `fleetopt compare`: the library's comparison ([`fleetopt::solver::compare`]) rendered as a
 //! table or JSON, and drawn with `--plot`.
 
+use fleetopt::plot::Figure;
 use fleetopt::solver::compare::{self, Comparison, Role};
-use fleetopt::solver::pareto::TradeOff;
 use fleetopt::solver::request::Mode;
 use fleetopt::solver::solve::SolveOptions;
 
 use super::args::{CompareArgs, CompareFormat};
-use super::output::{json_text, print};
+use super::output::{json_text, print, write_atomically};
+use super::pareto;
 use super::solve::{number, percent, solve_failure};
 use super::table::{Align, Table};
 use super::{Failure, inputs};
@@ -22,22 +23,28 @@ pub fn compare(args: &CompareArgs) -> Result<(), Failure> {
     let rows = compare::compare(&catalog, &request, &options)
         .map_err(|e| solve_failure(&args.request, e))?;
     if let Some(path) = &args.plot {
-        let points: Vec<TradeOff> = rows
+        let strategies = pareto::strategy_rows(&rows);
+        let cheapest = rows
             .iter()
-            .filter_map(|row| {
-                let plan = row.plan()?;
-                Some(TradeOff::of(
-                    format!("{} {}", row.mode, label(row)),
-                    plan,
-                    args.risk,
-                ))
-            })
-            .collect();
-        let title = format!(
-            "{}: every spot strategy in aws and optimal mode",
-            args.request.display()
-        );
-        super::pareto::write_plot(path, &points, args.risk, &title)?;
+            .find(|row| row.role == Role::Cheapest)
+            .and_then(Comparison::plan);
+        let region = rows
+            .iter()
+            .find_map(|r| r.plan())
+            .map(|p| p.region.to_string());
+        let figure = Figure {
+            title: format!(
+                "{}: each spot strategy, aws mode against optimal",
+                pareto::request_title(&request, region.as_deref())
+            ),
+            panels: pareto::axes(&args.risk)
+                .into_iter()
+                .map(|axis| pareto::panel(axis, None, &rows, cheapest))
+                .collect(),
+            key: pareto::key(&strategies),
+        };
+        let svg = figure.svg().map_err(Failure::other)?;
+        write_atomically(path, svg.as_bytes())?;
     }
     let text = match args.format {
         CompareFormat::Json => json_text(&rows)?,

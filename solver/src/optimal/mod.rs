@@ -100,7 +100,9 @@ use crate::placement::slots;
 use crate::plan::{
     Allocation, PLAN_SCHEMA, Plan, SolverReport, SolverStatus, StageReport, StrategyUsed,
 };
-use crate::request::{FleetRequest, Mode, OnDemandStrategy, SafetyReference, SpotStrategy};
+use crate::request::{
+    CostTies, FleetRequest, Mode, OnDemandStrategy, SafetyReference, SpotStrategy,
+};
 
 /// Which MIP backend solves the model. HiGHS is the reference; the others exist (behind cargo
 /// features) for cross-checks and benchmarks.
@@ -147,6 +149,8 @@ pub(crate) enum Stage {
     EffectiveCost,
     /// Largest single spot-pool share of the target.
     MaxPoolShare,
+    /// Largest share of the target in one AZ (both markets).
+    MaxAzShare,
     /// On-Demand capacity × priority rank.
     OdPriority,
     /// USD/hour.
@@ -161,12 +165,14 @@ impl Stage {
             Stage::SpotPriority => "spot_priority_rank_capacity",
             Stage::EffectiveCost => "expected_effective_cost_per_hour",
             Stage::MaxPoolShare => "largest_spot_pool_share",
+            Stage::MaxAzShare => "largest_az_share",
             Stage::OdPriority => "on_demand_priority_rank_capacity",
             Stage::Cost => "cost_per_hour",
         }
     }
 
-    /// The objective coefficient of one instance of `pool` (not used for `MaxPoolShare`).
+    /// The objective coefficient of one instance of `pool` (not used for the share stages,
+    /// whose objective is one column).
     pub(crate) fn coefficient(self, request: &FleetRequest, pool: &ModelPool) -> f64 {
         match self {
             Stage::Hazard => pool.hazard,
@@ -180,7 +186,7 @@ impl Stage {
             Stage::EffectiveCost => {
                 pool.price * (1.0 + pool.hazard * request.risk.interruption_loss_hours.max(0.0))
             }
-            Stage::MaxPoolShare => 0.0,
+            Stage::MaxPoolShare | Stage::MaxAzShare => 0.0,
             Stage::OdPriority => match pool.market {
                 Market::OnDemand => (pool.rank - 1.0) * pool.weight,
                 Market::Spot => 0.0,
@@ -225,6 +231,9 @@ pub(crate) fn stages(request: &FleetRequest) -> Vec<Stage> {
         stages.push(Stage::OdPriority);
     }
     stages.push(Stage::Cost);
+    if request.solver.cost_ties == CostTies::WorstAzLoss {
+        stages.push(Stage::MaxAzShare);
+    }
     if spot_part > 0.0 && !stages.contains(&Stage::Hazard) {
         // Ties on cost break towards fewer expected interruptions.
         stages.push(Stage::Hazard);

@@ -227,6 +227,13 @@ pub(crate) fn build(
     let needs_share = matches!(goal, Goal::Stage(Stage::MaxPoolShare))
         || fixed.iter().any(|(s, _)| *s == Stage::MaxPoolShare);
     let share_column = needs_share.then(|| rows::largest_spot_share(&mut m, prep));
+    let needs_az_share = matches!(goal, Goal::Stage(Stage::MaxAzShare))
+        || fixed.iter().any(|(s, _)| *s == Stage::MaxAzShare);
+    let az_share_column = needs_az_share.then(|| rows::largest_az_capacity(&mut m, prep));
+    let share_column = ShareColumns {
+        pool: share_column,
+        az: az_share_column,
+    };
     // Earlier stages at their optimum (within STAGE_TOLERANCE).
     for (stage, value) in fixed {
         let (expr, scale) = stage_expression(request, prep, &m, *stage, share_column);
@@ -242,6 +249,15 @@ pub(crate) fn build(
     m
 }
 
+/// The columns of the share stages, when the model has them.
+#[derive(Debug, Clone, Copy)]
+struct ShareColumns {
+    /// The largest spot pool's capacity.
+    pool: Option<usize>,
+    /// The largest AZ's capacity.
+    az: Option<usize>,
+}
+
 /// A stage's objective scaled so its largest coefficient is 1 (hazards are ~1e-5 per hour,
 /// which would sit below the solver's tolerances), and the factor back to its unit.
 fn stage_expression(
@@ -249,12 +265,17 @@ fn stage_expression(
     prep: &Prepared,
     m: &Built,
     stage: Stage,
-    share_column: Option<usize>,
+    share_column: ShareColumns,
 ) -> (Expression, f64) {
-    if stage == Stage::MaxPoolShare {
+    let column = match stage {
+        Stage::MaxPoolShare => Some(share_column.pool),
+        Stage::MaxAzShare => Some(share_column.az),
+        _ => None,
+    };
+    if let Some(column) = column {
         // The column holds capacity; the stage's unit is a share of the target.
         let mut e = Expression::with_capacity(1);
-        if let Some(s) = share_column {
+        if let Some(s) = column {
             e.add_mul(1.0, m.var(s));
         }
         return (e, 1.0 / request.target.capacity);

@@ -367,6 +367,28 @@ pub(crate) fn single_az(m: &mut Built, prep: &Prepared, request: &FleetRequest) 
 
 /// The largest spot-pool share (`diversified`): a column `s ≥ 0` in capacity units with
 /// `w_p x_p ≤ s` for every spot pool. Returns its column.
+/// The largest AZ's capacity (both markets), for the worst-AZ-loss stage: a column `z` with
+///
+/// ```text
+/// Σ_{p in AZ a} w_p · x_p − z ≤ 0        for every AZ a
+/// ```
+///
+/// so minimising `z` minimises the capacity lost with the worst AZ.
+pub(crate) fn largest_az_capacity(m: &mut Built, prep: &Prepared) -> usize {
+    let z = m.add(variable().min(0).name("z_largest_az"));
+    for zone in 0..prep.zones.len() {
+        let mut e = Expression::with_capacity(prep.pools.len() + 1);
+        for (i, p) in prep.pools.iter().enumerate() {
+            if p.zone == zone {
+                e.add_mul(p.weight, m.var(m.x[i]));
+            }
+        }
+        e.add_mul(-1.0, m.var(z));
+        m.constraints.push(e.leq(0.0));
+    }
+    z
+}
+
 pub(crate) fn largest_spot_share(m: &mut Built, prep: &Prepared) -> usize {
     let s = m.add(variable().min(0).name("s_max_pool_share"));
     for (i, p) in prep.pools.iter().enumerate() {

@@ -472,6 +472,21 @@ pub struct SolverOptions {
     pub time_limit_seconds: f64,
     /// Relative MIP gap at which to stop.
     pub mip_gap: f64,
+    /// Without a safety anchor: which risk a tie on cost breaks towards first (expected
+    /// interruptions always follow). Not a request-file field: the exact front
+    /// ([`crate::frontier`]) sets it to the axis it walks, so each point is the least risky
+    /// plan at its cost on that axis.
+    pub cost_ties: CostTies,
+}
+
+/// Which risk a tie on cost breaks towards first (optimal mode without a safety anchor).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CostTies {
+    /// Fewer expected interruptions per hour.
+    #[default]
+    ExpectedInterruptions,
+    /// A smaller share of the target in the largest AZ, then fewer expected interruptions.
+    WorstAzLoss,
 }
 
 impl Default for SolverOptions {
@@ -479,6 +494,7 @@ impl Default for SolverOptions {
         SolverOptions {
             time_limit_seconds: 10.0,
             mip_gap: 0.0,
+            cost_ties: CostTies::default(),
         }
     }
 }

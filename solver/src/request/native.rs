@@ -842,6 +842,7 @@ mod tests {
             solver: SolverOptions {
                 time_limit_seconds: 10.0,
                 mip_gap: 0.0,
+                cost_ties: crate::request::CostTies::ExpectedInterruptions,
             },
             balance_zones: false,
             source: RequestSource::Native,
