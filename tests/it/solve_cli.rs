@@ -179,3 +179,28 @@ fn verify_refuses_a_plan_of_another_schema_and_a_file_that_is_no_plan() {
         run.render()
     );
 }
+
+/// Scenario M: the diversified row saves money like for like, and every strategy whose
+/// aws-mode plan breaks M's pool-share and AZ-survival constraints says what keeping them costs.
+#[test]
+fn compare_on_m_shows_the_saving_and_what_the_constraints_cost() {
+    let run = fleetopt(["compare", "fixtures/scenarios/m.toml", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.render());
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap();
+    let diversified = rows
+        .iter()
+        .find(|r| r["strategy"] == "diversified" && r["mode"] == "optimal")
+        .unwrap();
+    assert!(diversified["saving_vs_aws"].as_f64().unwrap() > 0.2, "{diversified}");
+    for row in rows.iter().filter(|r| r["mode"] == "optimal" && r["role"] == "strategy") {
+        let cost = &row["constraint_cost"];
+        assert_eq!(
+            cost["constraints"],
+            serde_json::json!(["max_pool_share", "survive_az_loss"]),
+            "{row}"
+        );
+        assert!(cost["saving_without"].as_f64().unwrap() >= 0.0, "{row}");
+    }
+    let table = fleetopt(["compare", "fixtures/scenarios/m.toml"]);
+    assert_snapshot!(table.render());
+}
