@@ -191,8 +191,14 @@ fn compare_on_m_shows_the_saving_and_what_the_constraints_cost() {
         .iter()
         .find(|r| r["strategy"] == "diversified" && r["mode"] == "optimal")
         .unwrap();
-    assert!(diversified["saving_vs_aws"].as_f64().unwrap() > 0.2, "{diversified}");
-    for row in rows.iter().filter(|r| r["mode"] == "optimal" && r["role"] == "strategy") {
+    assert!(
+        diversified["saving_vs_aws"].as_f64().unwrap() > 0.2,
+        "{diversified}"
+    );
+    for row in rows
+        .iter()
+        .filter(|r| r["mode"] == "optimal" && r["role"] == "strategy")
+    {
         let cost = &row["constraint_cost"];
         assert_eq!(
             cost["constraints"],

@@ -295,10 +295,10 @@ pub fn plan_with(
         StagedFailure::TimeLimit => OptimalError::TimeLimit { limit },
         StagedFailure::Solver(message) => OptimalError::Solver(message),
     };
-    let staged = match run_stages(request, candidates, backend, &stages, caps, start) {
+    let staged = match run_lazily(request, candidates, backend, &stages, caps, start) {
         Err(StagedFailure::Infeasible) if caps.any() => {
             caps = relax(request, candidates, backend, &stages, caps, start).map_err(to_error)?;
-            run_stages(request, candidates, backend, &stages, caps, start).map_err(to_error)?
+            run_lazily(request, candidates, backend, &stages, caps, start).map_err(to_error)?
         }
         outcome => outcome.map_err(to_error)?,
     };
@@ -391,8 +391,40 @@ fn reference_as_incumbent(request: &FleetRequest, reference: &Plan, found: &Plan
     })
 }
 
-/// Solves the stages in turn, each with the earlier optima fixed, under `caps`.
-fn run_stages(
+/// The capacity one instance type may hold: the tighter of `max_type_share` and the anchor's
+/// worst-type cap, when either is set.
+fn type_limit(request: &FleetRequest, caps: RiskCaps) -> Option<f64> {
+    let share = request
+        .constraints
+        .max_type_share
+        .map(|s| s * request.target.capacity);
+    match (share, caps.type_capacity) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// The types whose capacity in `staged`'s plan is above `limit`.
+fn overfilled(staged: &Staged, limit: f64) -> Vec<usize> {
+    let mut by_type = vec![0.0_f64; staged.prep.types.len()];
+    for (pool, &count) in staged.prep.pools.iter().zip(&staged.counts) {
+        by_type[pool.type_ix] += f64::from(count) * pool.weight;
+    }
+    let allowed = limit + TYPE_CAP_SLACK * limit.abs().max(1.0);
+    (0..by_type.len())
+        .filter(|&k| by_type[k] > allowed)
+        .collect()
+}
+
+/// How far above its cap a type may sit and count as within it (the ILP's own feasibility
+/// tolerance is far below this; whole instances never sit this close to a cap by chance).
+const TYPE_CAP_SLACK: f64 = 1e-9;
+
+/// Runs the stages with type caps added lazily ([`prepare::LazyTypes`]): first with no type's
+/// cap row, then with the rows of every type a plan overfilled, until a plan overfills none;
+/// that plan is optimal for the whole problem. Without type caps, or with type-count
+/// constraints, the stages run once with every row.
+fn run_lazily(
     request: &FleetRequest,
     candidates: &CandidateSet<'_>,
     backend: Backend,
@@ -400,10 +432,52 @@ fn run_stages(
     caps: RiskCaps,
     start: Instant,
 ) -> Result<Staged, StagedFailure> {
+    let limit = type_limit(request, caps).filter(|_| prepare::lazy_types_allowed(request));
+    let Some(limit) = limit else {
+        return run_stages(request, candidates, backend, stages, caps, None, start);
+    };
+    let mut rows = prepare::LazyTypes::new();
+    loop {
+        let staged = run_stages(
+            request,
+            candidates,
+            backend,
+            stages,
+            caps,
+            Some(&rows),
+            start,
+        )?;
+        let over: Vec<usize> = overfilled(&staged, limit)
+            .into_iter()
+            .filter(|k| !rows.contains(k))
+            .collect();
+        if over.is_empty() {
+            return Ok(staged);
+        }
+        if staged.stopped {
+            // Out of time with a plan that breaks a type cap left out: there is no plan to return.
+            return Err(StagedFailure::TimeLimit);
+        }
+        rows.extend(over);
+    }
+}
+
+/// Solves the stages in turn, each with the earlier optima fixed, under `caps`, with the type
+/// cap rows of `lazy_types` only (`None`: every type's).
+fn run_stages(
+    request: &FleetRequest,
+    candidates: &CandidateSet<'_>,
+    backend: Backend,
+    stages: &[Stage],
+    caps: RiskCaps,
+    lazy_types: Option<&prepare::LazyTypes>,
+    start: Instant,
+) -> Result<Staged, StagedFailure> {
     let limit = request.solver.time_limit_seconds;
     let gap = request.solver.mip_gap;
     let bounds = Bounds {
         caps,
+        lazy_types,
         ..Bounds::default()
     };
     let mut prep = prepare::prepare(request, candidates, stages, true, bounds);

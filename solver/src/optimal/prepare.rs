@@ -118,6 +118,43 @@ pub(crate) struct Prepared {
     pub caps: RiskCaps,
     /// Whether the pool cap is a row with a slack (relaxation) rather than a column bound.
     pub relaxing: bool,
+    /// Lazy type caps (see [`LazyTypes`]): `None` when every type has its cap rows.
+    pub lazy_types: Option<LazyTypes>,
+}
+
+/// The types whose capacity caps (`max_type_share`, the anchor's worst type loss) are rows of
+/// the model; the other types' caps are left out, and so are their types from the dominance
+/// classes.
+///
+/// Why this is exact: without a type's cap row, pools of that type are interchangeable with
+/// like pools of other uncapped types, so the dominance reduction may run across types; the
+/// reduced model is then exactly the problem without the left-out caps, a relaxation. When its
+/// optimum fills no left-out type above its cap, that optimum is feasible for the whole
+/// problem and so optimal for it; otherwise the overfilled types join the set and the stages
+/// run again ([`super::plan_with`]). Type caps rarely bind for more than a few types, so the
+/// reduction stays on for almost every pool.
+pub(crate) type LazyTypes = std::collections::BTreeSet<usize>;
+
+/// Whether type caps may be added lazily: only capacity caps constrain types. A type count
+/// (`max_types`, `single_type`, a single-type cluster) is not an exchange-friendly
+/// constraint, so every pool keeps its type class then.
+pub(crate) fn lazy_types_allowed(request: &FleetRequest) -> bool {
+    let c = &request.constraints;
+    !(c.max_types.is_some()
+        || c.single_type
+        || matches!(
+            request.placement,
+            PlacementSpec::Cluster {
+                multiple_types: false
+            }
+        ))
+}
+
+impl Prepared {
+    /// Whether type `k`'s cap rows are in the model.
+    pub(crate) fn type_rows(&self, k: usize) -> bool {
+        self.lazy_types.as_ref().is_none_or(|set| set.contains(&k))
+    }
 }
 
 /// Whether a type-level constraint makes pools of different types unlike.
@@ -141,13 +178,15 @@ fn usable(candidate: &CandidatePool<'_>) -> bool {
 
 /// How [`prepare`] bounds the pools beyond the request.
 #[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct Bounds {
+pub(crate) struct Bounds<'a> {
     /// A solved `diversified` first stage: every spot pool at most this share of the target.
     pub spot_share_cap: Option<f64>,
     /// The safety anchor's caps ([`super::anchor`]).
     pub caps: RiskCaps,
     /// Relaxing the caps: the pool cap becomes a row with a slack, and nothing is reduced.
     pub relaxing: bool,
+    /// Lazy type caps: only these types' cap rows ([`LazyTypes`]); `None`: every type's.
+    pub lazy_types: Option<&'a LazyTypes>,
 }
 
 /// Builds the model's pools (see the module docs); `reduce` applies the dominance reduction.
@@ -156,12 +195,13 @@ pub(crate) fn prepare(
     candidates: &CandidateSet<'_>,
     stages: &[Stage],
     reduce: bool,
-    bounds: Bounds,
+    bounds: Bounds<'_>,
 ) -> Prepared {
     let Bounds {
         spot_share_cap,
         caps,
         relaxing,
+        lazy_types,
     } = bounds;
     let reduce = reduce && !relaxing;
     let target = request.target.capacity;
@@ -257,6 +297,7 @@ pub(crate) fn prepare(
         od_weights,
         caps,
         relaxing,
+        lazy_types: lazy_types.cloned(),
         pools,
         zones,
         types,
@@ -406,6 +447,7 @@ fn dominance_reduction(request: &FleetRequest, prepared: &mut Prepared, stages: 
     let target = request.target.capacity;
     let min_pools = u64::from(request.constraints.min_pools.unwrap_or(0));
     let by_type = type_constrained(request) || prepared.caps.type_capacity.is_some();
+    let lazy = prepared.lazy_types.is_some() && lazy_types_allowed(request);
     // class → pool positions
     let mut classes: BTreeMap<(Market, usize, u64, Option<usize>), Vec<usize>> = BTreeMap::new();
     for (i, p) in prepared.pools.iter().enumerate() {
@@ -413,7 +455,7 @@ fn dominance_reduction(request: &FleetRequest, prepared: &mut Prepared, stages: 
             p.market,
             p.zone,
             p.weight.to_bits(),
-            by_type.then_some(p.type_ix),
+            (by_type && (!lazy || prepared.type_rows(p.type_ix))).then_some(p.type_ix),
         );
         classes.entry(key).or_default().push(i);
     }

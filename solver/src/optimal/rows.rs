@@ -158,7 +158,7 @@ pub(crate) fn risk_caps(m: &mut Built, prep: &Prepared, request: &FleetRequest) 
         }
     }
     if let Some(cap) = prep.caps.type_capacity {
-        for k in 0..prep.types.len() {
+        for k in (0..prep.types.len()).filter(|&k| prep.type_rows(k)) {
             let most: f64 = pools
                 .iter()
                 .filter(|p| p.type_ix == k)
@@ -217,7 +217,7 @@ pub(crate) fn type_shares(m: &mut Built, prep: &Prepared, request: &FleetRequest
     };
     let pools = &prep.pools;
     for (k, name) in prep.types.iter().enumerate() {
-        if pools.iter().any(|p| p.type_ix == k) {
+        if prep.type_rows(k) && pools.iter().any(|p| p.type_ix == k) {
             let e = capacity(m, prep, |i| pools[i].type_ix == k);
             let limit = share * request.target.capacity;
             m.row(e, false, limit, "max_type_share", name.clone());
