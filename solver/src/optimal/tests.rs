@@ -311,6 +311,15 @@ fn brute_force_enumeration_agrees_with_the_ilp_on_tiny_instances() {
     r.target.on_demand = OnDemandSplit::Target(4.0);
     r.constraints.max_type_share = Some(0.7);
     cases.push(("on_demand+type_share", r));
+    // A loose-enough type cap is added lazily (`run_lazily`): the first solve ignores it, the
+    // cheapest type overfills, and the re-run with its row must still find the true optimum.
+    let mut r = base.clone();
+    r.constraints.max_type_share = Some(0.6);
+    cases.push(("lazy type_share", r));
+    let mut r = base.clone();
+    r.constraints.max_type_share = Some(0.55);
+    r.constraints.max_pool_share = Some(0.5);
+    cases.push(("lazy type_share+pool_share", r));
     let mut r = base.clone();
     r.spot.max_total_price = Some(0.16);
     r.constraints.single_az = true;
