@@ -21,7 +21,7 @@ pub(super) fn solve_failure(request: &Path, error: SolveError) -> Failure {
 
 pub fn solve(args: &SolveArgs) -> Result<(), Failure> {
     let catalog = inputs::catalog(&args.source)?;
-    let request = inputs::request(&args.request)?;
+    let request = inputs::request_with(&args.request, &args.request_inputs)?;
     let options = SolveOptions {
         mode: args.mode,
         spot_strategy: args
@@ -200,7 +200,7 @@ fn plan_table(plan: &Plan) -> String {
 
 pub fn verify(args: &VerifyArgs) -> Result<(), Failure> {
     let catalog = inputs::catalog(&args.source)?;
-    let request = inputs::request(&args.request)?;
+    let request = inputs::request_with(&args.request, &args.request_inputs)?;
     let plan = inputs::plan(&args.plan)?;
     let label = args.plan.display().to_string();
     let violations = verify::verify(

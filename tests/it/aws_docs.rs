@@ -206,7 +206,14 @@ fn every_aws_docs_fixture_reads_and_is_listed_in_the_readme() {
             readme.contains(&format!("`{name}`")),
             "{name} is not in fixtures/aws-docs/README.md"
         );
-        let request = read(&name);
+        let text = std::fs::read_to_string(&path).unwrap();
+        // Examples 1 and 3 name only a launch template; its type is given beside them.
+        let options = request::ReadOptions {
+            launch_template_type: Some("c5.large".to_owned()),
+            ..request::ReadOptions::default()
+        };
+        let request =
+            request::read_with(&name, &text, &options).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_ne!(request.source, request::RequestSource::Native, "{name}");
         count += 1;
     }
@@ -226,4 +233,153 @@ fn the_cli_solves_an_aws_docs_yaml_form() {
     assert_eq!(run.code, 0, "{}", run.render());
     let plan: Plan = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(plan.metrics.capacity, 3.0);
+}
+
+/// Runs `fleetopt solve` on an aws-docs fixture with extra flags; the plan when it succeeds.
+fn solve_cli(name: &str, extra: &[&str]) -> (crate::support::Run, Option<Plan>) {
+    let file = format!("fixtures/aws-docs/{name}");
+    let mut args = vec![
+        "solve",
+        file.as_str(),
+        "--region",
+        "us-east-1",
+        "--format",
+        "json",
+    ];
+    args.extend_from_slice(extra);
+    let run = fleetopt(args);
+    let plan = serde_json::from_str(&run.stdout).ok();
+    (run, plan)
+}
+
+#[test]
+fn ec2_fleet_examples_1_and_3_plan_with_the_launch_templates_type() {
+    // Without the template's type there is nothing to plan, and the message says what to give.
+    let (run, _) = solve_cli("ec2-fleet-example-1-spot-default.json", &[]);
+    assert_eq!(run.code, 2, "{}", run.render());
+    assert!(
+        run.stderr.contains("LaunchTemplateConfigs: no overrides")
+            && run.stderr.contains("--launch-template-type"),
+        "{}",
+        run.stderr
+    );
+    // Example 1: "the fleet launching 2 Spot Instances".
+    let (run, plan) = solve_cli(
+        "ec2-fleet-example-1-spot-default.json",
+        &["--launch-template-type", "c5.large"],
+    );
+    assert_eq!(run.code, 0, "{}", run.render());
+    let plan = plan.unwrap();
+    assert_eq!(plan.metrics.spot_capacity, 2.0);
+    assert_eq!(plan.metrics.on_demand_capacity, 0.0);
+    assert!(
+        plan.allocations
+            .iter()
+            .all(|a| a.instance_type.as_str() == "c5.large")
+    );
+    assert!(plan.notes.iter().any(|n| {
+        n.contains("its launch template's instance type is c5.large (--launch-template-type)")
+    }));
+    // Example 3: 1 On-Demand Instance, and the difference (1) in the default market, spot.
+    let (run, plan) = solve_cli(
+        "ec2-fleet-example-3-on-demand-primary.json",
+        &["--launch-template-type", "m5.large"],
+    );
+    assert_eq!(run.code, 0, "{}", run.render());
+    let plan = plan.unwrap();
+    assert_eq!(plan.metrics.on_demand_capacity, 1.0);
+    assert_eq!(plan.metrics.spot_capacity, 1.0);
+    // A misspelt type is refused like any override's, at the template's path.
+    let (run, _) = solve_cli(
+        "ec2-fleet-example-1-spot-default.json",
+        &["--launch-template-type", "c5.lrage"],
+    );
+    assert_eq!(run.code, 2, "{}", run.render());
+}
+
+#[test]
+fn ec2_fleet_example_4_with_subnets_launches_2_of_the_cheapest_type_in_the_subnets_az() {
+    // "The EC2 Fleet launches 2 Spot Instances using the instance type of the launch
+    // specification with the lowest price"; the three overrides share subnet-a4f6c5d3, which
+    // describe-subnets puts in use1-az2.
+    let (run, plan) = solve_cli(
+        "ec2-fleet-example-4-lowest-price.json",
+        &["--subnets", "fixtures/aws/describe-subnets.json"],
+    );
+    assert_eq!(run.code, 0, "{}", run.render());
+    let plan = plan.unwrap();
+    assert_eq!(plan.metrics.spot_capacity, 2.0);
+    assert_eq!(plan.allocations.len(), 1, "{:?}", plan.allocations);
+    assert_eq!(
+        plan.allocations[0].availability_zone_id.as_str(),
+        "use1-az2"
+    );
+    // The cheapest of the three in that AZ, per the embedded catalogue.
+    let catalog = embedded();
+    let region = catalog.region("us-east-1").unwrap();
+    let cheapest = ["c4.large", "c3.large", "c5.large"]
+        .into_iter()
+        .filter_map(|t| {
+            region
+                .pools_of(t)
+                .iter()
+                .find(|p| p.market == Market::Spot && p.zone.as_str() == "use1-az2")
+        })
+        .min_by(|a, b| a.price_per_hour.total_cmp(&b.price_per_hour))
+        .unwrap();
+    assert_eq!(plan.allocations[0].instance_type, cheapest.instance_type);
+    // No subnet note: every subnet was resolved.
+    assert!(
+        !plan.notes.iter().any(|n| n.contains("cannot be mapped")),
+        "{:#?}",
+        plan.notes
+    );
+}
+
+#[test]
+fn asg_example_1_with_subnets_plans_in_the_subnets_azs() {
+    let (run, plan) = solve_cli(
+        "asg-example-1-price-capacity-optimized.yaml",
+        &["--subnets", "fixtures/aws/describe-subnets.json"],
+    );
+    assert_eq!(run.code, 0, "{}", run.render());
+    let plan = plan.unwrap();
+    let allowed = ["use1-az1", "use1-az2", "use1-az4"];
+    assert!(
+        plan.allocations
+            .iter()
+            .all(|a| allowed.contains(&a.availability_zone_id.as_str())),
+        "{:?}",
+        plan.allocations
+    );
+    // 3 instances balanced over 3 AZs: one each.
+    let zones: BTreeSet<&str> = plan
+        .allocations
+        .iter()
+        .map(|a| a.availability_zone_id.as_str())
+        .collect();
+    assert_eq!(zones.len(), 3, "{:?}", plan.allocations);
+    assert!(plan.notes.iter().any(|n| n.starts_with(
+        "VPCZoneIdentifier: subnets subnet-5ea0c127,subnet-6194ea3b,subnet-c934b782 are in"
+    )));
+    // A subnets file that lacks one of the group's subnets is refused, not guessed.
+    let dir = tempfile::tempdir().unwrap();
+    let partial = dir.path().join("subnets.json");
+    std::fs::write(
+        &partial,
+        r#"{"Subnets": [{"SubnetId": "subnet-5ea0c127", "AvailabilityZoneId": "use1-az2"}]}"#,
+    )
+    .unwrap();
+    let (run, _) = solve_cli(
+        "asg-example-1-price-capacity-optimized.yaml",
+        &["--subnets", partial.to_str().unwrap()],
+    );
+    assert_eq!(run.code, 2, "{}", run.render());
+    assert!(
+        run.stderr.contains(
+            "VPCZoneIdentifier: subnet-6194ea3b, subnet-c934b782 not in the --subnets file"
+        ),
+        "{}",
+        run.stderr
+    );
 }
