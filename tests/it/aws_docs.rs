@@ -383,3 +383,56 @@ fn asg_example_1_with_subnets_plans_in_the_subnets_azs() {
         run.stderr
     );
 }
+
+#[test]
+fn candidate_errors_in_an_aws_form_name_the_aws_member() {
+    // Issue 10 item 12: once `candidates.instance_types[1]`, a native path.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("fleet.json");
+    std::fs::write(
+        &file,
+        r#"{"TargetCapacitySpecification": {"TotalTargetCapacity": 2},
+            "LaunchTemplateConfigs": [{"Overrides": [
+              {"InstanceType": "m5.large", "Placement": {"AvailabilityZone": "us-east-1a"}},
+              {"InstanceType": "m5.lrage"}]}]}"#,
+    )
+    .unwrap();
+    let run = fleetopt([
+        "solve",
+        file.to_str().unwrap(),
+        "--catalog",
+        "fixtures/catalogs/small.json",
+    ]);
+    assert_eq!(run.code, 2, "{}", run.render());
+    assert!(
+        run.stderr.contains(
+            "LaunchTemplateConfigs[0].Overrides[1].InstanceType: unknown instance type `m5.lrage`; did you mean `m5.large`?"
+        ),
+        "{}",
+        run.stderr
+    );
+    // A pinned zone of no region names the Placement member that pinned it.
+    std::fs::write(
+        &file,
+        r#"{"TargetCapacitySpecification": {"TotalTargetCapacity": 2},
+            "LaunchTemplateConfigs": [{"Overrides": [
+              {"InstanceType": "m5.large", "Placement": {"AvailabilityZoneId": "use1-az9"}}]}]}"#,
+    )
+    .unwrap();
+    let run = fleetopt([
+        "solve",
+        file.to_str().unwrap(),
+        "--catalog",
+        "fixtures/catalogs/small.json",
+        "--region",
+        "us-east-1",
+    ]);
+    assert_eq!(run.code, 2, "{}", run.render());
+    assert!(
+        run.stderr.contains(
+            "LaunchTemplateConfigs[0].Overrides[0].Placement.AvailabilityZoneId: zone `use1-az9`"
+        ),
+        "{}",
+        run.stderr
+    );
+}
