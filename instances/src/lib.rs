@@ -45,7 +45,7 @@ pub mod suggest;
 #[cfg(test)]
 mod test_support;
 
-pub use catalog::{Catalog, CatalogInfo, Region, SourceInfo, Zone};
+pub use catalog::{Catalog, CatalogInfo, Region, SourceInfo, UnpricedOffering, Zone};
 pub use error::{LoadError, Location};
 pub use model::{
     Accelerator, AcceleratorKind, Architecture, CapacityPool, CpuManufacturer, InstanceType,

@@ -10,7 +10,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use fleetopt_instances::select::{self, wildcard_match};
 use fleetopt_instances::suggest::{self, Case};
 use fleetopt_instances::{
-    CapacityPool, Catalog, InstanceType, Market, Region, RegionName, TypeName, ZoneId,
+    CapacityPool, Catalog, InstanceType, Market, Region, RegionName, TypeName, UnpricedOffering,
+    ZoneId,
 };
 
 use crate::request::{CapacityUnit, FleetRequest, MaxPrice, ZoneRef};
@@ -51,6 +52,10 @@ pub struct CandidateSet<'c> {
     pub zones: Vec<ZoneId>,
     /// Candidate pools, sorted by (type, zone, market).
     pub pools: Vec<CandidatePool<'c>>,
+    /// Offerings of candidate types in allowed zones that the catalogue lists as sold but
+    /// could not price (no price source covered them); no plan can use them, and messages
+    /// say so instead of "no pool".
+    pub unpriced: Vec<&'c UnpricedOffering>,
 }
 
 impl<'c> CandidateSet<'c> {
@@ -170,11 +175,11 @@ pub fn resolve<'c>(
     // (type, zone restriction) → (override index, override) in request order; first wins.
     let mut chosen: BTreeMap<&TypeName, Vec<(Option<ZoneId>, usize)>> = BTreeMap::new();
     for (index, line) in request.candidates.overrides.iter().enumerate() {
-        let field = format!("candidates.instance_types[{index}]");
+        let field = request.candidates.override_field(index);
         let zone = match &line.zone {
             Some(zone) => Some(resolve_zone(region, zone).ok_or_else(|| {
                 error(
-                    &field,
+                    request.candidates.override_zone_field(index),
                     format!("zone `{zone}` is not a zone of region `{}`", region.name()),
                 )
             })?),
@@ -217,11 +222,11 @@ pub fn resolve<'c>(
     for (index, requirements) in request.candidates.requirements.iter().enumerate() {
         requirements
             .validate()
-            .map_err(|e| error(format!("candidates.requirements[{index}]"), e.to_string()))?;
+            .map_err(|e| error(request.candidates.requirements_field(index), e.to_string()))?;
         let found = select::select(catalog, Some(region.name().as_str()), requirements);
         if found.is_empty() {
             return Err(error(
-                format!("candidates.requirements[{index}]"),
+                request.candidates.requirements_field(index),
                 format!(
                     "no instance type in {} matches these requirements",
                     region.name()
@@ -282,14 +287,38 @@ pub fn resolve<'c>(
             max_price,
         });
     }
+    // Offerings sold but not priced, for the candidate types in the allowed zones (the
+    // catalogue records them for Linux/UNIX, the platform its offerings describe).
+    let unpriced: Vec<&UnpricedOffering> = region
+        .unpriced()
+        .iter()
+        .filter(|o| {
+            allowed_zones.contains(&o.zone)
+                && (by_requirements.contains(&o.instance_type)
+                    || chosen.get(&o.instance_type).is_some_and(|entries| {
+                        entries
+                            .iter()
+                            .any(|(zone, _)| zone.as_ref().is_none_or(|z| *z == o.zone))
+                    }))
+        })
+        .collect();
     if pools.is_empty() {
         return Err(error(
             "candidates",
-            format!(
-                "no priced {} pool in {} matches the candidates and zones",
-                request.platform,
-                region.name()
-            ),
+            if unpriced.is_empty() {
+                format!(
+                    "no priced {} pool in {} matches the candidates and zones",
+                    request.platform,
+                    region.name()
+                )
+            } else {
+                format!(
+                    "every matching pool in {} is unpriced: the catalogue's sources list {} as offered but give no price ({}); {UNPRICED_HINT}",
+                    region.name(),
+                    plural(unpriced.len(), "offering"),
+                    describe_unpriced(&unpriced)
+                )
+            },
         ));
     }
     let zones: BTreeSet<ZoneId> = pools.iter().map(|p| p.pool.zone.clone()).collect();
@@ -297,6 +326,7 @@ pub fn resolve<'c>(
         region,
         zones: zones.into_iter().collect(),
         pools,
+        unpriced,
     })
 }
 
@@ -322,7 +352,7 @@ fn allowed_zones(
                     })
                     .collect();
                 error(
-                    format!("candidates.zones[{index}]"),
+                    request.candidates.zone_field(index),
                     format!(
                         "`{zone}` is not a zone of {} in this catalogue; it has {}",
                         region.name(),
@@ -369,6 +399,31 @@ fn weight_of(
             })
             .unwrap_or(1.0),
     }
+}
+
+/// What could price an unpriced offering: the estimates `fleetopt catalog build` offers.
+pub const UNPRICED_HINT: &str = "rebuild the catalogue with --estimate-spot (On-Demand price × (1 − Spot Advisor savings)) for Spot, or --estimate-on-demand-from REGION for On-Demand, or add a price file that covers them";
+
+/// `n thing` / `n things`.
+fn plural(n: usize, thing: &str) -> String {
+    if n == 1 {
+        format!("1 {thing}")
+    } else {
+        format!("{n} {thing}s")
+    }
+}
+
+/// Up to five unpriced offerings as `type market in zone`, then how many more.
+pub fn describe_unpriced(offerings: &[&UnpricedOffering]) -> String {
+    let mut parts: Vec<String> = offerings
+        .iter()
+        .take(5)
+        .map(|o| format!("{} {} in {}", o.instance_type, o.market, o.zone))
+        .collect();
+    if offerings.len() > 5 {
+        parts.push(format!("and {} more", offerings.len() - 5));
+    }
+    parts.join(", ")
 }
 
 fn no_match_message(catalog: &Catalog, region: &Region, pattern: &str) -> String {

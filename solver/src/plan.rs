@@ -375,6 +375,14 @@ pub enum Shortfall {
         /// Which market.
         market: Market,
     },
+    /// Every AZ with an eligible pool holds what a fixed number of spread groups allows (EC2's
+    /// 7 running instances per AZ per group, both markets together).
+    SpreadLimit {
+        /// Which market fell short.
+        market: Market,
+        /// The instances one AZ may hold: 7 × the request's spread groups.
+        per_az: u32,
+    },
 }
 
 #[cfg(test)]

@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 use fleetopt_instances::catalog::RegionParts;
 use fleetopt_instances::{
     Architecture, CapacityPool, Catalog, CatalogInfo, CpuManufacturer, InstanceType, Market,
-    Network, PlacementStrategy, Platform, PriceSource, RegionName, TypeName, Zone, ZoneId,
+    Network, PlacementStrategy, Platform, PriceSource, RegionName, TypeName, UnpricedOffering,
+    Zone, ZoneId,
 };
 
 use crate::request::{FleetRequest, Mode};
@@ -87,12 +88,22 @@ pub fn region_catalog(
     zones: Vec<Zone>,
     pools: Vec<CapacityPool>,
 ) -> Catalog {
+    region_catalog_with_unpriced(types, zones, pools, Vec::new())
+}
+
+/// [`region_catalog`] with offerings the catalogue lists as sold but could not price.
+pub fn region_catalog_with_unpriced(
+    types: Vec<InstanceType>,
+    zones: Vec<Zone>,
+    pools: Vec<CapacityPool>,
+    unpriced: Vec<UnpricedOffering>,
+) -> Catalog {
     let regions = BTreeMap::from([(
         RegionName::new(REGION),
         RegionParts {
             zones,
             pools,
-            unpriced: Vec::new(),
+            unpriced,
         },
     )]);
     match Catalog::new("test", CatalogInfo::default(), types, regions) {

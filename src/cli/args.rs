@@ -75,6 +75,8 @@ pub struct SolveArgs {
     /// The request: native TOML/JSON/YAML, or an EC2 Fleet, Spot Fleet or ASG JSON.
     pub request: PathBuf,
     #[command(flatten)]
+    pub request_inputs: RequestInputs,
+    #[command(flatten)]
     pub source: CatalogSource,
     /// Solve in this mode instead of the request's.
     #[arg(long, value_parser = parser::<Mode>())]
@@ -103,6 +105,8 @@ pub struct CompareArgs {
     /// The request.
     pub request: PathBuf,
     #[command(flatten)]
+    pub request_inputs: RequestInputs,
+    #[command(flatten)]
     pub source: CatalogSource,
     /// Plan in this region (AWS request forms carry none).
     #[arg(long, value_name = "REGION")]
@@ -125,6 +129,8 @@ pub struct CompareArgs {
 pub struct ParetoArgs {
     /// The request.
     pub request: PathBuf,
+    #[command(flatten)]
+    pub request_inputs: RequestInputs,
     #[command(flatten)]
     pub source: CatalogSource,
     /// Plan in this region (AWS request forms carry none).
@@ -172,6 +178,8 @@ pub struct VerifyArgs {
     /// The request the plan answers.
     #[arg(long, value_name = "FILE")]
     pub request: PathBuf,
+    #[command(flatten)]
+    pub request_inputs: RequestInputs,
     #[command(flatten)]
     pub source: CatalogSource,
 }
@@ -308,6 +316,19 @@ pub enum CatalogCommand {
     Show(ShowArgs),
     /// Show where a catalogue's data came from, its date, and what it holds.
     Info(InfoArgs),
+}
+
+/// What an AWS request form cannot say by itself, given beside it.
+#[derive(Debug, Default, Args)]
+pub struct RequestInputs {
+    /// `aws ec2 describe-subnets` output: maps the request's `SubnetId` and
+    /// `VPCZoneIdentifier` subnets to their AZ IDs.
+    #[arg(long, value_name = "FILE")]
+    pub subnets: Option<PathBuf>,
+    /// The instance type of the launch template an AWS form names, for launch-template
+    /// configs without overrides (EC2 Fleet Examples 1–3).
+    #[arg(long, value_name = "TYPE")]
+    pub launch_template_type: Option<String>,
 }
 
 /// Which catalogue to use.

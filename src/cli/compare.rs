@@ -15,7 +15,7 @@ use super::{Failure, inputs};
 
 pub fn compare(args: &CompareArgs) -> Result<(), Failure> {
     let catalog = inputs::catalog(&args.source)?;
-    let request = inputs::request(&args.request)?;
+    let request = inputs::request_with(&args.request, &args.request_inputs)?;
     let options = SolveOptions {
         region: args.region.as_deref().map(Into::into),
         ..SolveOptions::default()

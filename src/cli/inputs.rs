@@ -10,7 +10,7 @@ use fleetopt::solver::plan::{self, Plan};
 use fleetopt::solver::request::{self, FleetRequest};
 
 use super::Failure;
-use super::args::CatalogSource;
+use super::args::{CatalogSource, RequestInputs};
 
 /// The catalogue named by `--catalog`, or the embedded default.
 pub fn catalog(source: &CatalogSource) -> Result<Catalog, Failure> {
@@ -22,10 +22,24 @@ pub fn catalog(source: &CatalogSource) -> Result<Catalog, Failure> {
 
 /// Reads and parses a request file (any supported format).
 pub fn request(path: &Path) -> Result<FleetRequest, Failure> {
+    request_with(path, &RequestInputs::default())
+}
+
+/// Reads and parses a request file with what `--subnets` and `--launch-template-type` add.
+pub fn request_with(path: &Path, inputs: &RequestInputs) -> Result<FleetRequest, Failure> {
     let label = path.display().to_string();
     let text = std::fs::read_to_string(path)
         .map_err(|e| Failure::input(format!("{label}: cannot read the request: {e}")))?;
-    Ok(request::read(&label, &text)?)
+    let mut options = request::ReadOptions {
+        launch_template_type: inputs.launch_template_type.clone(),
+        ..request::ReadOptions::default()
+    };
+    if let Some(file) = &inputs.subnets {
+        for subnet in fleetopt::instances::load::subnets::load(file)? {
+            options.subnets.insert(subnet.id, subnet.zone);
+        }
+    }
+    Ok(request::read_with(&label, &text, &options)?)
 }
 
 /// Reads a `fleetopt.plan/v1` JSON file; errors name the file and the JSON path, and a plan of

@@ -413,7 +413,7 @@ struct Row {
 
 fn weighted(args: &ParetoArgs) -> Result<(), Failure> {
     let catalog = inputs::catalog(&args.source)?;
-    let request = inputs::request(&args.request)?;
+    let request = inputs::request_with(&args.request, &args.request_inputs)?;
     let weights: Vec<f64> = if args.loss_hours.is_empty() {
         DEFAULT_LOSS_HOURS.to_vec()
     } else {

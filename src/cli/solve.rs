@@ -21,7 +21,7 @@ pub(super) fn solve_failure(request: &Path, error: SolveError) -> Failure {
 
 pub fn solve(args: &SolveArgs) -> Result<(), Failure> {
     let catalog = inputs::catalog(&args.source)?;
-    let request = inputs::request(&args.request)?;
+    let request = inputs::request_with(&args.request, &args.request_inputs)?;
     let options = SolveOptions {
         mode: args.mode,
         spot_strategy: args
@@ -50,6 +50,14 @@ fn render_plan(plan: &Plan, format: PlanFormat) -> Result<String, Failure> {
         PlanFormat::Yaml => serde_norway::to_string(plan)
             .map_err(|e| Failure::other(format!("cannot render YAML: {e}"))),
         PlanFormat::Table => Ok(plan_table(plan)),
+    }
+}
+
+/// `1 pool`, `2 pools`.
+fn plural(count: impl Into<u64>, thing: &str) -> String {
+    match count.into() {
+        1 => format!("1 {thing}"),
+        n => format!("{n} {thing}s"),
     }
 }
 
@@ -104,14 +112,19 @@ fn plan_table(plan: &Plan) -> String {
         ]);
     }
     text.push_str(&table.render());
+    // A negative overshoot is a shortfall, and says so.
+    let against_target = if m.overshoot < 0.0 {
+        format!("short by {}", number(-m.overshoot))
+    } else {
+        format!("overshoot {}", number(m.overshoot))
+    };
     text.push_str(&format!(
-        "\ncapacity   {} {} of {} (overshoot {}), {} instances, {} vCPUs\n",
+        "\ncapacity   {} {} of {} ({against_target}), {}, {}\n",
         number(m.capacity),
         m.unit,
         number(m.target),
-        number(m.overshoot),
-        m.instances,
-        m.vcpus
+        plural(m.instances, "instance"),
+        plural(m.vcpus, "vCPU")
     ));
     text.push_str(&format!(
         "cost       ${:.4}/h (${:.6} per vCPU-hour)\n",
@@ -124,8 +137,10 @@ fn plan_table(plan: &Plan) -> String {
         number(m.on_demand_target)
     ));
     text.push_str(&format!(
-        "spread     {} pools, {} types, {} AZs\n",
-        m.pools, m.types, m.azs
+        "spread     {}, {}, {}\n",
+        plural(m.pools, "pool"),
+        plural(m.types, "type"),
+        plural(m.azs, "AZ")
     ));
     text.push_str(&format!(
         "risk       {:.4} expected interruptions/h; worst loss: pool {}, type {}, AZ {} of target\n",
@@ -162,8 +177,20 @@ fn plan_table(plan: &Plan) -> String {
                 format!("every eligible {market} pool is at its available-instance estimate")
             }
             Shortfall::NoEligiblePool { market } => format!("no {market} pool is eligible"),
+            Shortfall::SpreadLimit { market, per_az } => format!(
+                "every AZ with an eligible {market} pool holds its {per_az} instances (7 per AZ per spread group)"
+            ),
         };
-        text.push_str(&format!("shortfall  {why}\n"));
+        let short = plan.metrics.target - plan.metrics.capacity;
+        if short > 0.0 {
+            text.push_str(&format!(
+                "shortfall  short by {} {}: {why}\n",
+                number(short),
+                plan.metrics.unit
+            ));
+        } else {
+            text.push_str(&format!("shortfall  {why}\n"));
+        }
     }
     for note in &plan.notes {
         text.push_str(&format!("note       {note}\n"));
@@ -173,7 +200,7 @@ fn plan_table(plan: &Plan) -> String {
 
 pub fn verify(args: &VerifyArgs) -> Result<(), Failure> {
     let catalog = inputs::catalog(&args.source)?;
-    let request = inputs::request(&args.request)?;
+    let request = inputs::request_with(&args.request, &args.request_inputs)?;
     let plan = inputs::plan(&args.plan)?;
     let label = args.plan.display().to_string();
     let violations = verify::verify(

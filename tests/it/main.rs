@@ -4,6 +4,8 @@
 /// Running the `fleetopt` binary and capturing what it prints.
 mod support;
 
+/// AWS's documented examples under `fixtures/aws-docs/`: each outcome AWS's text states.
+mod aws_docs;
 /// The bad-input corpus under `fixtures/bad/`: every file's exact error and exit code.
 mod bad_inputs;
 /// `fleetopt batch | merge`: determinism across threads, shards, kill and resume, bad scenarios.

@@ -13,6 +13,7 @@ pub mod offerings;
 pub mod on_demand;
 pub mod placement_scores;
 pub mod spot_prices;
+pub mod subnets;
 pub mod zones;
 
 use std::path::Path;

@@ -9,6 +9,9 @@
 //!   weight used (the bound AWS documents for ASG; an inference for fleets).
 //! - **Caps** (rule 8): a pool never holds more than its `available_instances` estimate, when
 //!   the catalogue has one; the fill then moves on to the next pool of the ranking.
+//! - **Zone limit** (rule 10): with a fixed number of spread groups an AZ never holds more than
+//!   7 instances per group, both markets together (aws-semantics §4); the fill moves on to
+//!   pools in other AZs.
 //! - **Budget** (rule 7, aws-semantics §1.6): the fleet "stops launching instances when it has
 //!   met … the `MaxTotalPrice`": a pool launches only the instances that keep the market's
 //!   USD/hour within its `max_total_price`. fleetopt reads "met" as "no further instance fits":
@@ -39,6 +42,10 @@ pub(crate) struct Ledger {
     pub budget: Option<f64>,
     /// The budget limited at least one launch.
     pub budget_hit: bool,
+    /// Instances per AZ, kept when the view has a zone limit (rule 10's spread groups).
+    pub zone_counts: BTreeMap<ZoneId, u32>,
+    /// The zone limit stopped at least one launch.
+    pub zone_limit_hit: bool,
 }
 
 impl Ledger {
@@ -63,6 +70,12 @@ impl Ledger {
         if let Some(available) = candidate.pool.available_instances {
             launched = launched.min(available.saturating_sub(have));
         }
+        if let Some(room) = self.zone_room(view, &candidate.pool.zone)
+            && room < launched
+        {
+            launched = room;
+            self.zone_limit_hit = true;
+        }
         if let Some(budget) = self.budget {
             let affordable = affordable(budget, self.cost, candidate.pool.price_per_hour);
             if affordable < launched {
@@ -75,8 +88,24 @@ impl Ledger {
             *count = count.saturating_add(launched);
             self.delivered += f64::from(launched) * candidate.weight;
             self.cost += f64::from(launched) * candidate.pool.price_per_hour;
+            if view.zone_limit.is_some() {
+                let in_zone = self
+                    .zone_counts
+                    .entry(candidate.pool.zone.clone())
+                    .or_insert(0);
+                *in_zone = in_zone.saturating_add(launched);
+            }
         }
         launched
+    }
+
+    /// How many more instances `zone` may take under the view's zone limit (both markets
+    /// together), `None` without a limit.
+    pub(crate) fn zone_room(&self, view: &View<'_, '_>, zone: &ZoneId) -> Option<u32> {
+        let limit = view.zone_limit?;
+        let before = view.zone_used.get(zone).copied().unwrap_or(0);
+        let here = self.zone_counts.get(zone).copied().unwrap_or(0);
+        Some(limit.saturating_sub(before.saturating_add(here)))
     }
 
     fn reached(&self, goal: f64) -> bool {
@@ -188,9 +217,9 @@ fn even_split(ledger: &mut Ledger, view: &View<'_, '_>, set: &[usize], rest: &[u
 /// stay below `goal` (all but the last round that could reach it). Each uncapped pool gets the
 /// same count, exactly as that many rounds would give it; a pool that caps part-way keeps what
 /// its cap allows, as in the rounds. Skipped with a budget, where the order of single launches
-/// decides which instances fit.
+/// decides which instances fit, and with a zone limit, where pools of one AZ share its room.
 fn skip_whole_rounds(ledger: &mut Ledger, view: &View<'_, '_>, set: &[usize], goal: f64) {
-    if ledger.budget.is_some() {
+    if ledger.budget.is_some() || view.zone_limit.is_some() {
         return;
     }
     let open: Vec<usize> = set
@@ -232,7 +261,8 @@ fn apply(ledger: &mut Ledger, view: &View<'_, '_>, ranked: &[usize], rule: FillR
 /// Fills one market over `scope` (candidate indices of that market).
 ///
 /// With `balance_zones` (ASG, rule 6) the part is first cut into even per-AZ shares
-/// ([`split::even_shares`], AZs in AZ-ID order) and the strategy runs inside each AZ in turn
+/// ([`split::even_shares`], AZs in AZ-ID order), or into the view's group-wide `zone_quota`
+/// when an earlier market holds part of each AZ's share, and the strategy runs inside each AZ in turn
 /// towards the running total of shares, so an AZ that overshoots (rounding up) or falls short
 /// (caps) shifts the difference to the next AZ and the whole fleet still overshoots by less than
 /// the largest weight. A final pass over every AZ, in ranking order, takes what capped AZs could
@@ -248,7 +278,13 @@ pub(crate) fn run_market(view: &View<'_, '_>, spec: &MarketSpec, scope: &[usize]
         return ledger;
     }
     let zones: BTreeSet<&ZoneId> = scope.iter().map(|&i| &view.pools[i].pool.zone).collect();
-    let shares = split::even_shares(spec.target, zones.len());
+    let shares = match &view.zone_quota {
+        Some(quota) => zones
+            .iter()
+            .map(|zone| quota.get(*zone).copied().unwrap_or(0.0))
+            .collect(),
+        None => split::even_shares(spec.target, zones.len()),
+    };
     let mut goal = 0.0;
     for (position, (zone, share)) in zones.iter().zip(shares).enumerate() {
         goal = if position + 1 == zones.len() {
@@ -285,13 +321,29 @@ impl Outcome {
     }
 }
 
-/// Whether every pool of `scope` is at its `available_instances` estimate.
+/// Whether pool `index` can take no more: at its `available_instances` estimate, or in an AZ at
+/// the view's zone limit.
+pub(crate) fn blocked(view: &View<'_, '_>, ledger: &Ledger, index: usize) -> bool {
+    let pool = view.pools[index].pool;
+    let capped = pool
+        .available_instances
+        .is_some_and(|available| ledger.counts.get(&index).copied().unwrap_or(0) >= available);
+    capped || ledger.zone_room(view, &pool.zone) == Some(0)
+}
+
+/// Whether every pool of `scope` is [`blocked`].
 pub(crate) fn all_capped(view: &View<'_, '_>, ledger: &Ledger, scope: &[usize]) -> bool {
-    scope.iter().all(|&i| {
-        view.pools[i]
-            .pool
+    scope.iter().all(|&i| blocked(view, ledger, i))
+}
+
+/// Whether some pool of `scope` is stopped by the zone limit alone (not by its estimate).
+pub(crate) fn zone_limited(view: &View<'_, '_>, ledger: &Ledger, scope: &[usize]) -> bool {
+    scope.iter().any(|&i| {
+        let pool = view.pools[i].pool;
+        let capped = pool
             .available_instances
-            .is_some_and(|available| ledger.counts.get(&i).copied().unwrap_or(0) >= available)
+            .is_some_and(|available| ledger.counts.get(&i).copied().unwrap_or(0) >= available);
+        !capped && ledger.zone_room(view, &pool.zone) == Some(0)
     })
 }
 

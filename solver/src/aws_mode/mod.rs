@@ -44,10 +44,12 @@
 //!    first; none least). A tier is the set of pools sharing (placement score, bucket).
 //! 6. **ASG** (`balance_zones`, §2.3: "First … balance your instances evenly across your
 //!    specified Availability Zones. Then, it launches instance types according to the specified
-//!    allocation strategy"). Each market's part is split evenly across the AZs that have
-//!    eligible pools for that market (remainder units to AZs in AZ-ID order), then the strategy
-//!    runs within each AZ; ASG spot `lowestPrice` uses `SpotInstancePools` (default 2) pools
-//!    per AZ. What an AZ cannot supply (caps) moves on to the other AZs
+//!    allocation strategy"). The balance is over the whole group, On-Demand and Spot together:
+//!    the On-Demand part is split evenly across the AZs that have eligible On-Demand pools
+//!    (remainder units to AZs in AZ-ID order), then each AZ's Spot goal is what its share of the
+//!    group's target still lacks, so 10 instances over 3 AZs are 4/3/3 whatever the split; the
+//!    strategy runs within each AZ; ASG spot `lowestPrice` uses `SpotInstancePools` (default
+//!    2) pools per AZ. What an AZ cannot supply (caps) moves on to the other AZs
 //!    (`balanced-best-effort`, ASG's default).
 //! 7. **Budgets** (§1.6). `max_total_price` is per market: a pool launches only the instances
 //!    that keep that market's USD/hour within it (AWS's example: On-Demand target 10 at $0.10
@@ -86,14 +88,16 @@ mod spot;
 #[cfg(test)]
 mod tests;
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use fleetopt_instances::{Market, TypeName, ZoneId};
 
-use self::fill::{EPS, MarketSpec, Outcome, all_capped, run_restricted};
+use self::fill::{EPS, MarketSpec, Outcome, all_capped, run_restricted, zone_limited};
 use self::notes::{market_word, num};
 use self::rank::View;
 use crate::candidates::{CandidatePool, CandidateSet};
 use crate::metrics;
-use crate::placement::rules::group_strategy;
+use crate::placement::rules::{SPREAD_LIMIT, group_strategy, spread_zone_limit};
 use crate::plan::{Allocation, PLAN_SCHEMA, Plan, Shortfall, StrategyUsed};
 use crate::request::{FleetRequest, Mode, PlacementSpec, SpotStrategy};
 
@@ -147,7 +151,14 @@ pub fn emulate(request: &FleetRequest, candidates: &CandidateSet<'_>) -> Plan {
     let mut price_key = vec![0.0; pools.len()];
     let od_per_instance = rank::set_price_keys(pools, &od_pools, od_target, &mut price_key);
     rank::set_price_keys(pools, &spot_pools, nominal_spot, &mut price_key);
-    let mut view = View { pools, price_key };
+    let zone_limit = spread_zone_limit(request.placement);
+    let mut view = View {
+        pools,
+        price_key,
+        zone_limit,
+        zone_used: BTreeMap::new(),
+        zone_quota: None,
+    };
 
     let cluster = matches!(request.placement, PlacementSpec::Cluster { .. });
     let balance_zones = request.balance_zones && !cluster;
@@ -184,9 +195,21 @@ pub fn emulate(request: &FleetRequest, candidates: &CandidateSet<'_>) -> Plan {
             run
         }
         PlacementSpec::None => markets.run(&mut view, &od_pools, &spot_pools),
-        PlacementSpec::Spread { .. } | PlacementSpec::Partition { .. } => {
+        PlacementSpec::Spread { groups } => {
+            notes.push(match groups {
+                Some(groups) => format!(
+                    "spread placement: EC2 launches at most {SPREAD_LIMIT} running instances per AZ per group, so with {groups} group(s) each AZ holds at most {} instances, both markets together (aws-semantics §4); aws mode assigns no group slots (optimal mode does)",
+                    SPREAD_LIMIT.saturating_mul(groups)
+                ),
+                None => format!(
+                    "spread placement with as many groups as needed: aws mode assumes enough groups for EC2's limit of {SPREAD_LIMIT} running instances per AZ per group (aws-semantics §4) and assigns no group slots; set groups to plan a fixed number"
+                ),
+            });
+            markets.run(&mut view, &od_pools, &spot_pools)
+        }
+        PlacementSpec::Partition { .. } => {
             notes.push(
-                "aws mode ignores placement groups except for cluster requests: this spread/partition group only limits the types to those that support it (optimal mode plans the groups)"
+                "aws mode assigns no partitions: this partition group only limits the types to those that support it (optimal mode plans the partitions)"
                     .to_owned(),
             );
             markets.run(&mut view, &od_pools, &spot_pools)
@@ -231,7 +254,7 @@ pub fn emulate(request: &FleetRequest, candidates: &CandidateSet<'_>) -> Plan {
         ));
     }
     if balance_zones {
-        let mut text = "ASG: each market is balanced evenly across its AZs first (remainder in AZ-ID order), then the strategy runs within each AZ (aws-semantics §2.3)".to_owned();
+        let mut text = "ASG: the group is balanced evenly across its AZs first, On-Demand and Spot together (remainder in AZ-ID order), then the strategy runs within each AZ (aws-semantics §2.3)".to_owned();
         if spot_spec.target > EPS && request.spot.strategy == SpotStrategy::LowestPrice {
             let n = request.spot.pools.unwrap_or(spot::ASG_DEFAULT_SPOT_POOLS);
             text.push_str(&format!("; spot lowestPrice uses {n} pools per AZ"));
@@ -274,7 +297,27 @@ pub fn emulate(request: &FleetRequest, candidates: &CandidateSet<'_>) -> Plan {
         (&spot_spec, &spot, &spot_shortfall),
     ] {
         if let Some(short) = short {
-            notes.push(shortfall_note(spec, outcome, short, unit));
+            let unpriced: Vec<_> = candidates
+                .unpriced
+                .iter()
+                .copied()
+                .filter(|o| o.market == spec.market)
+                .collect();
+            if matches!(short, Shortfall::NoEligiblePool { .. }) && !unpriced.is_empty() {
+                // Unpriced is not "AWS has no capacity": say what is missing and what could
+                // price it.
+                notes.push(format!(
+                    "{} part of {} {unit}: no priced pool; the catalogue's sources list {} of the candidate types as offered but give no {} price ({}), so they cannot be planned; {}",
+                    market_word(spec.market),
+                    num(spec.target),
+                    if unpriced.len() == 1 { "1 offering".to_owned() } else { format!("{} offerings", unpriced.len()) },
+                    market_word(spec.market),
+                    crate::candidates::describe_unpriced(&unpriced),
+                    crate::candidates::UNPRICED_HINT
+                ));
+            } else {
+                notes.push(shortfall_note(spec, outcome, short, unit));
+            }
         }
     }
     notes.extend(
@@ -331,7 +374,27 @@ impl Markets<'_> {
     /// fleet overshoots by less than its largest weight (the bound AWS documents for ASG). An
     /// On-Demand part that falls short is not made up with Spot.
     fn run(&self, view: &mut View<'_, '_>, od_scope: &[usize], spot_scope: &[usize]) -> Run {
+        view.zone_used.clear();
+        view.zone_quota = None;
         let od = run_restricted(view, &self.od, od_scope, self.single_az, self.single_type);
+        // Rule 10: a spread group's per-AZ limit counts both markets.
+        view.zone_used = od.ledger.zone_counts.clone();
+        // Rule 6: an ASG balances the whole group, so Spot makes up each AZ's group share.
+        if self.spot.balance_zones && od.ledger.delivered > EPS {
+            let zones: BTreeSet<ZoneId> = od_scope
+                .iter()
+                .chain(spot_scope)
+                .map(|&i| view.pools[i].pool.zone.clone())
+                .collect();
+            let mut held: BTreeMap<ZoneId, f64> = BTreeMap::new();
+            for (&index, &count) in &od.ledger.counts {
+                let pool = &view.pools[index];
+                *held.entry(pool.pool.zone.clone()).or_insert(0.0) +=
+                    f64::from(count) * pool.weight;
+            }
+            let total = self.total.max(od.ledger.delivered);
+            view.zone_quota = Some(split::spot_quota(total, &zones, &held));
+        }
         let spot_part = (self.total - od.ledger.delivered.max(self.od.target)).max(0.0);
         let spot_per_instance =
             rank::set_price_keys(view.pools, self.spot_pools, spot_part, &mut view.price_key);
@@ -509,6 +572,13 @@ fn shortfall(view: &View<'_, '_>, spec: &MarketSpec, outcome: &Outcome) -> Optio
             market: spec.market,
             max_total_price: spec.budget.unwrap_or(0.0),
         }
+    } else if let Some(per_az) = view.zone_limit
+        && zone_limited(view, &outcome.ledger, &outcome.scope)
+    {
+        Shortfall::SpreadLimit {
+            market: spec.market,
+            per_az,
+        }
     } else {
         Shortfall::Availability {
             market: spec.market,
@@ -538,5 +608,9 @@ fn shortfall_note(
         Shortfall::NoEligiblePool { .. } => {
             format!("{market} part of {part} {unit}: no eligible pool")
         }
+        Shortfall::SpreadLimit { per_az, .. } => format!(
+            "{market} part reached {reached} of {part} {unit}, short by {}: every AZ with an eligible pool holds its {per_az} instances, EC2's limit of {SPREAD_LIMIT} running instances per AZ per spread group (aws-semantics §4)",
+            num(spec.target - outcome.ledger.delivered)
+        ),
     }
 }

@@ -18,6 +18,9 @@
 //! set of pools sharing the same (placement score, bucket) pair.
 
 use std::cmp::Ordering;
+use std::collections::BTreeMap;
+
+use fleetopt_instances::ZoneId;
 
 use crate::candidates::CandidatePool;
 
@@ -44,6 +47,15 @@ pub(crate) struct View<'a, 'c> {
     pub pools: &'a [CandidatePool<'c>],
     /// Price key per pool index: USD per unit-hour, or per instance-hour (rule 2 exception).
     pub price_key: Vec<f64>,
+    /// The most instances one AZ may hold, both markets together (rule 10: a fixed number of
+    /// spread groups, 7 per AZ per group); `None` = no such limit.
+    pub zone_limit: Option<u32>,
+    /// Instances each AZ already holds from the markets filled before this one.
+    pub zone_used: BTreeMap<ZoneId, u32>,
+    /// Rule 6, group-wide: the capacity each AZ should reach in the market being filled, when
+    /// an earlier market already holds some of the group's per-AZ share; `None` = split this
+    /// market's part evenly over its own AZs.
+    pub zone_quota: Option<BTreeMap<ZoneId, f64>>,
 }
 
 impl View<'_, '_> {

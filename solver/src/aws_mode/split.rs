@@ -9,8 +9,16 @@
 //!   transfer).
 //! - **AZ balance** (ASG, aws-semantics §2.3: "First, Amazon EC2 Auto Scaling tries to balance
 //!   your instances evenly across your specified Availability Zones. Then, it launches instance
-//!   types according to the specified allocation strategy"): a market's target is cut into equal
-//!   whole-unit shares per AZ, the remainder one unit at a time to the AZs in AZ-ID order.
+//!   types according to the specified allocation strategy"): the balance is over the whole
+//!   group, On-Demand and Spot together. The group's target is cut into equal whole-unit shares
+//!   per AZ, the remainder one unit at a time to the AZs in AZ-ID order ([`even_shares`]: 10
+//!   over 3 AZs → 4, 3, 3); On-Demand, filled first, is split evenly over its AZs the same way,
+//!   and each AZ's Spot goal is what its group share still lacks ([`spot_quota`]), so the
+//!   group's AZs end within one unit of each other however the split falls.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use fleetopt_instances::ZoneId;
 
 use crate::request::FleetRequest;
 use crate::request::MAX_CAPACITY;
@@ -43,6 +51,23 @@ pub(crate) fn even_shares(total: f64, parts: usize) -> Vec<f64> {
         .collect()
 }
 
+/// Rule 6, group-wide: each AZ's Spot goal, its share of the group's `total` (over `zones`, in
+/// AZ-ID order) less the capacity `on_demand` already put there, never below 0.
+pub(crate) fn spot_quota(
+    total: f64,
+    zones: &BTreeSet<ZoneId>,
+    on_demand: &BTreeMap<ZoneId, f64>,
+) -> BTreeMap<ZoneId, f64> {
+    zones
+        .iter()
+        .zip(even_shares(total, zones.len()))
+        .map(|(zone, share)| {
+            let held = on_demand.get(zone).copied().unwrap_or(0.0);
+            (zone.clone(), (share - held).max(0.0))
+        })
+        .collect()
+}
+
 fn finite_non_negative(value: f64) -> f64 {
     if value.is_finite() {
         value.max(0.0)
@@ -63,5 +88,30 @@ mod tests {
         assert_eq!(even_shares(2.0, 3), [1.0, 1.0, 0.0]);
         assert_eq!(even_shares(10.5, 3), [4.0, 3.5, 3.0]);
         assert!(even_shares(5.0, 0).is_empty());
+    }
+
+    #[test]
+    fn spot_fills_what_each_zone_share_still_lacks() {
+        let zones: BTreeSet<ZoneId> = ["use1-az1", "use1-az2", "use1-az4"]
+            .into_iter()
+            .map(ZoneId::new)
+            .collect();
+        // 10 over 3 AZs is 4/3/3 (AWS); On-Demand 5 went 2/2/1, so Spot makes up 2/1/2.
+        let on_demand: BTreeMap<ZoneId, f64> =
+            [("use1-az1", 2.0), ("use1-az2", 2.0), ("use1-az4", 1.0)]
+                .into_iter()
+                .map(|(z, c)| (ZoneId::new(z), c))
+                .collect();
+        let quota = spot_quota(10.0, &zones, &on_demand);
+        assert_eq!(quota.values().copied().collect::<Vec<_>>(), [2.0, 1.0, 2.0]);
+        // A zone On-Demand already overfilled asks nothing of Spot.
+        let heavy: BTreeMap<ZoneId, f64> = [(ZoneId::new("use1-az1"), 6.0)].into_iter().collect();
+        assert_eq!(
+            spot_quota(10.0, &zones, &heavy)
+                .values()
+                .copied()
+                .collect::<Vec<_>>(),
+            [0.0, 3.0, 3.0]
+        );
     }
 }

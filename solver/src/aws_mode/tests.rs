@@ -1032,15 +1032,14 @@ fn cluster_placement_uses_cluster_capable_types_in_one_az() {
             .any(|n| n.contains("do not support cluster placement groups"))
     );
 
-    // Spread placement is only noted (t3.large supports spread).
+    // Spread placement with as many groups as needed has no per-AZ limit, and says so
+    // (t3.large supports spread).
     req.placement = PlacementSpec::Spread { groups: None };
     let plan = solve(&cat, &req);
     assert_eq!(count(&plan, "t3.large", AZ1, Market::Spot), 8);
-    assert!(
-        plan.notes
-            .iter()
-            .any(|n| n.contains("ignores placement groups"))
-    );
+    assert!(plan.notes.iter().any(|n| n.contains(
+        "aws mode assumes enough groups for EC2's limit of 7 running instances per AZ per group"
+    )));
     // Partition: t3.large lacks it, so it is skipped.
     req.placement = PlacementSpec::Partition {
         partitions_per_az: 3,
@@ -1209,4 +1208,164 @@ fn degenerate_inputs_do_not_panic() {
         req.on_demand.max_total_price = Some(f64::NAN);
         let _ = emulate(&req, &set);
     }
+}
+
+#[test]
+fn asg_balances_the_whole_group_not_each_market() {
+    // aws-semantics §2.3: the group is balanced, On-Demand and Spot together. 10 instances
+    // over 3 AZs are 4/3/3 (AWS's example in issue 10); with On-Demand 5 (2/2/1) per-market
+    // balancing gave 4/4/2.
+    let cat = catalog(vec![
+        od("c5.large", AZ1, 0.085),
+        od("c5.large", AZ2, 0.085),
+        od("c5.large", AZ3, 0.085),
+        spot("c5.large", AZ1, 0.04),
+        spot("c5.large", AZ2, 0.035),
+        spot("c5.large", AZ3, 0.01),
+    ]);
+    let per_zone = |plan: &Plan| -> Vec<u32> {
+        [AZ1, AZ2, AZ3]
+            .iter()
+            .map(|z| {
+                count(plan, "c5.large", z, Market::OnDemand)
+                    + count(plan, "c5.large", z, Market::Spot)
+            })
+            .collect()
+    };
+    for (base, percent) in [
+        (5.0, 0.0),
+        (0.0, 50.0),
+        (1.0, 50.0),
+        (4.0, 0.0),
+        (0.0, 0.0),
+        (0.0, 100.0),
+        (2.0, 30.0),
+    ] {
+        let mut req = fleet(10.0, &names(&["c5.large"]));
+        req.source = RequestSource::AutoScalingGroup;
+        req.balance_zones = true;
+        req.target.on_demand = OnDemandSplit::BasePlusPercent {
+            base,
+            percent_above_base: percent,
+        };
+        let plan = solve(&cat, &req);
+        assert_eq!(plan.shortfall, None);
+        assert_eq!(
+            per_zone(&plan),
+            [4, 3, 3],
+            "base {base}, {percent}%: {:?}",
+            layout(&plan)
+        );
+        assert_eq!(
+            plan.metrics.on_demand_capacity,
+            req.on_demand_target(),
+            "base {base}, {percent}%"
+        );
+    }
+    // 11 over 3: 4/4/3, whatever the split.
+    let mut req = fleet(11.0, &names(&["c5.large"]));
+    req.source = RequestSource::AutoScalingGroup;
+    req.balance_zones = true;
+    req.target.on_demand = OnDemandSplit::BasePlusPercent {
+        base: 2.0,
+        percent_above_base: 0.0,
+    };
+    assert_eq!(per_zone(&solve(&cat, &req)), [4, 4, 3]);
+}
+
+#[test]
+fn spread_groups_hold_seven_instances_per_az_per_group_in_aws_mode() {
+    // aws-semantics §4: "a maximum of seven running instances per Availability Zone per group".
+    // One group over 3 AZs holds 21; a target of 22 is one short, with the reason.
+    let cat = catalog(vec![
+        spot("c5.large", AZ1, 0.01),
+        spot("c5.large", AZ2, 0.02),
+        spot("c5.large", AZ3, 0.03),
+        od("c5.large", AZ1, 0.085),
+        od("c5.large", AZ2, 0.085),
+        od("c5.large", AZ3, 0.085),
+    ]);
+    let mut req = fleet(22.0, &names(&["c5.large"]));
+    req.placement = PlacementSpec::Spread { groups: Some(1) };
+    let plan = solve(&cat, &req);
+    assert_eq!(count(&plan, "c5.large", AZ1, Market::Spot), 7);
+    assert_eq!(count(&plan, "c5.large", AZ2, Market::Spot), 7);
+    assert_eq!(count(&plan, "c5.large", AZ3, Market::Spot), 7);
+    assert_eq!(
+        plan.shortfall,
+        Some(Shortfall::SpreadLimit {
+            market: Market::Spot,
+            per_az: 7
+        })
+    );
+    assert!(
+        plan.notes.iter().any(
+            |n| n.contains("Spot part reached 21 of 22 units, short by 1")
+                && n.contains("7 running instances per AZ per spread group")
+        ),
+        "{:#?}",
+        plan.notes
+    );
+    // The limit counts both markets: 9 On-Demand in the cheapest AZ order leave room for 12
+    // Spot in all (7 × 3 = 21 in all).
+    req.target.on_demand = OnDemandSplit::Target(9.0);
+    let plan = solve(&cat, &req);
+    for zone in [AZ1, AZ2, AZ3] {
+        let held = count(&plan, "c5.large", zone, Market::OnDemand)
+            + count(&plan, "c5.large", zone, Market::Spot);
+        assert!(held <= 7, "{zone}: {held}: {:?}", layout(&plan));
+    }
+    assert_eq!(plan.metrics.capacity, 21.0);
+    // Two groups hold 14 per AZ: the whole target fits, and no shortfall is claimed.
+    req.placement = PlacementSpec::Spread { groups: Some(2) };
+    req.target.on_demand = OnDemandSplit::Target(0.0);
+    let plan = solve(&cat, &req);
+    assert_eq!(plan.shortfall, None);
+    assert_eq!(count(&plan, "c5.large", AZ1, Market::Spot), 14);
+    assert_eq!(count(&plan, "c5.large", AZ2, Market::Spot), 8);
+    // Every such plan passes the independent verifier.
+    for groups in [1, 2, 3] {
+        let mut req = fleet(50.0, &names(&["c5.large"]));
+        req.placement = PlacementSpec::Spread {
+            groups: Some(groups),
+        };
+        req.target.on_demand = OnDemandSplit::Target(5.0);
+        let plan = solve(&cat, &req);
+        let violations = crate::verify::verify(&cat, &req, &plan);
+        assert!(violations.is_empty(), "{groups} group(s): {violations:?}");
+        assert_eq!(plan.metrics.capacity, f64::from(21 * groups).min(50.0));
+    }
+}
+
+#[test]
+fn a_spot_pool_the_catalogue_cannot_price_is_named_as_unpriced() {
+    let pools = vec![od("c5.large", AZ1, 0.085)];
+    let zones = zones_of(&pools);
+    let cat = test_support::region_catalog_with_unpriced(
+        vec![itype("c5.large", 2, 4096)],
+        zones,
+        pools,
+        vec![fleetopt_instances::UnpricedOffering {
+            instance_type: fleetopt_instances::TypeName::new("c5.large"),
+            zone: fleetopt_instances::ZoneId::new(AZ1),
+            market: Market::Spot,
+        }],
+    );
+    let mut req = fleet(4.0, &names(&["c5.large"]));
+    req.target.on_demand = OnDemandSplit::Target(0.0);
+    let plan = solve(&cat, &req);
+    assert_eq!(
+        plan.shortfall,
+        Some(Shortfall::NoEligiblePool {
+            market: Market::Spot
+        })
+    );
+    let note = plan
+        .notes
+        .iter()
+        .find(|n| n.contains("no priced pool"))
+        .unwrap_or_else(|| panic!("{:#?}", plan.notes));
+    assert!(note.contains("c5.large spot in use1-az1"), "{note}");
+    assert!(note.contains("--estimate-spot"), "{note}");
+    assert!(!plan.notes.iter().any(|n| n.ends_with("no eligible pool")));
 }

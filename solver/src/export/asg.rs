@@ -9,7 +9,9 @@
 //!   (MiB weights exceed 999), so weights and capacities are divided by 1024 (rounded up),
 //!   with a note. A weight that is not a whole number in range is an error.
 //! - **Capacity**: `DesiredCapacity` = the plan's target; `MinSize`/`MaxSize` default to it (the
-//!   plan's size), or come from [`ExportOptions`].
+//!   plan's size), or come from [`ExportOptions`]. Sizes that do not contain the desired
+//!   capacity are refused ([`ExportError::AsgSize`]), never clamped: AWS rejects such a group,
+//!   and a clamped one would launch something else than the plan.
 //! - **Split**: the request's `OnDemandBaseCapacity` + `OnDemandPercentageAboveBaseCapacity`
 //!   when `--request` gives an ASG-style split, else base = the plan's on-demand part and 0 %
 //!   above it, which is the same number of on-demand units.
@@ -152,16 +154,19 @@ pub(crate) fn export(
         distribution.insert("SpotInstancePools".into(), json!(per_az.clamp(1, 20)));
     }
 
+    // AWS rejects DesiredCapacity outside MinSize..=MaxSize; refused, never clamped (a clamped
+    // group would not launch the plan).
+    let (min, max) = (
+        options.asg_min_size.unwrap_or(desired),
+        options.asg_max_size.unwrap_or(desired),
+    );
+    if desired < min || desired > max {
+        return Err(ExportError::AsgSize { desired, min, max });
+    }
     let mut group = Map::new();
     group.insert("AutoScalingGroupName".into(), json!(options.asg_name));
-    group.insert(
-        "MinSize".into(),
-        json!(options.asg_min_size.unwrap_or(desired)),
-    );
-    group.insert(
-        "MaxSize".into(),
-        json!(options.asg_max_size.unwrap_or(desired)),
-    );
+    group.insert("MinSize".into(), json!(min));
+    group.insert("MaxSize".into(), json!(max));
     group.insert("DesiredCapacity".into(), json!(desired));
     match zone_names(&facts, catalog) {
         Ok(names) => {

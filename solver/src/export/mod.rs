@@ -255,6 +255,22 @@ pub enum ExportError {
         /// What the target needs.
         why: String,
     },
+    /// ASG sizes AWS rejects: `DesiredCapacity` outside `MinSize..=MaxSize`. fleetopt refuses
+    /// rather than clamping, because a clamped group would launch less (or more) than the plan.
+    #[error(
+        "DesiredCapacity {desired} is outside MinSize {min} ..= MaxSize {max}; AWS rejects such a \
+         group (\"The desired capacity must be between the minimum and maximum size\", and \
+         fleetopt's own reader refuses it): give --max-size of at least {desired} and \
+         --min-size of at most {desired}, or plan a smaller target"
+    )]
+    AsgSize {
+        /// The plan's desired capacity in the group's unit.
+        desired: u64,
+        /// `MinSize` as given or defaulted.
+        min: u64,
+        /// `MaxSize` as given or defaulted.
+        max: u64,
+    },
     /// The document could not be rendered.
     #[error("cannot render the document: {0}")]
     Render(String),
@@ -271,7 +287,8 @@ impl ExportError {
             | ExportError::SeveralGroupsPerPool { .. }
             | ExportError::SeveralGroups { .. }
             | ExportError::ConflictingWeights { .. }
-            | ExportError::Weight { .. } => ErrorClass::Input,
+            | ExportError::Weight { .. }
+            | ExportError::AsgSize { .. } => ErrorClass::Input,
         }
     }
 }

@@ -33,6 +33,18 @@ pub const PARTITIONS_PER_AZ: RangeInclusive<u32> = 1..=7;
 /// group" [ASGAPI:CreateAutoScalingGroupType].
 pub const CLUSTER_ZONES: usize = 1;
 
+/// The most running instances one AZ can hold for a request's spread groups: [`SPREAD_LIMIT`]
+/// per group, when the request fixes the number of groups; `None` for any other request (no
+/// spread group, or as many groups as needed).
+pub fn spread_zone_limit(placement: PlacementSpec) -> Option<u32> {
+    match placement {
+        PlacementSpec::Spread {
+            groups: Some(groups),
+        } => Some(SPREAD_LIMIT.saturating_mul(groups)),
+        _ => None,
+    }
+}
+
 /// The strategy a request's placement group has, `None` when it asks for no group.
 ///
 /// A group admits only the instance types whose `PlacementGroupInfo.SupportedStrategies` lists
@@ -70,6 +82,29 @@ mod tests {
                 partitions_per_az: 3
             }),
             Some(PlacementStrategy::Partition)
+        );
+    }
+
+    #[test]
+    fn a_fixed_number_of_spread_groups_holds_seven_per_az_each() {
+        assert_eq!(
+            spread_zone_limit(PlacementSpec::Spread { groups: Some(1) }),
+            Some(7)
+        );
+        assert_eq!(
+            spread_zone_limit(PlacementSpec::Spread { groups: Some(3) }),
+            Some(21)
+        );
+        assert_eq!(
+            spread_zone_limit(PlacementSpec::Spread { groups: None }),
+            None
+        );
+        assert_eq!(spread_zone_limit(PlacementSpec::None), None);
+        assert_eq!(
+            spread_zone_limit(PlacementSpec::Partition {
+                partitions_per_az: 7
+            }),
+            None
         );
     }
 

@@ -246,6 +246,46 @@ fn did_you_mean(suggestion: Option<&str>) -> String {
         .unwrap_or_default()
 }
 
+/// A member that the AWS API shape it was given in does not have: the AWS CLI refuses such a
+/// file ("Unknown parameter in input") before it sends anything, and so does fleetopt.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown member `{member}` of {shape}; {}", unknown_member_advice(.suggestion, .expected))]
+pub struct UnknownMember {
+    /// The member as given.
+    pub member: String,
+    /// The AWS API shape it was given in (`FleetLaunchTemplateOverridesRequest`).
+    pub shape: &'static str,
+    /// The closest member of the shape, case ignored first, at most 3 edits away.
+    pub suggestion: Option<&'static str>,
+    /// Every member of the shape, in the API model's order.
+    pub expected: Vec<&'static str>,
+}
+
+/// "did you mean `X`? (…)" or the list of the shape's members.
+fn unknown_member_advice(suggestion: &Option<&str>, expected: &[&str]) -> String {
+    const WHY: &str = "the AWS CLI refuses members its API shape does not have";
+    match suggestion {
+        Some(name) => format!("did you mean `{name}`? ({WHY})"),
+        None => format!("{WHY}; expected one of {}", expected.join(", ")),
+    }
+}
+
+impl UnknownMember {
+    pub(crate) fn new(
+        member: &str,
+        shape: &'static str,
+        members: impl Iterator<Item = &'static str>,
+    ) -> Self {
+        let expected: Vec<&'static str> = members.collect();
+        UnknownMember {
+            member: member.to_owned(),
+            shape,
+            suggestion: aws::closest_member(member, expected.iter().copied()),
+            expected,
+        }
+    }
+}
+
 /// How much of the target is On-Demand.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum OnDemandSplit {
@@ -321,6 +361,63 @@ pub struct Candidates {
     pub zones: Vec<ZoneRef>,
     /// Extra per-type weights (native `weights = { "c7g.2xlarge" = 8 }`).
     pub weights: std::collections::BTreeMap<String, f64>,
+    /// Where the candidates were given in an AWS form, so errors found later (a zone of no
+    /// region, a type the catalogue lacks) name the member at fault in AWS's spelling; empty
+    /// for native requests, whose errors name the native fields.
+    pub sources: CandidateSources,
+}
+
+/// The AWS paths of a request's candidates, index by index (see [`Candidates::sources`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CandidateSources {
+    /// Per override: its path (`LaunchTemplateConfigs[0].Overrides[1]`).
+    pub overrides: Vec<String>,
+    /// Per override: the member that pinned its zone, when one did
+    /// (`…Overrides[1].Placement.AvailabilityZone`).
+    pub override_zones: Vec<Option<String>>,
+    /// Per `InstanceRequirements`: the first override that gave it.
+    pub requirements: Vec<String>,
+    /// Per allowed zone: the member that named it (`AvailabilityZones[2]`).
+    pub zones: Vec<String>,
+}
+
+impl Candidates {
+    /// The input field of override `index`: its AWS path, else the native field.
+    pub fn override_field(&self, index: usize) -> String {
+        self.sources
+            .overrides
+            .get(index)
+            .cloned()
+            .unwrap_or_else(|| format!("candidates.instance_types[{index}]"))
+    }
+
+    /// The input field that pinned override `index` to its zone.
+    pub fn override_zone_field(&self, index: usize) -> String {
+        self.sources
+            .override_zones
+            .get(index)
+            .cloned()
+            .flatten()
+            .unwrap_or_else(|| self.override_field(index))
+    }
+
+    /// The input field of `InstanceRequirements` number `index`.
+    pub fn requirements_field(&self, index: usize) -> String {
+        self.sources
+            .requirements
+            .get(index)
+            .cloned()
+            .unwrap_or_else(|| format!("candidates.requirements[{index}]"))
+    }
+
+    /// The input field of allowed zone `index`.
+    pub fn zone_field(&self, index: usize) -> String {
+        self.sources
+            .zones
+            .get(index)
+            .cloned()
+            .unwrap_or_else(|| format!("candidates.zones[{index}]"))
+    }
 }
 
 /// A spot max price.
@@ -642,6 +739,20 @@ pub enum RequestErrorKind {
     /// The text is not YAML.
     #[error("{}", syntax::yaml_syntax_message(.0))]
     Yaml(#[source] serde_norway::Error),
+    /// The text is not YAML because it indents with a tab.
+    #[error(
+        "invalid YAML at line {line}, column {column}: a tab character; YAML indents with spaces \
+         only, never tabs"
+    )]
+    YamlTab {
+        /// 1-based line of the tab.
+        line: usize,
+        /// 1-based column of the tab.
+        column: usize,
+        /// The parser's error.
+        #[source]
+        source: serde_norway::Error,
+    },
     /// A value does not fit the schema (an unknown field, a wrong type), in serde's words made
     /// plain ("expected a table", "did you mean").
     #[error("{}", syntax::schema_message(.0))]
@@ -656,6 +767,9 @@ pub enum RequestErrorKind {
     /// request `Result` larger).
     #[error("{0}")]
     Strategy(#[source] Box<UnknownStrategy>),
+    /// A member an AWS request form does not have (boxed, as `Strategy`).
+    #[error("{0}")]
+    UnknownMember(#[source] Box<UnknownMember>),
 }
 
 impl From<UnknownStrategy> for RequestErrorKind {
@@ -700,14 +814,29 @@ fn field_prefix(field: &str) -> String {
     }
 }
 
-/// Detects the request format by content and reads it. `label` names the file in errors; its
-/// extension (`toml`, `json`, `yaml`, `yml`) picks the native syntax when the content is not an
-/// AWS JSON form (an EC2 Fleet, Spot Fleet or ASG request is recognised by its keys).
-pub fn read(label: &str, text: &str) -> Result<FleetRequest, RequestError> {
+/// What a request file cannot say by itself, supplied beside it: the CLI's `--subnets` and
+/// `--launch-template-type`. The default supplies nothing, as [`read`] does.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReadOptions {
+    /// Subnet ID → AZ ID, from `aws ec2 describe-subnets` output: an AWS form's `SubnetId` and
+    /// `VPCZoneIdentifier` subnets then pin their zones.
+    pub subnets: std::collections::BTreeMap<String, ZoneId>,
+    /// The instance type of the launch template an AWS form names, for launch-template configs
+    /// without overrides (EC2 Fleet Examples 1–3): it becomes one override of that type.
+    pub launch_template_type: Option<String>,
+}
+
+/// [`read`] with what the file cannot say itself ([`ReadOptions`]); native requests ignore the
+/// options, which only AWS forms need.
+pub fn read_with(
+    label: &str,
+    text: &str,
+    options: &ReadOptions,
+) -> Result<FleetRequest, RequestError> {
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
     if trimmed.starts_with('{') {
         if let Some(kind) = aws::detect(label, trimmed)? {
-            return aws::read(label, trimmed, kind);
+            return aws::read(label, trimmed, Syntax::Json, kind, options);
         }
         return native::read(label, trimmed, Syntax::Json);
     }
@@ -723,7 +852,21 @@ pub fn read(label: &str, text: &str) -> Result<FleetRequest, RequestError> {
         _ if looks_like_toml(trimmed) => Syntax::Toml,
         _ => Syntax::Yaml,
     };
+    // The AWS CLI's `--cli-input-yaml` forms are YAML with the JSON forms' keys.
+    if syntax == Syntax::Yaml
+        && let Some(kind) = aws::detect_yaml(label, trimmed)?
+    {
+        return aws::read(label, trimmed, Syntax::Yaml, kind, options);
+    }
     native::read(label, trimmed, syntax)
+}
+
+/// Detects the request format by content and reads it. `label` names the file in errors; its
+/// extension (`toml`, `json`, `yaml`, `yml`) picks the native syntax when the content is not an
+/// AWS form (an EC2 Fleet, Spot Fleet or ASG request, in JSON or in the AWS CLI's YAML, is
+/// recognised by its keys).
+pub fn read(label: &str, text: &str) -> Result<FleetRequest, RequestError> {
+    read_with(label, text, &ReadOptions::default())
 }
 
 fn looks_like_toml(text: &str) -> bool {

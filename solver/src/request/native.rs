@@ -816,6 +816,7 @@ mod tests {
                     ZoneRef::Id(ZoneId::new("use1-az4")),
                 ],
                 weights: BTreeMap::new(),
+                sources: Default::default(),
             },
             spot: SpotOptions {
                 strategy: SpotStrategy::PriceCapacityOptimized,

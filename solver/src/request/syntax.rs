@@ -24,6 +24,17 @@ pub enum Syntax {
     Yaml,
 }
 
+/// The message for a file without a single key, whatever its syntax.
+const EMPTY: &str = "the file is empty; a request needs at least `region` and `target.capacity`";
+
+/// The character at a 1-based line and column (in characters), if there is one.
+fn char_at(text: &str, line: usize, column: usize) -> Option<char> {
+    text.lines()
+        .nth(line.checked_sub(1)?)?
+        .chars()
+        .nth(column.checked_sub(1)?)
+}
+
 /// Parses a request text into its JSON value (TOML and YAML converted key by key), without
 /// reading it as a request yet: batch sweeps edit this value before reading it.
 pub fn parse_value(label: &str, text: &str, syntax: Syntax) -> Result<Value, RequestError> {
@@ -45,17 +56,29 @@ pub fn parse_value(label: &str, text: &str, syntax: Syntax) -> Result<Value, Req
                     },
                 )
             })?;
+            if table.is_empty() {
+                return Err(RequestError::new(label, "", EMPTY));
+            }
             toml_to_json(label, "", toml::Value::Table(table))
         }
         Syntax::Yaml => {
-            let value: serde_norway::Value = serde_norway::from_str(text)
-                .map_err(|e| RequestError::new(label, "", RequestErrorKind::Yaml(e)))?;
+            let value: serde_norway::Value = serde_norway::from_str(text).map_err(|e| {
+                let kind = match e.location() {
+                    // YAML forbids tabs in indentation; the parser's own words ("found character
+                    // that cannot start any token") do not say that the character is a tab.
+                    Some(at) if char_at(text, at.line(), at.column()) == Some('\t') => {
+                        RequestErrorKind::YamlTab {
+                            line: at.line(),
+                            column: at.column(),
+                            source: e,
+                        }
+                    }
+                    _ => RequestErrorKind::Yaml(e),
+                };
+                RequestError::new(label, "", kind)
+            })?;
             if value.is_null() {
-                return Err(RequestError::new(
-                    label,
-                    "",
-                    "the file is empty; a request needs at least `region` and `target.capacity`",
-                ));
+                return Err(RequestError::new(label, "", EMPTY));
             }
             yaml_to_json(label, "", value)
         }
@@ -370,6 +393,27 @@ mod tests {
             "r.yaml: target.capacity: expected a finite number, found inf"
         );
         assert!(error(read("r.yaml", "", Syntax::Yaml)).contains("the file is empty"));
+    }
+
+    #[test]
+    fn an_empty_toml_file_says_so_like_yaml() {
+        for text in ["", "\n\n", "# only a comment\n"] {
+            assert_eq!(
+                error(read("r.toml", text, Syntax::Toml)),
+                "r.toml: the file is empty; a request needs at least `region` and `target.capacity`",
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_tab_in_yaml_is_named_as_a_tab() {
+        let text = "region: us-east-1\ntarget:\n\tcapacity: 4\n";
+        let message = error(read("r.yaml", text, Syntax::Yaml));
+        assert!(
+            message.starts_with("r.yaml: invalid YAML at line 3, column 1: a tab character; YAML indents with spaces only"),
+            "{message}"
+        );
     }
 
     #[test]

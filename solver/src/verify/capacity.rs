@@ -1,11 +1,13 @@
 //! Rule section 4: total capacity against the target, every shortfall claim checked to be true
-//! (budget, availability, no eligible pool), and aws mode's overshoot of less than one instance.
+//! (budget, availability, no eligible pool, spread limit), and aws mode's overshoot of less than
+//! one instance.
 
 use fleetopt_instances::{CapacityPool, Market};
 
 use super::describe::num;
 use super::tolerance::{at_least, at_most, close, lt, slack};
 use super::{Check, Verifier};
+use crate::placement::rules::spread_zone_limit;
 use crate::plan::Shortfall;
 use crate::request::Mode;
 
@@ -55,6 +57,7 @@ impl<'a> Verifier<'a> {
             Shortfall::Budget { market, .. } => (*market, "budget"),
             Shortfall::Availability { market } => (*market, "availability"),
             Shortfall::NoEligiblePool { market } => (*market, "no eligible pool"),
+            Shortfall::SpreadLimit { market, .. } => (*market, "spread limit"),
         };
         let delivered = self.market_capacity(market);
         let part = self.market_part(market);
@@ -130,6 +133,41 @@ impl<'a> Verifier<'a> {
                 if let Some(open) = open {
                     let message = format!(
                         "the plan claims every eligible {market} pool is exhausted but {open}"
+                    );
+                    self.push(Check::Capacity, message);
+                }
+            }
+            Shortfall::SpreadLimit { per_az, .. } => {
+                let Some(limit) = spread_zone_limit(self.request.placement) else {
+                    let message = format!(
+                        "the plan claims a {market} spread-limit shortfall but the request asks for no fixed number of spread groups"
+                    );
+                    self.push(Check::Capacity, message);
+                    return;
+                };
+                if *per_az != limit {
+                    let message = format!(
+                        "the plan's spread-limit shortfall names {per_az} instances per az but the request's groups allow {limit}"
+                    );
+                    self.push(Check::Capacity, message);
+                }
+                let mut in_zone: std::collections::BTreeMap<&str, u64> =
+                    std::collections::BTreeMap::new();
+                for a in self.allocations() {
+                    *in_zone.entry(a.availability_zone_id.as_str()).or_insert(0) +=
+                        u64::from(a.count);
+                }
+                let open = eligible.iter().find_map(|p| {
+                    let held = in_zone.get(p.zone.as_str()).copied().unwrap_or(0);
+                    let room = held < u64::from(limit);
+                    let left = p.available_instances.is_none_or(|a| used(p) < u64::from(a));
+                    (room && left).then(|| {
+                        format!("{} has room: its az holds {held} of {limit}", describe(p))
+                    })
+                });
+                if let Some(open) = open {
+                    let message = format!(
+                        "the plan claims every eligible {market} pool is at the spread limit but {open}"
                     );
                     self.push(Check::Capacity, message);
                 }

@@ -1,6 +1,7 @@
 //! Rule section 8: placement groups — types support the group's strategy; no slots without a
 //! group; a cluster in one AZ and (unless `multiple_types`) one type; spread groups within AWS's
-//! per-AZ limit and the request's group count; partitions numbered and balanced per (group, AZ).
+//! per-AZ limit and the request's group count (in aws mode, without slots, 7 per AZ per group
+//! over the whole plan); partitions numbered and balanced per (group, AZ).
 //! The limits are AWS's, read from [`crate::placement::rules`].
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -9,7 +10,7 @@ use fleetopt_instances::PlacementStrategy;
 
 use super::describe::{label, list};
 use super::{Check, Verifier};
-use crate::placement::rules::{CLUSTER_ZONES, SPREAD_LIMIT};
+use crate::placement::rules::{CLUSTER_ZONES, SPREAD_LIMIT, spread_zone_limit};
 use crate::request::{Mode, PlacementSpec};
 
 impl<'a> Verifier<'a> {
@@ -90,6 +91,27 @@ impl<'a> Verifier<'a> {
                             "spread group {group} holds {count} instances in {zone}; at most {SPREAD_LIMIT} per az per group"
                         );
                         self.push(Check::Placement, message);
+                    }
+                }
+                // aws mode assigns no slots, but EC2's limit still holds per AZ: 7 per group
+                // for the request's fixed number of groups, both markets together.
+                if aws
+                    && allocations.iter().all(|a| a.placement.is_none())
+                    && let Some(limit) = spread_zone_limit(self.request.placement)
+                {
+                    let mut per_zone: BTreeMap<&str, u64> = BTreeMap::new();
+                    for a in allocations {
+                        *per_zone.entry(a.availability_zone_id.as_str()).or_insert(0) +=
+                            u64::from(a.count);
+                    }
+                    for (zone, count) in per_zone {
+                        if count > u64::from(limit) {
+                            let message = format!(
+                                "{zone} holds {count} instances; {} spread group(s) hold at most {limit} per az ({SPREAD_LIMIT} per az per group)",
+                                groups.unwrap_or(0)
+                            );
+                            self.push(Check::Placement, message);
+                        }
                     }
                 }
                 let used: BTreeSet<&str> = per_group_zone.keys().map(|(g, _)| *g).collect();

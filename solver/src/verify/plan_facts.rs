@@ -107,7 +107,8 @@ impl<'a> Verifier<'a> {
         self.plan.shortfall.as_ref().map(|s| match s {
             Shortfall::Budget { market, .. }
             | Shortfall::Availability { market }
-            | Shortfall::NoEligiblePool { market } => *market,
+            | Shortfall::NoEligiblePool { market }
+            | Shortfall::SpreadLimit { market, .. } => *market,
         })
     }
 }

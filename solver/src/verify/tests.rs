@@ -1389,3 +1389,30 @@ fn an_optimal_plan_must_keep_its_stated_risk_caps_and_the_requests() {
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(found[0].ends_with("exceed constraints.max_expected_interruptions_per_hour 0.000001"));
 }
+
+#[test]
+fn placement_pins_of_an_aws_request_are_checked() {
+    // EC2 Fleet Examples 8–10 pin an override's pool with Placement.AvailabilityZone
+    // (aws-semantics §1.8): the plan's m5.large pools in use1-az1 are outside the pin to
+    // us-east-1b (use1-az2), so the verifier refuses them; m5.xlarge in use1-az2 is pinned
+    // there by AvailabilityZoneId and passes.
+    let text = r#"{"TargetCapacitySpecification": {"TotalTargetCapacity": 16, "OnDemandTargetCapacity": 4},
+        "LaunchTemplateConfigs": [{"Overrides": [
+          {"InstanceType": "m5.large", "WeightedCapacity": 2, "Placement": {"AvailabilityZone": "us-east-1b"}},
+          {"InstanceType": "m5.xlarge", "WeightedCapacity": 4, "Placement": {"AvailabilityZoneId": "use1-az2"}}]}]}"#;
+    let mut request = crate::request::read("fleet.json", text).unwrap();
+    request.region = Some(RegionName::new(REGION));
+    assert_eq!(
+        of(Check::Candidate, &request, &plan()),
+        [
+            "on-demand m5.large in use1-az1: m5.large is not a candidate in use1-az1: its overrides are pinned to other zones",
+            "spot m5.large in use1-az1: m5.large is not a candidate in use1-az1: its overrides are pinned to other zones",
+        ]
+    );
+    // The same plan moved into the pinned zone passes the pin.
+    let mut moved = plan();
+    for a in &mut moved.allocations {
+        a.availability_zone_id = ZoneId::new("use1-az2");
+    }
+    assert_eq!(of(Check::Candidate, &request, &moved), Vec::<String>::new());
+}

@@ -6,11 +6,14 @@
 
 use serde_json::{Map, Value};
 
-use super::overrides::FleetPrice;
+use super::overrides::{FleetPrice, RawOverride};
 use super::{Reader, join};
-use crate::request::checks::{check_capacity, check_max_price, parse_zone_id, parse_zone_name};
+use crate::request::checks::{
+    check_capacity, check_max_price, check_type_name, parse_zone_id, parse_zone_name,
+};
 use crate::request::{
     FleetRequest, Mode, OnDemandSplit, OnDemandStrategy, RequestError, RequestSource, SpotStrategy,
+    ZoneRef,
 };
 
 impl Reader<'_> {
@@ -21,6 +24,21 @@ impl Reader<'_> {
         root: &Map<String, Value>,
     ) -> Result<FleetRequest, RequestError> {
         const MIP: &str = "MixedInstancesPolicy";
+        // "You must specify one of the following parameters in your request:
+        // LaunchConfigurationName, LaunchTemplate, InstanceId, or MixedInstancesPolicy"
+        // (CreateAutoScalingGroup API reference): one of them, never two.
+        for other in ["LaunchConfigurationName", "LaunchTemplate", "InstanceId"] {
+            if self.get(root, other).is_some() {
+                return Err(self.err(
+                    other,
+                    format!(
+                        "conflicts with {MIP}; AWS: \"You must specify one of the following \
+                         parameters in your request: LaunchConfigurationName, LaunchTemplate, \
+                         InstanceId, or MixedInstancesPolicy\""
+                    ),
+                ));
+            }
+        }
         let policy = self.required(
             root,
             MIP,
@@ -84,19 +102,82 @@ impl Reader<'_> {
                 };
                 if !request.candidates.zones.contains(&zone) {
                     request.candidates.zones.push(zone);
+                    request.candidates.sources.zones.push(field);
                 }
             }
         }
         if let Some(subnets) = self.get(root, "VPCZoneIdentifier") {
             let subnets = self.string(subnets, "VPCZoneIdentifier")?;
-            self.notes.push(format!(
+            let ids: Vec<&str> = subnets.split(',').map(str::trim).collect();
+            if ids.iter().any(|id| id.is_empty()) {
+                return Err(self.err(
+                    "VPCZoneIdentifier",
+                    format!("empty subnet in the comma-separated list `{subnets}`"),
+                ));
+            }
+            let mapped: Vec<Option<&fleetopt_instances::ZoneId>> =
+                ids.iter().map(|id| self.options.subnets.get(*id)).collect();
+            if !ids.is_empty() && mapped.iter().all(Option::is_some) {
+                // --subnets maps every subnet: the group's AZs are the subnets' AZs.
+                let zones: Vec<ZoneRef> = mapped
+                    .into_iter()
+                    .flatten()
+                    .map(|z| ZoneRef::Id(z.clone()))
+                    .collect();
+                if request.candidates.zones.is_empty() {
+                    for zone in zones {
+                        if !request.candidates.zones.contains(&zone) {
+                            request.candidates.zones.push(zone);
+                            request
+                                .candidates
+                                .sources
+                                .zones
+                                .push("VPCZoneIdentifier".to_owned());
+                        }
+                    }
+                    let list: Vec<String> = request
+                        .candidates
+                        .zones
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect();
+                    self.notes.push(format!(
+                        "VPCZoneIdentifier: subnets {subnets} are in {} (--subnets)",
+                        list.join(", ")
+                    ));
+                } else {
+                    self.notes.push(format!(
+                        "VPCZoneIdentifier: subnets {subnets} are mapped by --subnets, and the \
+                         listed Availability Zones are used (AWS requires the subnets to be in \
+                         them)"
+                    ));
+                }
+            } else {
+                let unknown: Vec<&str> = ids
+                    .iter()
+                    .copied()
+                    .filter(|id| !self.options.subnets.contains_key(*id))
+                    .collect();
+                if !self.options.subnets.is_empty() {
+                    return Err(self.err(
+                        "VPCZoneIdentifier",
+                        format!(
+                            "{} not in the --subnets file; give describe-subnets output that \
+                             lists every subnet of the group",
+                            unknown.join(", ")
+                        ),
+                    ));
+                }
+                self.notes.push(format!(
                 "VPCZoneIdentifier: subnets {subnets} cannot be mapped to AZs without the VPC; {}",
                 if request.candidates.zones.is_empty() {
-                    "every AZ of the region is allowed"
+                    "every AZ of the region is allowed (give aws ec2 describe-subnets output \
+                     with --subnets to map them)"
                 } else {
                     "the listed Availability Zones are used"
                 }
             ));
+            }
         }
 
         // Overrides.
@@ -113,31 +194,39 @@ impl Reader<'_> {
             Some(v) => self.array(v, &overrides_path)?,
             None => &[],
         };
+        let template_type = self.options.launch_template_type.clone();
+        if overrides.is_empty()
+            && let Some(name) = template_type
+        {
+            let field = join(&template_path, "LaunchTemplateSpecification");
+            check_type_name(self.label, &field, &name, false)?;
+            self.notes.push(format!(
+                "{template_path} has no Overrides: its launch template's instance type is {name} \
+                 (--launch-template-type)"
+            ));
+            let raw = super::overrides::RawOverride::of_template(field, name, "MaxPrice");
+            let raws = vec![RawOverride {
+                priority: Some(0.0),
+                ..raw
+            }];
+            return self.asg_distribution(request, policy, raws, false);
+        }
         if overrides.is_empty() {
             return Err(self.err(
                 &overrides_path,
                 "no overrides: fleetopt needs the instance types (InstanceType or \
-                 InstanceRequirements overrides); it cannot read a launch template",
+                 InstanceRequirements overrides); it cannot read a launch template, so give \
+                 its instance type with --launch-template-type",
             ));
         }
         let mut raws = Vec::new();
         for (i, value) in overrides.iter().enumerate() {
             let path = format!("{overrides_path}[{i}]");
             let object = self.object(value, &path)?;
-            // ASG weights are strings "1".."999"; Priority and zones do not exist here.
+            // ASG weights are strings "1".."999", read here; an ASG override has no Priority,
+            // zone or price (the member check has refused them already).
             let mut shared = object.clone();
             let weight = shared.remove("WeightedCapacity").filter(|v| !v.is_null());
-            for key in [
-                "AvailabilityZone",
-                "AvailabilityZoneId",
-                "SubnetId",
-                "Priority",
-                "MaxPrice",
-                "SpotPrice",
-                "Placement",
-            ] {
-                shared.remove(key);
-            }
             let mut raw = self.parse_override(&Value::Object(shared), &path, "MaxPrice")?;
             if let Some(weight) = weight {
                 let field = format!("{path}.WeightedCapacity");
@@ -170,6 +259,20 @@ impl Reader<'_> {
             }
         }
 
+        self.asg_distribution(request, policy, raws, attribute_based)
+    }
+
+    /// The `InstancesDistribution` of a group whose overrides are read: the split, the
+    /// strategies with the ASG's defaults and `SpotMaxPrice`; then the overrides are assembled.
+    fn asg_distribution(
+        &mut self,
+        mut request: FleetRequest,
+        policy: &Map<String, Value>,
+        raws: Vec<RawOverride>,
+        attribute_based: bool,
+    ) -> Result<FleetRequest, RequestError> {
+        const MIP: &str = "MixedInstancesPolicy";
+        let overrides_path = join(&join(MIP, "LaunchTemplate"), "Overrides");
         // InstancesDistribution.
         const DIST: &str = "MixedInstancesPolicy.InstancesDistribution";
         let distribution = match self.get(policy, "InstancesDistribution") {
@@ -410,7 +513,7 @@ mod tests {
             ),
             (
                 asg("", "", ""),
-                "req.json: MixedInstancesPolicy.LaunchTemplate.Overrides: no overrides: fleetopt needs the instance types (InstanceType or InstanceRequirements overrides); it cannot read a launch template",
+                "req.json: MixedInstancesPolicy.LaunchTemplate.Overrides: no overrides: fleetopt needs the instance types (InstanceType or InstanceRequirements overrides); it cannot read a launch template, so give its instance type with --launch-template-type",
             ),
             (
                 asg(r#"{"InstanceType": "m5.large"}"#, "", r#", "AvailabilityZones": ["use1-az1"]"#),

@@ -242,7 +242,8 @@ mod tests {
         );
         assert!(request.notes.contains(
             &"LaunchTemplateConfigs[0].Overrides[1]: SubnetId subnet-e7188bab cannot be mapped \
-              to an AZ without the VPC; the override allows every AZ"
+              to an AZ without the VPC; the override allows every AZ (give aws ec2 \
+              describe-subnets output with --subnets to map it)"
                 .to_owned()
         ));
         assert_eq!(request.notes.len(), 2, "{:#?}", request.notes);

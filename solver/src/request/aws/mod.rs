@@ -13,24 +13,30 @@
 //! ASG's base + percentage split, priorities and zone balancing. These forms carry no region,
 //! so `region` is `None` (the catalogue resolves it from the zones, or the CLI sets it).
 //!
-//! Unknown keys are ignored (real files carry `TagSpecifications`, `IamFleetRole`, …), but
-//! misspelled strategies, zero or negative targets, weights ≤ 0 and fields AWS would reject
-//! together are errors naming the AWS field path
-//! (`LaunchTemplateConfigs[0].Overrides[2].WeightedCapacity`). What fleetopt cannot use (a
-//! subnet it cannot map to an AZ, `MinTargetCapacity`, a placement group name) becomes a note.
+//! The forms are read as strictly as the AWS CLI reads them ([`shapes`]): a member that is not
+//! in its API shape is refused with its AWS path and the closest member
+//! (`LaunchTemplateConfigs[0].Overrides[1].WeightedCapacty: unknown member …; did you mean
+//! `WeightedCapacity`?`), before anything is read. Members AWS accepts that fleetopt does not
+//! model (`TagSpecifications`, `CapacityRebalance`, `Context`, …) are accepted and each gets a
+//! note saying what it would change. Misspelled strategies, zero or negative targets, weights
+//! ≤ 0 and fields AWS would reject together are errors naming the AWS field path too. What
+//! fleetopt cannot use (a subnet it cannot map to an AZ, a placement group name) becomes a note.
 
 mod asg;
 mod ec2_fleet;
 mod overrides;
+mod shapes;
 mod spot_fleet;
+
+pub(crate) use shapes::closest_member;
 
 use serde_json::{Map, Value};
 
 use super::checks::{check_positive, parse_unit};
 use super::syntax::{Syntax, describe, parse_value};
 use super::{
-    CapacityUnit, FleetRequest, Mode, OnDemandStrategy, RequestError, RequestErrorKind,
-    SpotStrategy,
+    CapacityUnit, FleetRequest, Mode, OnDemandStrategy, ReadOptions, RequestError,
+    RequestErrorKind, SpotStrategy,
 };
 
 /// Which AWS request form a JSON document is.
@@ -44,12 +50,28 @@ pub enum AwsKind {
     AutoScalingGroup,
 }
 
-/// Recognises an AWS request form by its keys; `None` for anything else (a native request).
+/// Recognises an AWS request form in JSON text by its keys; `None` for anything else (a native
+/// request).
 pub fn detect(label: &str, text: &str) -> Result<Option<AwsKind>, RequestError> {
     // Invalid JSON is left to the native reader, which reports the syntax error.
-    let Ok(Value::Object(root)) = serde_json::from_str::<Value>(text) else {
-        return Ok(None);
-    };
+    match serde_json::from_str::<Value>(text) {
+        Ok(Value::Object(root)) => detect_keys(label, &root),
+        _ => Ok(None),
+    }
+}
+
+/// Recognises an AWS request form in YAML text (the AWS CLI's `--cli-input-yaml`) by the same
+/// keys as [`detect`]; `None` for anything else, invalid YAML included (the native reader
+/// reports it).
+pub fn detect_yaml(label: &str, text: &str) -> Result<Option<AwsKind>, RequestError> {
+    match parse_value(label, text, Syntax::Yaml) {
+        Ok(Value::Object(root)) => detect_keys(label, &root),
+        _ => Ok(None),
+    }
+}
+
+/// The form a request object is, by its top-level keys.
+fn detect_keys(label: &str, root: &Map<String, Value>) -> Result<Option<AwsKind>, RequestError> {
     let has = |key: &str| root.get(key).is_some_and(|v| !v.is_null());
     if root
         .get("SpotFleetRequestConfig")
@@ -75,8 +97,10 @@ pub fn detect(label: &str, text: &str) -> Result<Option<AwsKind>, RequestError> 
              template or launch configuration)",
         ));
     }
+    // IamFleetRole is required in a Spot Fleet config and exists in no other form.
     if has("LaunchSpecifications")
-        || ((has("IamFleetRole") || has("TargetCapacity")) && has("LaunchTemplateConfigs"))
+        || has("IamFleetRole")
+        || (has("TargetCapacity") && has("LaunchTemplateConfigs"))
     {
         return Ok(Some(AwsKind::SpotFleet));
     }
@@ -87,9 +111,15 @@ pub fn detect(label: &str, text: &str) -> Result<Option<AwsKind>, RequestError> 
     Ok(None)
 }
 
-/// Reads an AWS request form of a kind [`detect`] found.
-pub(super) fn read(label: &str, text: &str, kind: AwsKind) -> Result<FleetRequest, RequestError> {
-    let value = parse_value(label, text, Syntax::Json)?;
+/// Reads an AWS request form of a kind [`detect`] or [`detect_yaml`] found, in JSON or YAML.
+pub(super) fn read(
+    label: &str,
+    text: &str,
+    syntax: Syntax,
+    kind: AwsKind,
+    options: &ReadOptions,
+) -> Result<FleetRequest, RequestError> {
+    let value = parse_value(label, text, syntax)?;
     let Value::Object(root) = value else {
         return Err(RequestError::new(
             label,
@@ -97,8 +127,12 @@ pub(super) fn read(label: &str, text: &str, kind: AwsKind) -> Result<FleetReques
             format!("expected a JSON object, found {}", describe(&value)),
         ));
     };
+    let wrapped = kind == AwsKind::SpotFleet && root.contains_key("SpotFleetRequestConfig");
+    let mut member_notes = Vec::new();
+    shapes::check(label, &root, kind, wrapped, &mut member_notes)?;
     let mut reader = Reader {
         label,
+        options,
         notes: Vec::new(),
     };
     let mut request = match kind {
@@ -115,6 +149,7 @@ pub(super) fn read(label: &str, text: &str, kind: AwsKind) -> Result<FleetReques
     request.region = None;
     request.mode = Mode::Aws;
     request.notes.extend(reader.notes);
+    request.notes.extend(member_notes);
     Ok(request)
 }
 
@@ -131,6 +166,8 @@ fn join(prefix: &str, key: &str) -> String {
 /// adds its own `impl Reader` in its file; the JSON access below is what they all use.
 struct Reader<'a> {
     label: &'a str,
+    /// What the file cannot say itself (subnets, the launch template's type).
+    options: &'a ReadOptions,
     notes: Vec<String>,
 }
 
@@ -442,7 +479,7 @@ mod tests {
                 AwsKind::SpotFleet,
                 AwsKind::AutoScalingGroup,
             ] {
-                let _ = read("x", input, kind);
+                let _ = read("x", input, Syntax::Json, kind, &ReadOptions::default());
             }
         }
     }
@@ -462,8 +499,9 @@ mod tests {
             })
             .to_string();
             let _ = load(&text);
-            let _ = read("x", &text, AwsKind::AutoScalingGroup);
-            let _ = read("x", &text, AwsKind::SpotFleet);
+            let options = ReadOptions::default();
+            let _ = read("x", &text, Syntax::Json, AwsKind::AutoScalingGroup, &options);
+            let _ = read("x", &text, Syntax::Json, AwsKind::SpotFleet, &options);
         }
     }
 }

@@ -30,6 +30,8 @@ pub(super) struct RawOverride {
     pub(super) instance_type: Option<String>,
     pub(super) requirements: Option<Requirements>,
     pub(super) zone: Option<ZoneRef>,
+    /// The member that named the zone.
+    pub(super) zone_path: Option<String>,
     pub(super) subnet: Option<String>,
     pub(super) weight: Option<f64>,
     pub(super) priority: Option<f64>,
@@ -37,6 +39,37 @@ pub(super) struct RawOverride {
     pub(super) price: Option<f64>,
     /// The member the price was given in (`MaxPrice`, or `SpotPrice` in a Spot Fleet).
     pub(super) price_key: &'static str,
+}
+
+/// The member that names a zone of this kind.
+fn pin_key(zone: &ZoneRef) -> &'static str {
+    match zone {
+        ZoneRef::Id(_) => "AvailabilityZoneId",
+        ZoneRef::Name(_) => "AvailabilityZone",
+    }
+}
+
+impl RawOverride {
+    /// The override a launch template without overrides stands for: its instance type, given
+    /// beside the request (`--launch-template-type`).
+    pub(super) fn of_template(
+        path: String,
+        instance_type: String,
+        price_key: &'static str,
+    ) -> Self {
+        RawOverride {
+            path,
+            instance_type: Some(instance_type),
+            requirements: None,
+            zone: None,
+            zone_path: None,
+            subnet: None,
+            weight: None,
+            priority: None,
+            price: None,
+            price_key,
+        }
+    }
 }
 
 /// The fleet-wide spot max price (per unit-hour) and where it was given.
@@ -89,30 +122,8 @@ impl Reader<'_> {
             }
             _ => {}
         }
-        let zone = match (
-            self.get(object, "AvailabilityZone"),
-            self.get(object, "AvailabilityZoneId"),
-        ) {
-            (Some(_), Some(_)) => {
-                return Err(self.err(
-                    &join(path, "AvailabilityZoneId"),
-                    "conflicts with AvailabilityZone; AWS accepts one of them per override",
-                ));
-            }
-            (Some(name), None) => {
-                let field = join(path, "AvailabilityZone");
-                Some(parse_zone_name(
-                    self.label,
-                    &field,
-                    self.string(name, &field)?,
-                )?)
-            }
-            (None, Some(id)) => {
-                let field = join(path, "AvailabilityZoneId");
-                Some(parse_zone_id(self.label, &field, self.string(id, &field)?)?)
-            }
-            (None, None) => None,
-        };
+        let mut zone = self.zone_pin(object, path)?;
+        let mut zone_path = zone.as_ref().map(|z| join(path, pin_key(z)));
         let subnet = match self.get(object, "SubnetId") {
             Some(v) => Some(self.string(v, &join(path, "SubnetId"))?.to_owned()),
             None => None,
@@ -144,12 +155,34 @@ impl Reader<'_> {
         if let Some(placement) = self.get(object, "Placement") {
             let field = join(path, "Placement");
             let placement = self.object(placement, &field)?;
-            if let Some(group) = self.get(placement, "GroupName") {
-                let group = self.string(group, &join(&field, "GroupName"))?;
-                self.notes.push(format!(
-                    "{field}.GroupName: placement group `{group}` is not modelled from AWS \
-                     requests; plan placement with a native request's [placement] table"
-                ));
+            // EC2 Fleet Examples 8-10 pin an override's pool with Placement.AvailabilityZone
+            // (aws-semantics §1.8).
+            if let Some(pin) = self.zone_pin(placement, &field)? {
+                match &zone {
+                    Some(own) if *own != pin => {
+                        return Err(self.err(
+                            &join(&field, pin_key(&pin)),
+                            format!(
+                                "`{pin}` conflicts with the override's own {} `{own}`; an \
+                                 override is one pool, in one Availability Zone",
+                                pin_key(own)
+                            ),
+                        ));
+                    }
+                    _ => {
+                        zone_path = Some(join(&field, pin_key(&pin)));
+                        zone = Some(pin);
+                    }
+                }
+            }
+            for key in ["GroupName", "GroupId"] {
+                if let Some(group) = self.get(placement, key) {
+                    let group = self.string(group, &join(&field, key))?;
+                    self.notes.push(format!(
+                        "{field}.{key}: placement group `{group}` is not modelled from AWS \
+                         requests; plan placement with a native request's [placement] table"
+                    ));
+                }
             }
         }
         Ok(RawOverride {
@@ -157,12 +190,48 @@ impl Reader<'_> {
             instance_type,
             requirements,
             zone,
+            zone_path,
             subnet,
             weight,
             priority,
             price,
             price_key,
         })
+    }
+
+    /// The zone an object pins by `AvailabilityZone` or `AvailabilityZoneId` (never both, as
+    /// AWS accepts one of them).
+    pub(super) fn zone_pin(
+        &self,
+        object: &Map<String, Value>,
+        path: &str,
+    ) -> Result<Option<ZoneRef>, RequestError> {
+        match (
+            self.get(object, "AvailabilityZone"),
+            self.get(object, "AvailabilityZoneId"),
+        ) {
+            (Some(_), Some(_)) => Err(self.err(
+                &join(path, "AvailabilityZoneId"),
+                "conflicts with AvailabilityZone; AWS accepts one of them per override",
+            )),
+            (Some(name), None) => {
+                let field = join(path, "AvailabilityZone");
+                Ok(Some(parse_zone_name(
+                    self.label,
+                    &field,
+                    self.string(name, &field)?,
+                )?))
+            }
+            (None, Some(id)) => {
+                let field = join(path, "AvailabilityZoneId");
+                Ok(Some(parse_zone_id(
+                    self.label,
+                    &field,
+                    self.string(id, &field)?,
+                )?))
+            }
+            (None, None) => Ok(None),
+        }
     }
 
     /// Maps the overrides onto the request's candidates and prices.
@@ -178,7 +247,8 @@ impl Reader<'_> {
             return Err(self.err(
                 overrides_path,
                 "no overrides: fleetopt needs the instance types (InstanceType or \
-                 InstanceRequirements overrides); it cannot read a launch template",
+                 InstanceRequirements overrides); it cannot read a launch template, so give \
+                 its instance type with --launch-template-type",
             ));
         }
         let first_type = raws.iter().position(|r| r.instance_type.is_some());
@@ -205,7 +275,8 @@ impl Reader<'_> {
             {
                 self.notes.push(format!(
                     "{}: SubnetId {subnet} cannot be mapped to an AZ without the VPC; the \
-                     override allows every AZ",
+                     override allows every AZ (give aws ec2 describe-subnets output with \
+                     --subnets to map it)",
                     raw.path
                 ));
             }
@@ -264,14 +335,26 @@ impl Reader<'_> {
                     ));
                 }
                 request.candidates.requirements.push(requirements.clone());
+                request
+                    .candidates
+                    .sources
+                    .requirements
+                    .push(join(&raw.path, "InstanceRequirements"));
             }
         }
         // Zones: an attribute-based override pinned to an AZ limits its types to that AZ; the
         // union over the overrides is the set of allowed zones, unless one allows every AZ.
         if raws.iter().all(|r| r.zone.is_some()) {
-            for zone in raws.iter().filter_map(|r| r.zone.clone()) {
-                if !request.candidates.zones.contains(&zone) {
-                    request.candidates.zones.push(zone);
+            for raw in &raws {
+                if let Some(zone) = &raw.zone
+                    && !request.candidates.zones.contains(zone)
+                {
+                    request.candidates.zones.push(zone.clone());
+                    request
+                        .candidates
+                        .sources
+                        .zones
+                        .push(raw.zone_path.clone().unwrap_or_else(|| raw.path.clone()));
                 }
             }
         } else if raws.iter().any(|r| r.zone.is_some()) {
@@ -360,6 +443,9 @@ impl Reader<'_> {
             let per_unit = raw
                 .price
                 .or_else(|| fleet_price.as_ref().filter(|_| weighted).map(|f| f.price));
+            let sources = &mut request.candidates.sources;
+            sources.overrides.push(join(&raw.path, "InstanceType"));
+            sources.override_zones.push(raw.zone_path.clone());
             request.candidates.overrides.push(TypeOverride {
                 pattern: raw.instance_type.unwrap_or_default(),
                 zone: raw.zone,
@@ -411,15 +497,89 @@ impl Reader<'_> {
                 )?);
             }
         }
-        if !raws.is_empty() {
-            for config_path in without {
-                self.notes.push(format!(
+        for config_path in without {
+            match self.options.launch_template_type.clone() {
+                Some(name) => {
+                    let field = join(&config_path, "LaunchTemplateSpecification");
+                    check_type_name(self.label, &field, &name, false)?;
+                    self.notes.push(format!(
+                        "{config_path} has no Overrides: its launch template's instance type is \
+                         {name} (--launch-template-type)"
+                    ));
+                    raws.push(RawOverride::of_template(field, name, price_key));
+                }
+                None if !raws.is_empty() => self.notes.push(format!(
                     "{config_path} has no Overrides; its launch template's own instance type is \
-                     unknown to fleetopt and is ignored"
-                ));
+                     unknown to fleetopt and is ignored (give it with --launch-template-type)"
+                )),
+                None => {}
             }
         }
-        Ok(raws)
+        let mut split = Vec::with_capacity(raws.len());
+        for raw in raws {
+            split.extend(self.by_subnet(raw)?);
+        }
+        Ok(split)
+    }
+
+    /// An override's subnets, mapped to zones when `--subnets` knows them: one override per
+    /// subnet of a comma-separated list (AWS: "Separate multiple subnet IDs using commas"), each
+    /// pinned to its subnet's AZ ID. Two subnets of one AZ are refused, as AWS refuses them
+    /// ("duplicate instance pools", aws-semantics §1.2).
+    pub(super) fn by_subnet(&mut self, raw: RawOverride) -> Result<Vec<RawOverride>, RequestError> {
+        let Some(list) = raw.subnet.clone() else {
+            return Ok(vec![raw]);
+        };
+        let field = join(&raw.path, "SubnetId");
+        let parts: Vec<&str> = list.split(',').map(str::trim).collect();
+        if parts.iter().any(|p| p.is_empty()) {
+            return Err(self.err(
+                &field,
+                format!("empty subnet in the comma-separated list `{list}`"),
+            ));
+        }
+        let mut out: Vec<RawOverride> = Vec::new();
+        for part in &parts {
+            let mut one = RawOverride {
+                subnet: Some((*part).to_owned()),
+                ..raw.clone()
+            };
+            if let Some(zone) = self.options.subnets.get(*part) {
+                let mapped = ZoneRef::Id(zone.clone());
+                match &raw.zone {
+                    Some(ZoneRef::Id(own)) if own != zone => {
+                        return Err(self.err(
+                            &field,
+                            format!(
+                                "{part} is in {zone} (--subnets), but the override names \
+                                 {own}; AWS launches an override's instances in its subnet's AZ"
+                            ),
+                        ));
+                    }
+                    Some(_) => {}
+                    None => {
+                        if let Some(other) = out.iter().find(|o| o.zone.as_ref() == Some(&mapped)) {
+                            return Err(self.err(
+                                &field,
+                                format!(
+                                    "{part} and {} are both in {zone}; AWS rejects two subnets of \
+                                     one AZ in a fleet (duplicate instance pools)",
+                                    other.subnet.as_deref().unwrap_or("")
+                                ),
+                            ));
+                        }
+                        one.zone = Some(mapped);
+                        one.zone_path = Some(field.clone());
+                    }
+                }
+            }
+            out.push(one);
+        }
+        // Unmapped subnets of one override stay one candidate (any AZ), as before.
+        if out.iter().all(|o| o.zone == raw.zone) {
+            return Ok(vec![raw]);
+        }
+        Ok(out)
     }
 }
 
@@ -515,7 +675,7 @@ mod tests {
             ),
             (
                 r#"{"TargetCapacitySpecification": {"TotalTargetCapacity": 4}, "LaunchTemplateConfigs": [{"LaunchTemplateSpecification": {"LaunchTemplateName": "lt"}}]}"#.to_owned(),
-                "req.json: LaunchTemplateConfigs: no overrides: fleetopt needs the instance types (InstanceType or InstanceRequirements overrides); it cannot read a launch template",
+                "req.json: LaunchTemplateConfigs: no overrides: fleetopt needs the instance types (InstanceType or InstanceRequirements overrides); it cannot read a launch template, so give its instance type with --launch-template-type",
             ),
             (
                 fleet(r#"{"InstanceType": "m5.large", "AvailabilityZone": "us-east-1a", "AvailabilityZoneId": "use1-az4"}"#, ""),

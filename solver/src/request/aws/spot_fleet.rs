@@ -90,7 +90,11 @@ impl Reader<'_> {
         self.fleet_type(config, prefix)?;
 
         let templates = self.get(config, "LaunchTemplateConfigs").is_some();
-        let specifications = self.get(config, "LaunchSpecifications").is_some();
+        // AWS's Example 7 (Spot Fleet with On-Demand capacity) sends `"LaunchSpecifications": []`
+        // beside LaunchTemplateConfigs: an empty list is no launch specification.
+        let specifications = self
+            .get(config, "LaunchSpecifications")
+            .is_some_and(|v| v.as_array().is_none_or(|list| !list.is_empty()) || !templates);
         let raws = match (templates, specifications) {
             (true, true) => {
                 return Err(self.err(
@@ -153,7 +157,7 @@ impl Reader<'_> {
             let mut shared = object.clone();
             let placement = shared.remove("Placement");
             let base = self.parse_override(&Value::Object(shared), &spec_path, "SpotPrice")?;
-            let mut zones: Vec<ZoneRef> = Vec::new();
+            let mut zones: Vec<(ZoneRef, String)> = Vec::new();
             if let Some(placement) = placement.as_ref().filter(|p| !p.is_null()) {
                 let placement_path = format!("{spec_path}.Placement");
                 let placement = self.object(placement, &placement_path)?;
@@ -184,10 +188,10 @@ impl Reader<'_> {
                         } else {
                             parse_zone_name(self.label, &field, part)?
                         };
-                        if zones.contains(&zone) {
+                        if zones.iter().any(|(z, _)| *z == zone) {
                             return Err(self.err(&field, format!("`{zone}` is listed twice")));
                         }
-                        zones.push(zone);
+                        zones.push((zone, field.clone()));
                     }
                 }
                 if let Some(group) = self.get(placement, "GroupName") {
@@ -200,11 +204,12 @@ impl Reader<'_> {
                 }
             }
             if zones.is_empty() {
-                raws.push(base);
+                raws.extend(self.by_subnet(base)?);
             } else {
-                for zone in zones {
+                for (zone, field) in zones {
                     raws.push(RawOverride {
                         zone: Some(zone),
+                        zone_path: Some(field),
                         ..base.clone()
                     });
                 }
@@ -259,7 +264,14 @@ mod tests {
                 ("m5.xlarge", None, Some(0.08)),
             ]
         );
-        assert_eq!(bare.notes.len(), 1);
+        // The subnets cannot be mapped without --subnets; the AMIs and the key pair are
+        // accepted launch settings, each reason noted once with every path it applies to.
+        assert_eq!(bare.notes.len(), 3, "{:#?}", bare.notes);
+        assert!(bare.notes[1].starts_with(
+            "LaunchSpecifications[0].ImageId, LaunchSpecifications[1].ImageId, \
+             LaunchSpecifications[2].ImageId: the AMI is not read"
+        ));
+        assert!(bare.notes[2].starts_with("LaunchSpecifications[0].KeyName: a launch setting"));
 
         // Without weights the fleet SpotPrice is the fleet-wide max price.
         let unweighted = load(&spot_fleet(
