@@ -26,7 +26,7 @@ use serde::{Serialize, Serializer};
 
 use crate::aws_mode;
 use crate::error::ErrorClass;
-use crate::plan::Plan;
+use crate::plan::{Plan, RiskAxis};
 use crate::request::{FleetRequest, Mode, SafetyReference, SpotStrategy};
 use crate::solve::{SolveError, SolveOptions, effective_request, solve};
 
@@ -89,6 +89,18 @@ impl Comparison {
     pub fn failure_class(&self) -> Option<ErrorClass> {
         self.outcome.as_ref().err().map(SolveError::class)
     }
+}
+
+/// Whether `optimal` costs no more than `aws` and is no riskier on any axis a plan reports
+/// ([`RiskAxis::ALL`]); figures within [`frontier::STEP`](crate::frontier::STEP) relative count
+/// as equal (they are sums of products, so equal plans can differ in the last bits).
+pub fn dominates(aws: &Plan, optimal: &Plan) -> bool {
+    let step = crate::frontier::STEP;
+    let at_most = |o: f64, a: f64| o <= a + step * a.abs().max(o.abs()).max(f64::MIN_POSITIVE);
+    at_most(optimal.metrics.cost_per_hour, aws.metrics.cost_per_hour)
+        && RiskAxis::ALL
+            .iter()
+            .all(|axis| at_most(axis.of(&optimal.metrics), axis.of(&aws.metrics)))
 }
 
 /// The aws and optimal rows of each strategy, in row order.

@@ -4,10 +4,10 @@
 //! Rendered as a table or JSON, and drawn with `--plot`.
 
 use fleetopt::plot::{Figure, Pair, Panel, Point};
-use fleetopt::solver::compare::{Comparison, by_strategy};
+use fleetopt::solver::compare::{Comparison, by_strategy, dominates};
 use fleetopt::solver::frontier::{self, Exploration, Frontier, STEP};
 use fleetopt::solver::pareto::{self, DEFAULT_LOSS_HOURS, RiskAxis, SweepPoint};
-use fleetopt::solver::plan::{Plan, RiskAxis as PlanAxis};
+use fleetopt::solver::plan::Plan;
 use fleetopt::solver::request::{CapacityUnit, FleetRequest};
 use fleetopt::solver::solve::SolveOptions;
 use serde::Serialize;
@@ -105,16 +105,6 @@ struct Report {
     tolerance: f64,
     fronts: Vec<FrontJson>,
     strategies: Vec<StrategyJson>,
-}
-
-/// Whether `optimal` costs no more than `aws` and is no riskier on any reported axis (risk
-/// figures within `STEP` relative count as equal: they are sums of products).
-fn dominates(aws: &Plan, optimal: &Plan) -> bool {
-    let at_most = |o: f64, a: f64| o <= a + STEP * a.abs().max(o.abs()).max(f64::MIN_POSITIVE);
-    at_most(optimal.metrics.cost_per_hour, aws.metrics.cost_per_hour)
-        && PlanAxis::ALL
-            .iter()
-            .all(|axis| at_most(axis.of(&optimal.metrics), axis.of(&aws.metrics)))
 }
 
 pub(super) fn strategy_rows(comparison: &[Comparison]) -> Vec<StrategyJson> {
