@@ -17,6 +17,7 @@
 //! The drawing is a pure function of the figure, so the same figure gives the same bytes.
 
 use fleetopt_solver::pareto::RiskAxis;
+use fleetopt_solver::tolerance;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -512,7 +513,9 @@ fn fitted(values: impl Iterator<Item = f64>, share: bool) -> (f64, f64) {
     if !low.is_finite() || !high.is_finite() {
         return (0.0, 1.0);
     }
-    let span = (high - low).max(high.abs() * 0.05).max(1e-9);
+    let span = (high - low)
+        .max(high.abs() * 0.05)
+        .max(tolerance::PLOT_MIN_SPAN);
     let mut range = (low - span * 0.06, high + span * 0.06);
     if share || low >= 0.0 {
         range.0 = range.0.max(0.0);
@@ -530,7 +533,7 @@ fn tick(axis: RiskAxis, value: f64, span: f64) -> String {
 
 /// `value` with enough decimals to tell ticks `span / 6` apart.
 fn decimals(value: f64, span: f64) -> String {
-    let step = (span / 6.0).abs().max(1e-12);
+    let step = (span / 6.0).abs().max(tolerance::PLOT_MIN_TICK_STEP);
     let places = (-step.log10().floor()).clamp(0.0, 9.0);
     // `places` is a small whole number (0..=9): the cast is exact.
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]

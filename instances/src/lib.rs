@@ -44,6 +44,7 @@ pub mod select;
 pub mod suggest;
 #[cfg(test)]
 mod test_support;
+mod tolerance;
 
 pub use catalog::{Catalog, CatalogInfo, Region, SourceInfo, UnpricedOffering, Zone};
 pub use error::{LoadError, Location};

@@ -34,8 +34,8 @@ use crate::solve::{SolveError, SolveOptions, effective_request, solve};
 pub const MODES: [Mode; 2] = [Mode::Aws, Mode::Optimal];
 
 /// How much closer than this two risk figures may be and still count as equal: the metrics are
-/// sums of products, so equal plans can differ in the last bits.
-const RISK_TOLERANCE: f64 = 1e-12;
+/// sums of products, so equal plans can differ in the last bits ([`crate::tolerance::RISK_TIE`]).
+const RISK_TOLERANCE: f64 = crate::tolerance::RISK_TIE;
 
 /// What a row answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -42,8 +42,9 @@ use crate::request::{FleetRequest, Mode, SafetyReference, SpotStrategy};
 use crate::solve::{SolveError, SolveOptions, solve};
 
 /// Two risk values closer than this, relative to the larger, are the same point; a gap is
-/// closed when it is this narrow, and a walking step caps the risk this far below a point's.
-pub const STEP: f64 = 1e-6;
+/// closed when it is this narrow, and a walking step caps the risk this far below a point's
+/// ([`crate::tolerance::FRONT_STEP`], where its value is explained).
+pub const STEP: f64 = crate::tolerance::FRONT_STEP;
 
 /// `request` with the risk on `axis` capped at `cap` (on top of any cap the request has).
 fn capped(axis: RiskAxis, request: &FleetRequest, cap: f64) -> FleetRequest {

@@ -58,6 +58,7 @@ pub mod simulate;
 pub mod solve;
 #[cfg(test)]
 pub(crate) mod test_support;
+pub mod tolerance;
 pub mod verify;
 
 pub use candidates::{CandidateError, CandidatePool, CandidateSet};

@@ -23,6 +23,7 @@ use std::fmt;
 
 use crate::catalog::Catalog;
 use crate::model::{InstanceType, Market, Platform, TypeName};
+use crate::tolerance::THRESHOLD_SLACK;
 
 use super::{PRICE_PROTECTION_OFF, Requirements};
 
@@ -30,9 +31,6 @@ use super::{PRICE_PROTECTION_OFF, Requirements};
 const DEFAULT_ON_DEMAND_PERCENT: u32 = 20;
 /// The documented default Spot price protection, percent over the lowest Spot price.
 const DEFAULT_SPOT_PERCENT: u32 = 100;
-/// Relative slack when comparing with a threshold, so that a price exactly at a threshold
-/// that was computed as baseline × 1.2 is not excluded by a rounding error.
-const THRESHOLD_SLACK: f64 = 1e-9;
 
 /// What prices are compared per. AWS compares per vCPU or per MiB when the fleet's target
 /// capacity unit is `vcpu` or `memory-mib`, and per instance otherwise.

@@ -26,8 +26,8 @@ use fleetopt_instances::{Market, TypeName, ZoneId};
 use super::rank::{Ranking, View};
 use super::split;
 
-/// Tolerance for float noise in capacities and budgets.
-pub(crate) const EPS: f64 = 1e-9;
+/// Tolerance for float noise in capacities and budgets ([`crate::tolerance::NOISE`]).
+pub(crate) const EPS: f64 = crate::tolerance::NOISE;
 
 /// What one market has launched so far.
 #[derive(Debug, Clone, Default)]

@@ -113,7 +113,7 @@ pub fn broken_constraints(
         }
     }
     if let Some(max) = constraints.max_expected_interruptions_per_hour
-        && metrics.expected_interruptions_per_hour > max * (1.0 + 1e-9)
+        && metrics.expected_interruptions_per_hour > max * (1.0 + crate::tolerance::RELATIVE_NOISE)
     {
         push(
             "max_expected_interruptions_per_hour",

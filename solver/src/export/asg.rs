@@ -57,7 +57,7 @@ pub(crate) fn export(
     let mut types: Vec<(TypeName, f64)> = Vec::new();
     for pool in &facts.overrides {
         match types.iter().find(|(t, _)| *t == pool.instance_type) {
-            Some((_, weight)) if (weight - pool.weight).abs() > 1e-9 => {
+            Some((_, weight)) if (weight - pool.weight).abs() > crate::tolerance::WEIGHT => {
                 return Err(ExportError::Weight {
                     instance_type: pool.instance_type.clone(),
                     weight: pool.weight,

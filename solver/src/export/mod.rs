@@ -522,9 +522,9 @@ impl<'a> Facts<'a> {
 
 /// Rounds a capacity up to a whole number, noting when it was fractional.
 fn whole_up(value: f64, what: &str, notes: &mut Vec<String>) -> u64 {
-    // 1e-9 absorbs float noise such as 6.000000000000001.
-    let rounded = (value - 1e-9).ceil().max(0.0);
-    if (rounded - value).abs() > 1e-9 {
+    // The tolerance absorbs float noise such as 6.000000000000001.
+    let rounded = (value - crate::tolerance::NOISE).ceil().max(0.0);
+    if (rounded - value).abs() > crate::tolerance::NOISE {
         notes.push(format!(
             "{what} {value} is not a whole number; AWS takes integers, so it is rounded up to \
              {rounded}"
@@ -555,7 +555,7 @@ fn rank_overrides(plan: &Plan) -> Ranked {
             spot_capacity: 0.0,
             group: None,
         });
-        if (pool.weight - a.weight).abs() > 1e-9 && weight_conflict.is_none() {
+        if (pool.weight - a.weight).abs() > crate::tolerance::WEIGHT && weight_conflict.is_none() {
             weight_conflict = Some(ExportError::ConflictingWeights {
                 instance_type: a.instance_type.clone(),
                 zone: a.availability_zone_id.clone(),

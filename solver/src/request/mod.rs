@@ -693,8 +693,8 @@ impl FleetRequest {
             } => {
                 let base = base.min(total);
                 let above = (total - base) * percent_above_base / 100.0;
-                // 1e-9 absorbs float noise such as 0.6 × 10 = 6.000000000000001.
-                (base + (above - 1e-9).ceil().max(0.0)).min(total)
+                // The tolerance absorbs float noise such as 0.6 × 10 = 6.000000000000001.
+                (base + (above - crate::tolerance::NOISE).ceil().max(0.0)).min(total)
             }
         }
     }

@@ -75,7 +75,7 @@ pub(crate) struct Model<'c> {
 }
 
 /// Tolerance for capacity comparisons, relative to the target.
-pub(crate) const REL_EPS: f64 = 1e-9;
+pub(crate) const REL_EPS: f64 = crate::tolerance::RELATIVE_NOISE;
 
 impl<'c> Model<'c> {
     /// Builds the model: checks the plan against the catalogue, resolves replacement
@@ -222,7 +222,7 @@ impl<'c> Model<'c> {
         let spot_order = order(&pools, Market::Spot, capacity_first);
         let on_demand_order = order(&pools, Market::OnDemand, false);
 
-        let steps = (options.hours * 60.0 / options.step_minutes - 1e-9)
+        let steps = (options.hours * 60.0 / options.step_minutes - crate::tolerance::NOISE)
             .ceil()
             .max(1.0) as u32;
         let plan_capacity = pools
@@ -260,7 +260,9 @@ impl<'c> Model<'c> {
 
 /// Whole steps covering `minutes` (rounded up, so a delay is never shortened).
 fn steps_for(minutes: f64, step_minutes: f64) -> u32 {
-    (minutes / step_minutes - 1e-9).ceil().max(0.0) as u32
+    (minutes / step_minutes - crate::tolerance::NOISE)
+        .ceil()
+        .max(0.0) as u32
 }
 
 /// One market's pools in replenishment order. Price order: cheapest per unit-hour. Capacity

@@ -37,9 +37,9 @@ impl Grid {
     }
 
     fn bucket(&self, capacity: f64) -> usize {
-        // capacity ÷ target is exactly 1 at the target; the 1e-9 keeps grid points that float
-        // arithmetic lands a hair below in their own bucket.
-        let index = (capacity / self.target * GRID_PER_TARGET + 1e-9).floor();
+        // capacity ÷ target is exactly 1 at the target; the noise tolerance keeps grid points
+        // that float arithmetic lands a hair below in their own bucket.
+        let index = (capacity / self.target * GRID_PER_TARGET + crate::tolerance::NOISE).floor();
         (index.max(0.0) as usize).min(self.buckets - 1)
     }
 

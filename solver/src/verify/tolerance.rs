@@ -1,11 +1,12 @@
 //! How the verifier compares numbers: a relative tolerance for sums and shares, an absolute one
 //! for prices, and comparisons that are false on NaN so a NaN field is always flagged. A room so
-//! every rule section judges "close enough" the same way.
+//! every rule section judges "close enough" the same way; the values themselves (and why they
+//! are what they are) are the crate's, in [`crate::tolerance`].
 
-/// Relative tolerance for sums and shares.
-const TOLERANCE: f64 = 1e-9;
-/// Absolute tolerance for a price against the catalogue's.
-pub(super) const PRICE_TOLERANCE: f64 = 1e-9;
+/// Relative tolerance for sums and shares ([`crate::tolerance::RELATIVE_NOISE`]).
+const TOLERANCE: f64 = crate::tolerance::RELATIVE_NOISE;
+/// Absolute tolerance for a price against the catalogue's ([`crate::tolerance::PRICE`]).
+pub(super) const PRICE_TOLERANCE: f64 = crate::tolerance::PRICE;
 
 pub(super) fn slack(reference: f64) -> f64 {
     TOLERANCE * reference.abs().max(1.0)
