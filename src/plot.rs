@@ -19,6 +19,7 @@
 use fleetopt_solver::pareto::RiskAxis;
 use fleetopt_solver::tolerance;
 use plotters::coord::Shift;
+use plotters::drawing::DrawingAreaErrorKind;
 use plotters::prelude::*;
 
 /// Width of one panel and height of the plot row, pixels.
@@ -38,13 +39,18 @@ const OPTIMAL_COLOR: RGBColor = RGBColor(214, 39, 40);
 const LINK_COLOR: RGBColor = RGBColor(150, 150, 150);
 const FRONT_COLOR: RGBColor = RGBColor(40, 40, 40);
 
-/// Why a picture could not be drawn.
+/// Why a picture could not be drawn: the drawing area's error (the SVG backend writes into a
+/// string, so in practice a layout error).
 #[derive(Debug, thiserror::Error)]
-#[error("cannot draw the plot: {0}")]
-pub struct PlotError(String);
+#[error("cannot draw the plot: {source}")]
+pub struct PlotError {
+    /// The drawing area's error.
+    #[from]
+    source: DrawingAreaErrorKind<std::io::Error>,
+}
 
-fn failed(error: impl std::fmt::Display) -> PlotError {
-    PlotError(error.to_string())
+fn failed(source: DrawingAreaErrorKind<std::io::Error>) -> PlotError {
+    PlotError { source }
 }
 
 /// A plan as a point: USD/hour and its risk on the panel's axis.

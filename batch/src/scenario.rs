@@ -204,15 +204,17 @@ impl Catalogs {
     }
 }
 
-/// Where a scenario's request comes from.
+/// Where a scenario's request comes from. The inline forms keep the JSON value itself; it is
+/// rendered as compact JSON text (what the request readers take, and what their messages'
+/// lines and columns refer to) when the scenario is solved.
 #[derive(Debug, Clone)]
 enum RequestText {
     /// An inline `request` value of a JSON line: any request format, detected by content.
-    Inline(String),
+    Inline(Value),
     /// A `request_file`, read when solved.
     File(PathBuf),
-    /// A sweep scenario: a native request as JSON.
-    Native(String),
+    /// A sweep scenario: a native request as a JSON value.
+    Native(Value),
 }
 
 /// A scenario ready to solve.
@@ -256,7 +258,7 @@ pub fn prepare(input: &Input, raw: RawScenario, catalogs: &mut Catalogs) -> Prep
                 .map_err(|e| ScenarioError::Catalog(Box::new(e)))
                 .map(|catalog| Job {
                     label: format!("{}#{index} ({})", input.label, scenario.id),
-                    request: RequestText::Native(scenario.request.to_string()),
+                    request: RequestText::Native(scenario.request),
                     catalog,
                 });
             Prepared {
@@ -304,7 +306,7 @@ fn prepare_line(
         }
     };
     let request = match (spec.request, spec.request_file) {
-        (Some(request), None) => RequestText::Inline(request.to_string()),
+        (Some(request), None) => RequestText::Inline(request),
         (None, Some(file)) => RequestText::File(input.dir.join(file)),
         (Some(_), Some(_)) => {
             let id = spec.id.clone();
@@ -355,10 +357,10 @@ impl Job {
     /// only on its input, never on how fast a machine or thread solved a scenario.
     pub fn solve(&self) -> Result<Plan, ScenarioError> {
         let request = match &self.request {
-            RequestText::Inline(text) => request::read(&self.label, text),
-            RequestText::Native(text) => native::read(
+            RequestText::Inline(value) => request::read(&self.label, &value.to_string()),
+            RequestText::Native(value) => native::read(
                 &self.label,
-                text,
+                &value.to_string(),
                 fleetopt_solver::request::syntax::Syntax::Json,
             ),
             RequestText::File(path) => {

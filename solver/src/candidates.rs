@@ -7,11 +7,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use fleetopt_instances::select::{self, wildcard_match};
+use fleetopt_instances::select::{self, SelectError, wildcard_match};
 use fleetopt_instances::suggest::{self, Case};
 use fleetopt_instances::{
-    CapacityPool, Catalog, InstanceType, Market, Region, RegionName, TypeName, UnpricedOffering,
-    ZoneId,
+    CapacityPool, Catalog, InstanceType, Market, Platform, Region, RegionName, TypeName,
+    UnpricedOffering, ZoneId,
 };
 
 use crate::request::{CapacityUnit, FleetRequest, MaxPrice, ZoneRef};
@@ -75,20 +75,156 @@ impl<'c> CandidateSet<'c> {
 }
 
 /// Why a request's candidates cannot be resolved.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{field}: {message}")]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{field}: {problem}")]
 pub struct CandidateError {
     /// The request field at fault (`region`, `candidates.instance_types[2]`, …).
     pub field: String,
     /// What is wrong.
-    pub message: String,
+    #[source]
+    pub problem: CandidateProblem,
 }
 
-fn error(field: impl Into<String>, message: impl Into<String>) -> CandidateError {
+/// What is wrong with a request's candidates ([`CandidateError`]), with the facts of the
+/// catalogue that show it.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum CandidateProblem {
+    /// The request's region is not in the catalogue.
+    #[error("the catalogue has no region `{name}`; it has {}", list(known))]
+    UnknownRegion {
+        /// The region asked for.
+        name: RegionName,
+        /// The catalogue's regions.
+        known: Vec<RegionName>,
+    },
+    /// The request's zones name one region that the catalogue then does not hold.
+    #[error("the request's zones name no catalogue region")]
+    ZonesNameNoRegion,
+    /// No region and no zone the catalogue knows.
+    #[error(
+        "the request names no region and no zone the catalogue knows; add a region (or AZs of one)"
+    )]
+    NoRegion,
+    /// The request's zones belong to several regions.
+    #[error(
+        "the request's zones span several regions ({}); a fleet cannot span regions",
+        list(regions)
+    )]
+    SeveralRegions {
+        /// The regions, in name order.
+        regions: Vec<RegionName>,
+    },
+    /// An override pins a zone outside the region.
+    #[error("zone `{zone}` is not a zone of region `{region}`")]
+    OverrideZone {
+        /// The zone as the override names it.
+        zone: ZoneRef,
+        /// The region planned in.
+        region: RegionName,
+    },
+    /// A wildcard pattern matches no type offered in the region.
+    #[error("`{pattern}` matches no instance type offered in {region}")]
+    NoWildcardMatch {
+        /// The pattern.
+        pattern: String,
+        /// The region planned in.
+        region: RegionName,
+    },
+    /// A catalogue type the region does not offer.
+    #[error("`{pattern}` is not offered in {region}")]
+    NotOffered {
+        /// The type name.
+        pattern: String,
+        /// The region planned in.
+        region: RegionName,
+    },
+    /// A type name the catalogue does not know.
+    #[error(
+        "unknown instance type `{pattern}`{}",
+        closest.as_ref().map(|name| format!("; did you mean `{name}`?")).unwrap_or_default()
+    )]
+    UnknownType {
+        /// The name given.
+        pattern: String,
+        /// The closest catalogue type name, when one is close.
+        closest: Option<String>,
+    },
+    /// One (type, zone) pool listed twice.
+    #[error(
+        "`{pattern}`{} is listed twice; AWS rejects duplicate instance pools",
+        zone.as_ref().map(|z| format!(" in {z}")).unwrap_or_default()
+    )]
+    Duplicate {
+        /// The type name.
+        pattern: String,
+        /// The zone both lines pin, if any.
+        zone: Option<ZoneId>,
+    },
+    /// Invalid instance requirements.
+    #[error("{0}")]
+    Requirements(#[source] SelectError),
+    /// Valid requirements that no type in the region meets.
+    #[error("no instance type in {region} matches these requirements")]
+    NoRequirementsMatch {
+        /// The region planned in.
+        region: RegionName,
+    },
+    /// No priced pool of the platform matches the candidates and zones.
+    #[error("no priced {platform} pool in {region} matches the candidates and zones")]
+    NoPricedPool {
+        /// The request's platform.
+        platform: Platform,
+        /// The region planned in.
+        region: RegionName,
+    },
+    /// Every matching pool is offered but unpriced.
+    #[error(
+        "every matching pool in {region} is unpriced: the catalogue's sources list {} as offered but give no price ({}); {UNPRICED_HINT}",
+        plural(offerings.len(), "offering"),
+        describe_unpriced(&offerings.iter().collect::<Vec<_>>())
+    )]
+    AllUnpriced {
+        /// The region planned in.
+        region: RegionName,
+        /// The unpriced offerings that match.
+        offerings: Vec<UnpricedOffering>,
+    },
+    /// A request zone outside the region (or unknown to the catalogue).
+    #[error(
+        "`{zone}` is not a zone of {region} in this catalogue; it has {}",
+        known
+            .iter()
+            .map(|(id, name)| match name {
+                Some(name) => format!("{id} ({name})"),
+                None => id.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    )]
+    UnknownZone {
+        /// The zone as the request names it.
+        zone: ZoneRef,
+        /// The region planned in.
+        region: RegionName,
+        /// The region's zones: AZ ID and, when the catalogue has one, AZ name.
+        known: Vec<(ZoneId, Option<String>)>,
+    },
+}
+
+fn error(field: impl Into<String>, problem: CandidateProblem) -> CandidateError {
     CandidateError {
         field: field.into(),
-        message: message.into(),
+        problem,
     }
+}
+
+/// `a, b, c`.
+fn list(names: &[RegionName]) -> String {
+    names
+        .iter()
+        .map(RegionName::as_str)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The region a request plans in: its own, or the one its zones belong to.
@@ -98,13 +234,12 @@ pub fn region_of<'c>(
 ) -> Result<&'c Region, CandidateError> {
     if let Some(name) = &request.region {
         return catalog.region(name.as_str()).ok_or_else(|| {
-            let known: Vec<&str> = catalog.regions().map(|r| r.name().as_str()).collect();
             error(
                 "region",
-                format!(
-                    "the catalogue has no region `{name}`; it has {}",
-                    known.join(", ")
-                ),
+                CandidateProblem::UnknownRegion {
+                    name: name.clone(),
+                    known: catalog.regions().map(|r| r.name().clone()).collect(),
+                },
             )
         });
     }
@@ -126,21 +261,13 @@ pub fn region_of<'c>(
             .into_iter()
             .next()
             .and_then(|name| catalog.region(name.as_str()))
-            .ok_or_else(|| error("region", "the request's zones name no catalogue region")),
-        0 => Err(error(
-            "region",
-            "the request names no region and no zone the catalogue knows; add a region (or AZs of one)",
-        )),
+            .ok_or_else(|| error("region", CandidateProblem::ZonesNameNoRegion)),
+        0 => Err(error("region", CandidateProblem::NoRegion)),
         _ => Err(error(
             "region",
-            format!(
-                "the request's zones span several regions ({}); a fleet cannot span regions",
-                named
-                    .iter()
-                    .map(|r| r.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+            CandidateProblem::SeveralRegions {
+                regions: named.into_iter().cloned().collect(),
+            },
         )),
     }
 }
@@ -180,7 +307,10 @@ pub fn resolve<'c>(
             Some(zone) => Some(resolve_zone(region, zone).ok_or_else(|| {
                 error(
                     request.candidates.override_zone_field(index),
-                    format!("zone `{zone}` is not a zone of region `{}`", region.name()),
+                    CandidateProblem::OverrideZone {
+                        zone: zone.clone(),
+                        region: region.name().clone(),
+                    },
                 )
             })?),
             None => None,
@@ -191,10 +321,7 @@ pub fn resolve<'c>(
             .filter(|name| wildcard_match(&line.pattern, name.as_str()))
             .collect();
         if matches.is_empty() {
-            return Err(error(
-                &field,
-                no_match_message(catalog, region, &line.pattern),
-            ));
+            return Err(error(&field, no_match(catalog, region, &line.pattern)));
         }
         for name in matches {
             let entries = chosen.entry(name).or_default();
@@ -206,13 +333,10 @@ pub fn resolve<'c>(
             if duplicate {
                 return Err(error(
                     &field,
-                    format!(
-                        "`{}`{} is listed twice; AWS rejects duplicate instance pools",
-                        line.pattern,
-                        zone.as_ref()
-                            .map(|z| format!(" in {z}"))
-                            .unwrap_or_default()
-                    ),
+                    CandidateProblem::Duplicate {
+                        pattern: line.pattern.clone(),
+                        zone: zone.clone(),
+                    },
                 ));
             }
             entries.push((zone.clone(), index));
@@ -220,17 +344,19 @@ pub fn resolve<'c>(
     }
     let mut by_requirements: BTreeSet<&TypeName> = BTreeSet::new();
     for (index, requirements) in request.candidates.requirements.iter().enumerate() {
-        requirements
-            .validate()
-            .map_err(|e| error(request.candidates.requirements_field(index), e.to_string()))?;
+        requirements.validate().map_err(|e| {
+            error(
+                request.candidates.requirements_field(index),
+                CandidateProblem::Requirements(e),
+            )
+        })?;
         let found = select::select(catalog, Some(region.name().as_str()), requirements);
         if found.is_empty() {
             return Err(error(
                 request.candidates.requirements_field(index),
-                format!(
-                    "no instance type in {} matches these requirements",
-                    region.name()
-                ),
+                CandidateProblem::NoRequirementsMatch {
+                    region: region.name().clone(),
+                },
             ));
         }
         by_requirements.extend(found.into_iter().map(|t| &t.name));
@@ -306,18 +432,15 @@ pub fn resolve<'c>(
         return Err(error(
             "candidates",
             if unpriced.is_empty() {
-                format!(
-                    "no priced {} pool in {} matches the candidates and zones",
-                    request.platform,
-                    region.name()
-                )
+                CandidateProblem::NoPricedPool {
+                    platform: request.platform,
+                    region: region.name().clone(),
+                }
             } else {
-                format!(
-                    "every matching pool in {} is unpriced: the catalogue's sources list {} as offered but give no price ({}); {UNPRICED_HINT}",
-                    region.name(),
-                    plural(unpriced.len(), "offering"),
-                    describe_unpriced(&unpriced)
-                )
+                CandidateProblem::AllUnpriced {
+                    region: region.name().clone(),
+                    offerings: unpriced.iter().map(|&o| o.clone()).collect(),
+                }
             },
         ));
     }
@@ -344,20 +467,16 @@ fn allowed_zones(
         .enumerate()
         .map(|(index, zone)| {
             resolve_zone(region, zone).ok_or_else(|| {
-                let known: Vec<String> = region
-                    .zones()
-                    .map(|z| match &z.name {
-                        Some(name) => format!("{} ({name})", z.id),
-                        None => z.id.to_string(),
-                    })
-                    .collect();
                 error(
                     request.candidates.zone_field(index),
-                    format!(
-                        "`{zone}` is not a zone of {} in this catalogue; it has {}",
-                        region.name(),
-                        known.join(", ")
-                    ),
+                    CandidateProblem::UnknownZone {
+                        zone: zone.clone(),
+                        region: region.name().clone(),
+                        known: region
+                            .zones()
+                            .map(|z| (z.id.clone(), z.name.clone()))
+                            .collect(),
+                    },
                 )
             })
         })
@@ -426,19 +545,16 @@ pub fn describe_unpriced(offerings: &[&UnpricedOffering]) -> String {
     parts.join(", ")
 }
 
-fn no_match_message(catalog: &Catalog, region: &Region, pattern: &str) -> String {
+fn no_match(catalog: &Catalog, region: &Region, pattern: &str) -> CandidateProblem {
+    let pattern = pattern.to_owned();
+    let region = region.name().clone();
     if pattern.contains('*') {
-        return format!(
-            "`{pattern}` matches no instance type offered in {}",
-            region.name()
-        );
+        return CandidateProblem::NoWildcardMatch { pattern, region };
     }
-    if catalog.instance_type(pattern).is_some() {
-        return format!("`{pattern}` is not offered in {}", region.name());
+    if catalog.instance_type(&pattern).is_some() {
+        return CandidateProblem::NotOffered { pattern, region };
     }
     let names = catalog.instance_types().map(|t| t.name.as_str());
-    match suggest::closest(pattern, names, Case::Sensitive, 3) {
-        Some(name) => format!("unknown instance type `{pattern}`; did you mean `{name}`?"),
-        None => format!("unknown instance type `{pattern}`"),
-    }
+    let closest = suggest::closest(&pattern, names, Case::Sensitive, 3).map(str::to_owned);
+    CandidateProblem::UnknownType { pattern, closest }
 }

@@ -61,7 +61,7 @@ pub(crate) mod test_support;
 pub mod tolerance;
 pub mod verify;
 
-pub use candidates::{CandidateError, CandidatePool, CandidateSet};
+pub use candidates::{CandidateError, CandidatePool, CandidateProblem, CandidateSet};
 pub use error::{Classified, ErrorClass};
 pub use plan::{Allocation, Metrics, PLAN_SCHEMA, Plan, Shortfall, SolverReport, SolverStatus};
 pub use request::{FleetRequest, RequestError};

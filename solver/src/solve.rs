@@ -13,12 +13,13 @@
 
 use fleetopt_instances::{Catalog, RegionName};
 
+use crate::aws_mode;
 use crate::candidates::{self, CandidateError};
 use crate::error::{Classified, ErrorClass};
 use crate::optimal::{self, Explanation, OptimalError};
 use crate::plan::Plan;
 use crate::request::{FleetRequest, Mode, SpotStrategy};
-use crate::{aws_mode, verify};
+use crate::verify::{self, Violation};
 
 /// Overrides applied on top of the request (the CLI's `--mode`, `--strategy`, `--region`).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -51,8 +52,11 @@ pub enum SolveError {
     #[error("{0}")]
     Solver(OptimalError),
     /// The planner produced a plan the verifier rejects: a bug in fleetopt.
-    #[error("internal error: the plan failed verification: {}", .0.join("; "))]
-    Unverified(Vec<String>),
+    #[error(
+        "internal error: the plan failed verification: {}",
+        .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+    )]
+    Unverified(Vec<Violation>),
 }
 
 impl SolveError {
@@ -123,8 +127,6 @@ pub fn solve(
     if violations.is_empty() {
         Ok(plan)
     } else {
-        Err(SolveError::Unverified(
-            violations.iter().map(|v| v.to_string()).collect(),
-        ))
+        Err(SolveError::Unverified(violations))
     }
 }

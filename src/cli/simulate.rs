@@ -56,11 +56,11 @@ fn simulate_failure(args: &SimulateArgs, error: SimulateError) -> Failure {
             .map_or_else(String::new, |p| p.display().to_string())
     };
     let message = match &error {
-        SimulateError::Option { name, message } => {
-            format!("--{}: {message}", name.replace('_', "-"))
+        SimulateError::Option { name, problem } => {
+            format!("--{}: {problem}", name.replace('_', "-"))
         }
-        SimulateError::Plan { path, message } => {
-            format!("{}: at {path}: {message}", args.plan.display())
+        SimulateError::Plan { path, problem } => {
+            format!("{}: at {path}: {problem}", args.plan.display())
         }
         SimulateError::Candidates(_) | SimulateError::Hazard(_) => {
             format!("{}: {error}", request())

@@ -31,7 +31,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use fleetopt_instances::{Catalog, Market, TypeName};
 use serde_json::{Map, Value, json};
 
-use super::{Export, ExportError, ExportOptions, Facts, MAX_ASG_TYPES, Target};
+use super::{Export, ExportError, ExportOptions, Facts, MAX_ASG_TYPES, Target, WeightRule};
 use crate::request::{CapacityUnit, OnDemandSplit, SpotStrategy};
 
 pub(crate) fn export(
@@ -61,10 +61,7 @@ pub(crate) fn export(
                 return Err(ExportError::Weight {
                     instance_type: pool.instance_type.clone(),
                     weight: pool.weight,
-                    why: format!(
-                        "differs from its weight {weight} in another AZ; an ASG override has \
-                         one weight for every AZ"
-                    ),
+                    why: WeightRule::OneWeightPerType { other: *weight },
                 });
             }
             Some(_) => {}
@@ -87,9 +84,7 @@ pub(crate) fn export(
             return Err(ExportError::Weight {
                 instance_type: instance_type.clone(),
                 weight: scaled,
-                why: "cannot be an ASG WeightedCapacity, which is a whole number from \"1\" to \
-                      \"999\" (aws-semantics §1.5)"
-                    .to_owned(),
+                why: WeightRule::AsgWhole,
             });
         }
         overrides.push(json!({
@@ -203,7 +198,7 @@ pub(crate) fn export(
             return Err(ExportError::SeveralGroups {
                 target: Target::Asg,
                 count: groups.len(),
-                groups: groups.join(", "),
+                groups: groups.iter().map(|g| (*g).to_owned()).collect(),
             });
         }
     }

@@ -50,6 +50,7 @@ pub mod spot_fleet;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
+use std::sync::Arc;
 
 use fleetopt_instances::{Catalog, Market, TypeName, ZoneId};
 use serde_json::Value;
@@ -161,8 +162,10 @@ impl Export {
 
     /// The document as YAML (Kubernetes manifests are usually YAML).
     pub fn to_yaml(&self) -> Result<String, ExportError> {
-        let mut text = serde_norway::to_string(&self.document)
-            .map_err(|e| ExportError::Render(e.to_string()))?;
+        let mut text =
+            serde_norway::to_string(&self.document).map_err(|e| ExportError::Render {
+                source: YamlError(Arc::new(e)),
+            })?;
         if !text.ends_with('\n') {
             text.push('\n');
         }
@@ -205,30 +208,32 @@ pub enum ExportError {
     /// One (type, AZ) pool has instances in more than one placement group, but one override
     /// carries one `Placement.GroupName`.
     #[error(
-        "{instance_type} in {zone} is placed in several placement groups ({groups}); one \
+        "{instance_type} in {zone} is placed in several placement groups ({}); one \
          override carries one Placement.GroupName and AWS rejects duplicate pools: export \
-         ec2-fleet-exact (one instant fleet per allocation and group)"
+         ec2-fleet-exact (one instant fleet per allocation and group)",
+        group_list(groups)
     )]
     SeveralGroupsPerPool {
         /// Instance type.
         instance_type: TypeName,
         /// AZ ID.
         zone: ZoneId,
-        /// The groups, comma-separated.
-        groups: String,
+        /// The groups in name order (`None`: allocations of the pool in no group).
+        groups: Vec<Option<String>>,
     },
     /// The target takes one placement group and the plan uses several.
     #[error(
-        "{target} takes one placement group and the plan uses {count} ({groups}); export \
-         ec2-fleet-exact"
+        "{target} takes one placement group and the plan uses {count} ({}); export \
+         ec2-fleet-exact",
+        groups.join(", ")
     )]
     SeveralGroups {
         /// The target.
         target: Target,
         /// How many groups.
         count: usize,
-        /// The groups, comma-separated.
-        groups: String,
+        /// The groups in name order.
+        groups: Vec<String>,
     },
     /// Two allocations of one type in one AZ have different weights.
     #[error(
@@ -252,8 +257,8 @@ pub enum ExportError {
         instance_type: TypeName,
         /// The weight in the target's unit.
         weight: f64,
-        /// What the target needs.
-        why: String,
+        /// Which of the target's weight rules it breaks.
+        why: WeightRule,
     },
     /// ASG sizes AWS rejects: `DesiredCapacity` outside `MinSize..=MaxSize`. fleetopt refuses
     /// rather than clamping, because a clamped group would launch less (or more) than the plan.
@@ -272,8 +277,63 @@ pub enum ExportError {
         max: u64,
     },
     /// The document could not be rendered.
-    #[error("cannot render the document: {0}")]
-    Render(String),
+    #[error("cannot render the document: {source}")]
+    Render {
+        /// The YAML serialiser's error.
+        source: YamlError,
+    },
+}
+
+/// The weight rule of a target that a plan's weight breaks ([`ExportError::Weight`]).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum WeightRule {
+    /// An ASG override has one weight for every AZ, and the type has another in another AZ.
+    #[error(
+        "differs from its weight {other} in another AZ; an ASG override has one weight for \
+         every AZ"
+    )]
+    OneWeightPerType {
+        /// The type's weight in another AZ.
+        other: f64,
+    },
+    /// An ASG `WeightedCapacity` is a whole number from 1 to 999.
+    #[error(
+        "cannot be an ASG WeightedCapacity, which is a whole number from \"1\" to \"999\" \
+         (aws-semantics §1.5)"
+    )]
+    AsgWhole,
+}
+
+/// A YAML serialiser error, shared so that [`ExportError`] stays `Clone` and comparable (two
+/// are equal when they are the same error).
+#[derive(Debug, Clone)]
+pub struct YamlError(Arc<serde_norway::Error>);
+
+impl PartialEq for YamlError {
+    fn eq(&self, other: &YamlError) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl fmt::Display for YamlError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for YamlError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
+}
+
+/// The groups of [`ExportError::SeveralGroupsPerPool`], comma-separated.
+fn group_list(groups: &[Option<String>]) -> String {
+    groups
+        .iter()
+        .map(|g| g.as_deref().unwrap_or("no group"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl ExportError {
@@ -281,7 +341,7 @@ impl ExportError {
     /// express is bad input; failing to render a built document is fleetopt's own.
     pub fn class(&self) -> ErrorClass {
         match self {
-            ExportError::Render(_) => ErrorClass::Internal,
+            ExportError::Render { .. } => ErrorClass::Internal,
             ExportError::EmptyPlan
             | ExportError::TooManyOverrides { .. }
             | ExportError::SeveralGroupsPerPool { .. }
@@ -578,11 +638,7 @@ fn rank_overrides(plan: &Plan) -> Ranked {
             group_conflict.get_or_insert_with(|| ExportError::SeveralGroupsPerPool {
                 instance_type: key.0.clone(),
                 zone: key.1.clone(),
-                groups: set
-                    .iter()
-                    .map(|g| g.clone().unwrap_or_else(|| "no group".to_owned()))
-                    .collect::<Vec<_>>()
-                    .join(", "),
+                groups: set.iter().cloned().collect(),
             });
         }
         if let (Some(Some(group)), Some(pool)) = (set.iter().next(), pools.get_mut(&key)) {

@@ -93,7 +93,7 @@ mod trial;
 
 use std::fmt;
 
-use fleetopt_instances::{Catalog, Market, RegionName, TypeName, ZoneId};
+use fleetopt_instances::{Catalog, Market, Platform, RegionName, TypeName, ZoneId};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -183,33 +183,34 @@ impl Default for SimulationOptions {
 impl SimulationOptions {
     /// Checks every option.
     pub fn validate(&self) -> Result<(), SimulateError> {
-        let bad =
-            |name: &'static str, message: String| Err(SimulateError::Option { name, message });
+        let bad = |name: &'static str, problem: OptionProblem| {
+            Err(SimulateError::Option { name, problem })
+        };
         let non_negative = |v: f64| v.is_finite() && v >= 0.0;
         if !(self.hours.is_finite() && self.hours > 0.0) {
-            return bad(
-                "hours",
-                format!("expected a positive number, found {}", self.hours),
-            );
+            return bad("hours", OptionProblem::NotPositive { found: self.hours });
         }
         if !(self.step_minutes.is_finite() && self.step_minutes > 0.0) {
             return bad(
                 "step_minutes",
-                format!("expected a positive number, found {}", self.step_minutes),
+                OptionProblem::NotPositive {
+                    found: self.step_minutes,
+                },
             );
         }
         let steps = (self.hours * 60.0 / self.step_minutes).ceil();
         if steps > f64::from(MAX_STEPS) {
             return bad(
                 "step_minutes",
-                format!(
-                    "{} hours in steps of {} minutes is {steps} steps; at most {MAX_STEPS} are allowed (use longer steps)",
-                    self.hours, self.step_minutes
-                ),
+                OptionProblem::TooManySteps {
+                    hours: self.hours,
+                    step_minutes: self.step_minutes,
+                    steps,
+                },
             );
         }
         if self.trials == 0 {
-            return bad("trials", "expected at least 1 trial".to_owned());
+            return bad("trials", OptionProblem::NoTrials);
         }
         for (name, value) in [
             ("launch_delay_minutes", self.launch_delay_minutes),
@@ -218,16 +219,15 @@ impl SimulationOptions {
             ("az_event_rate", self.az_event_rate),
         ] {
             if !non_negative(value) {
-                return bad(name, format!("expected a number ≥ 0, found {value}"));
+                return bad(name, OptionProblem::Negative { found: value });
             }
         }
         if !(self.reclaim_fraction > 0.0 && self.reclaim_fraction <= 1.0) {
             return bad(
                 "reclaim_fraction",
-                format!(
-                    "expected a share in (0, 1], found {}",
-                    self.reclaim_fraction
-                ),
+                OptionProblem::NotAShare {
+                    found: self.reclaim_fraction,
+                },
             );
         }
         Ok(())
@@ -238,27 +238,100 @@ impl SimulationOptions {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum SimulateError {
     /// An option is out of range.
-    #[error("{name}: {message}")]
+    #[error("{name}: {problem}")]
     Option {
         /// The option's field name.
         name: &'static str,
         /// What was expected and found.
-        message: String,
+        #[source]
+        problem: OptionProblem,
     },
     /// The plan does not fit the catalogue (or is not a usable plan).
-    #[error("{path}: {message}")]
+    #[error("{path}: {problem}")]
     Plan {
         /// JSON path inside the plan (`allocations[2]`).
         path: String,
         /// What is wrong.
-        message: String,
+        #[source]
+        problem: PlanProblem,
     },
     /// The request's candidates do not resolve against the catalogue.
     #[error("request: {0}")]
     Candidates(#[from] CandidateError),
     /// The request's hazard model is unusable.
     #[error("request: risk.hazard: {0}")]
-    Hazard(RiskError),
+    Hazard(#[source] RiskError),
+}
+
+/// What is wrong with a simulation option ([`SimulateError::Option`]).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum OptionProblem {
+    /// A length of time that must be positive.
+    #[error("expected a positive number, found {found}")]
+    NotPositive {
+        /// The value given.
+        found: f64,
+    },
+    /// More steps than [`MAX_STEPS`].
+    #[error(
+        "{hours} hours in steps of {step_minutes} minutes is {steps} steps; at most {MAX_STEPS} are allowed (use longer steps)"
+    )]
+    TooManySteps {
+        /// The horizon.
+        hours: f64,
+        /// The step length.
+        step_minutes: f64,
+        /// The steps they make, ⌈hours × 60 ÷ step⌉.
+        steps: f64,
+    },
+    /// No trials.
+    #[error("expected at least 1 trial")]
+    NoTrials,
+    /// A delay, rate or scale that must be finite and ≥ 0.
+    #[error("expected a number ≥ 0, found {found}")]
+    Negative {
+        /// The value given.
+        found: f64,
+    },
+    /// A share outside (0, 1].
+    #[error("expected a share in (0, 1], found {found}")]
+    NotAShare {
+        /// The value given.
+        found: f64,
+    },
+}
+
+/// What is wrong with a plan the simulation was given ([`SimulateError::Plan`]).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PlanProblem {
+    /// A target or weight that must be positive.
+    #[error("expected a positive number, found {found}")]
+    NotPositive {
+        /// The value in the plan.
+        found: f64,
+    },
+    /// The plan's region is not in the catalogue.
+    #[error("the catalogue has no region `{region}`")]
+    UnknownRegion {
+        /// The plan's region.
+        region: RegionName,
+    },
+    /// An allocation's pool is not in the catalogue.
+    #[error(
+        "the catalogue has no {market} pool of {instance_type} in {zone} ({region}, {platform})"
+    )]
+    NoPool {
+        /// The allocation's market.
+        market: Market,
+        /// Its instance type.
+        instance_type: TypeName,
+        /// Its AZ ID.
+        zone: ZoneId,
+        /// The plan's region.
+        region: RegionName,
+        /// The platform simulated (the request's, or Linux/UNIX).
+        platform: Platform,
+    },
 }
 
 impl SimulateError {

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use fleetopt_instances::{CapacityPool, Catalog, Market, Platform, TypeName, ZoneId};
 
 use super::rng::threshold;
-use super::{AzEventScope, SimulateError, SimulationOptions};
+use super::{AzEventScope, PlanProblem, SimulateError, SimulationOptions};
 use crate::candidates;
 use crate::plan::Plan;
 use crate::request::{FleetRequest, SpotStrategy};
@@ -91,14 +91,16 @@ impl<'c> Model<'c> {
         if !(target.is_finite() && target > 0.0) {
             return Err(SimulateError::Plan {
                 path: "metrics.target".to_owned(),
-                message: format!("expected a positive number, found {target}"),
+                problem: PlanProblem::NotPositive { found: target },
             });
         }
         let region = catalog
             .region(plan.region.as_str())
             .ok_or_else(|| SimulateError::Plan {
                 path: "region".to_owned(),
-                message: format!("the catalogue has no region `{}`", plan.region),
+                problem: PlanProblem::UnknownRegion {
+                    region: plan.region.clone(),
+                },
             })?;
         let hazard = match request {
             Some(request) => request.risk.hazard.clone(),
@@ -114,7 +116,7 @@ impl<'c> Model<'c> {
             if !(a.weight.is_finite() && a.weight > 0.0) {
                 return Err(SimulateError::Plan {
                     path: format!("allocations[{i}].weight"),
-                    message: format!("expected a positive number, found {}", a.weight),
+                    problem: PlanProblem::NotPositive { found: a.weight },
                 });
             }
             let pool = region
@@ -127,14 +129,13 @@ impl<'c> Model<'c> {
                 })
                 .ok_or_else(|| SimulateError::Plan {
                     path: format!("allocations[{i}]"),
-                    message: format!(
-                        "the catalogue has no {} pool of {} in {} ({}, {})",
-                        a.market,
-                        a.instance_type,
-                        a.availability_zone_id,
-                        plan.region,
-                        platform.as_str()
-                    ),
+                    problem: PlanProblem::NoPool {
+                        market: a.market,
+                        instance_type: a.instance_type.clone(),
+                        zone: a.availability_zone_id.clone(),
+                        region: plan.region.clone(),
+                        platform,
+                    },
                 })?;
             let key = (
                 a.market,
