@@ -5,7 +5,7 @@
 //! catalogue rounds estimates to 1e-6 USD), capacities and weights are sums of at most a few
 //! thousand values with at most a few decimals, and hazards are about 1e-5 to 1e-2 per hour.
 //! Double-precision arithmetic on such values leaves noise near 1e-15 relative (for example
-//! `0.6 × 10 = 6.000000000000001`), so 1e-9 sits six orders of magnitude above the noise and
+//! `7 × 0.1 × 10 = 7.000000000000001`), so 1e-9 sits six orders of magnitude above the noise and
 //! three below the smallest real difference (1e-6): a comparison within it never decides a
 //! real question and never lets noise decide one either.
 //!
@@ -18,7 +18,7 @@
 /// Absolute float noise in capacities, instance counts and budgets (capacity units, USD/hour):
 /// a difference below it is rounding, not a decision. It is also what a computed count may
 /// fall short of a whole number and still be that number, so `⌈x − NOISE⌉` rounds
-/// `6.000000000000001` to 6, not 7 (AWS takes whole capacities; aws mode, the request's
+/// `7.000000000000001` to 7, not 8 (AWS takes whole capacities; aws mode, the request's
 /// On-Demand split, exports and the simulation's step counts all round this way). 1e-9: see
 /// the module docs.
 pub const NOISE: f64 = 1e-9;
@@ -68,10 +68,10 @@ mod tests {
     /// The rounding the module docs promise: noise is absorbed, a real fraction is not.
     #[test]
     fn noise_absorbs_float_error_but_not_real_fractions() {
-        let noisy: f64 = 0.6 * 10.0;
-        assert!(noisy > 6.0, "the example must be noisy: {noisy}");
-        assert_eq!((noisy - NOISE).ceil(), 6.0);
-        assert_eq!((6.000_001_f64 - NOISE).ceil(), 7.0);
+        let noisy: f64 = 7.0 * 0.1 * 10.0;
+        assert!(noisy > 7.0, "the example must be noisy: {noisy}");
+        assert_eq!((noisy - NOISE).ceil(), 7.0);
+        assert_eq!((7.000_001_f64 - NOISE).ceil(), 8.0);
         assert!(PRICE < 1e-6 / 100.0);
         assert!(RISK_TIE < NOISE);
     }

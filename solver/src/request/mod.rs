@@ -693,7 +693,7 @@ impl FleetRequest {
             } => {
                 let base = base.min(total);
                 let above = (total - base) * percent_above_base / 100.0;
-                // The tolerance absorbs float noise such as 0.6 × 10 = 6.000000000000001.
+                // The tolerance absorbs float noise such as 7 × 0.1 × 10 = 7.000000000000001.
                 (base + (above - crate::tolerance::NOISE).ceil().max(0.0)).min(total)
             }
         }
