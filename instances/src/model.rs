@@ -182,6 +182,15 @@ pub enum Architecture {
 }
 
 impl Architecture {
+    /// Every architecture, in the order messages and help list them (the common ones first).
+    pub const ALL: [Architecture; 5] = [
+        Architecture::X86_64,
+        Architecture::Arm64,
+        Architecture::I386,
+        Architecture::X86_64Mac,
+        Architecture::Arm64Mac,
+    ];
+
     /// The AWS spelling.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -230,6 +239,14 @@ pub enum CpuManufacturer {
 }
 
 impl CpuManufacturer {
+    /// Every manufacturer, in the order messages and help list them.
+    pub const ALL: [CpuManufacturer; 4] = [
+        CpuManufacturer::Intel,
+        CpuManufacturer::Amd,
+        CpuManufacturer::AmazonWebServices,
+        CpuManufacturer::Apple,
+    ];
+
     /// The `InstanceRequirements` enum spelling.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -274,6 +291,13 @@ pub enum PlacementStrategy {
 }
 
 impl PlacementStrategy {
+    /// Every strategy, in the order messages and help list them.
+    pub const ALL: [PlacementStrategy; 3] = [
+        PlacementStrategy::Cluster,
+        PlacementStrategy::Partition,
+        PlacementStrategy::Spread,
+    ];
+
     /// The AWS spelling.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -603,7 +627,57 @@ pub fn interruption_bucket_label(bucket: u8) -> &'static str {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
+
     use super::*;
+
+    /// Each `ALL` lists every variant once (the exhaustive matches fail to compile when a
+    /// variant is added, reminding whoever adds it to list it), and every spelling parses back.
+    #[test]
+    fn every_all_list_holds_each_variant_once_and_parses_back() {
+        let architecture = |a: Architecture| match a {
+            Architecture::I386
+            | Architecture::X86_64
+            | Architecture::Arm64
+            | Architecture::X86_64Mac
+            | Architecture::Arm64Mac => 5,
+        };
+        let manufacturer = |m: CpuManufacturer| match m {
+            CpuManufacturer::Intel
+            | CpuManufacturer::Amd
+            | CpuManufacturer::AmazonWebServices
+            | CpuManufacturer::Apple => 4,
+        };
+        let strategy = |s: PlacementStrategy| match s {
+            PlacementStrategy::Cluster
+            | PlacementStrategy::Partition
+            | PlacementStrategy::Spread => 3,
+        };
+        for a in Architecture::ALL {
+            assert_eq!(Architecture::parse(a.as_str()), Some(a));
+            assert_eq!(architecture(a), Architecture::ALL.len());
+        }
+        for m in CpuManufacturer::ALL {
+            assert_eq!(CpuManufacturer::parse(m.as_str()), Some(m));
+            assert_eq!(manufacturer(m), CpuManufacturer::ALL.len());
+        }
+        for s in PlacementStrategy::ALL {
+            assert_eq!(PlacementStrategy::parse(s.as_str()), Some(s));
+            assert_eq!(strategy(s), PlacementStrategy::ALL.len());
+        }
+        assert_eq!(
+            Architecture::ALL.iter().collect::<BTreeSet<_>>().len(),
+            Architecture::ALL.len()
+        );
+        assert_eq!(
+            CpuManufacturer::ALL.iter().collect::<BTreeSet<_>>().len(),
+            CpuManufacturer::ALL.len()
+        );
+        assert_eq!(
+            PlacementStrategy::ALL.iter().collect::<BTreeSet<_>>().len(),
+            PlacementStrategy::ALL.len()
+        );
+    }
 
     #[test]
     fn type_name_splits_family_and_size() {

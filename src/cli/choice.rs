@@ -44,14 +44,10 @@ pub fn parser<T: Choice>() -> impl TypedValueParser<Value = T> {
 }
 
 impl Choice for Mode {
-    // The request model has no list of its modes; this one is checked by `name`'s match.
-    const ALL: &'static [Mode] = &[Mode::Aws, Mode::Optimal];
+    const ALL: &'static [Mode] = &Mode::ALL;
 
     fn name(self) -> &'static str {
-        match self {
-            Mode::Aws => "aws",
-            Mode::Optimal => "optimal",
-        }
+        self.as_str()
     }
 
     fn help(self) -> &'static str {
@@ -107,14 +103,10 @@ impl Choice for Target {
 }
 
 impl Choice for AzEventScope {
-    // The simulation model has no list of its scopes; this one is checked by `name`'s match.
-    const ALL: &'static [AzEventScope] = &[AzEventScope::Spot, AzEventScope::All];
+    const ALL: &'static [AzEventScope] = &AzEventScope::ALL;
 
     fn name(self) -> &'static str {
-        match self {
-            AzEventScope::Spot => "spot",
-            AzEventScope::All => "all",
-        }
+        self.as_str()
     }
 
     fn help(self) -> &'static str {

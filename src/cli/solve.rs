@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use fleetopt::solver::placement::rules::SPREAD_LIMIT;
 use fleetopt::solver::plan::{Plan, Shortfall};
 use fleetopt::solver::request::SpotStrategy;
 use fleetopt::solver::solve::{self, SolveError, SolveOptions};
@@ -178,7 +179,7 @@ fn plan_table(plan: &Plan) -> String {
             }
             Shortfall::NoEligiblePool { market } => format!("no {market} pool is eligible"),
             Shortfall::SpreadLimit { market, per_az } => format!(
-                "every AZ with an eligible {market} pool holds its {per_az} instances (7 per AZ per spread group)"
+                "every AZ with an eligible {market} pool holds its {per_az} instances ({SPREAD_LIMIT} per AZ per spread group)"
             ),
         };
         let short = plan.metrics.target - plan.metrics.capacity;

@@ -113,6 +113,13 @@ pub enum Inclusion {
 }
 
 impl Inclusion {
+    /// Every value, in the order messages and help list them.
+    pub const ALL: [Inclusion; 3] = [
+        Inclusion::Included,
+        Inclusion::Required,
+        Inclusion::Excluded,
+    ];
+
     /// The AWS spelling.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -120,6 +127,11 @@ impl Inclusion {
             Inclusion::Required => "required",
             Inclusion::Excluded => "excluded",
         }
+    }
+
+    /// Parses the AWS spelling (exactly, as `InstanceRequirements` does).
+    pub fn parse(text: &str) -> Option<Inclusion> {
+        Inclusion::ALL.into_iter().find(|i| i.as_str() == text)
     }
 }
 
@@ -954,6 +966,16 @@ pub fn select<'a>(
 mod tests {
     use super::*;
     use crate::catalog::CatalogInfo;
+
+    #[test]
+    fn inclusions_parse_their_aws_spelling_only() {
+        for inclusion in Inclusion::ALL {
+            assert_eq!(Inclusion::parse(inclusion.as_str()), Some(inclusion));
+        }
+        assert_eq!(Inclusion::parse("Included"), None);
+        assert_eq!(Inclusion::parse("maybe"), None);
+    }
+
     use crate::model::{CapacityPool, LocalStorage, Market, Platform};
     use crate::test_support::region_parts;
 

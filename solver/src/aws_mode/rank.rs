@@ -48,7 +48,8 @@ pub(crate) struct View<'a, 'c> {
     /// Price key per pool index: USD per unit-hour, or per instance-hour (rule 2 exception).
     pub price_key: Vec<f64>,
     /// The most instances one AZ may hold, both markets together (rule 10: a fixed number of
-    /// spread groups, 7 per AZ per group); `None` = no such limit.
+    /// spread groups, [`SPREAD_LIMIT`](crate::placement::rules::SPREAD_LIMIT) per AZ per
+    /// group); `None` = no such limit.
     pub zone_limit: Option<u32>,
     /// Instances each AZ already holds from the markets filled before this one.
     pub zone_used: BTreeMap<ZoneId, u32>,

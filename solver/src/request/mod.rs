@@ -38,12 +38,22 @@ pub enum Mode {
     Optimal,
 }
 
-impl fmt::Display for Mode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+impl Mode {
+    /// Every mode, in the order command-line help and messages list them.
+    pub const ALL: [Mode; 2] = [Mode::Aws, Mode::Optimal];
+
+    /// The spelling of requests, sweeps and the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
             Mode::Aws => "aws",
             Mode::Optimal => "optimal",
-        })
+        }
+    }
+}
+
+impl fmt::Display for Mode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -532,12 +542,14 @@ pub enum PlacementSpec {
         /// Allow more than one instance type (AWS recommends one).
         multiple_types: bool,
     },
-    /// At most 7 instances per AZ per group.
+    /// At most [`SPREAD_LIMIT`](crate::placement::rules::SPREAD_LIMIT) (7) running instances
+    /// per AZ per group.
     Spread {
         /// Number of groups; `None` = as many as needed.
         groups: Option<u32>,
     },
-    /// Partitions per AZ (1..=7).
+    /// Partitions per AZ, in [`PARTITIONS_PER_AZ`](crate::placement::rules::PARTITIONS_PER_AZ)
+    /// (1..=7).
     Partition {
         /// Partitions per AZ.
         partitions_per_az: u32,

@@ -26,6 +26,7 @@ use super::{
     CapacityUnit, Constraints, FleetRequest, MaxPrice, Mode, OnDemandSplit, OnDemandStrategy,
     PlacementSpec, RequestError, RequestSource, SafetyReference, SpotStrategy, TypeOverride,
 };
+use crate::placement::rules::PARTITIONS_PER_AZ;
 use crate::risk::HazardModel;
 
 /// Reads a native request.
@@ -699,18 +700,19 @@ fn placement(label: &str, table: PlacementTable) -> Result<PlacementSpec, Reques
             groups: count(label, "placement.groups", table.groups)?,
         },
         "partition" => {
+            let (least, most) = (PARTITIONS_PER_AZ.start(), PARTITIONS_PER_AZ.end());
             let Some(partitions) = table.partitions_per_az else {
                 return Err(RequestError::new(
                     label,
                     "placement.partitions_per_az",
-                    "required with placement.strategy = \"partition\" (1..=7)",
+                    format!("required with placement.strategy = \"partition\" ({least}..={most})"),
                 ));
             };
-            if !(1..=7).contains(&partitions) {
+            if !PARTITIONS_PER_AZ.contains(&partitions) {
                 return Err(RequestError::new(
                     label,
                     "placement.partitions_per_az",
-                    format!("expected 1..=7 partitions per AZ, found {partitions}"),
+                    format!("expected {least}..={most} partitions per AZ, found {partitions}"),
                 ));
             }
             PlacementSpec::Partition {

@@ -123,12 +123,22 @@ pub enum AzEventScope {
     All,
 }
 
-impl fmt::Display for AzEventScope {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+impl AzEventScope {
+    /// Every scope, in the order command-line help lists them.
+    pub const ALL: [AzEventScope; 2] = [AzEventScope::Spot, AzEventScope::All];
+
+    /// The spelling of the command line and the report.
+    pub fn as_str(self) -> &'static str {
+        match self {
             AzEventScope::Spot => "spot",
             AzEventScope::All => "all",
-        })
+        }
+    }
+}
+
+impl fmt::Display for AzEventScope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

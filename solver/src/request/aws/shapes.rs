@@ -781,6 +781,33 @@ mod tests {
         seen
     }
 
+    /// Notes quote AWS's spread limit as `placement::rules` states it: a note is a
+    /// `&'static str`, so the number is written out, and this holds it to the rule.
+    #[test]
+    fn placement_notes_quote_the_placement_rules() {
+        let quoted = format!(
+            "a spread group to {} instances per AZ",
+            crate::placement::rules::SPREAD_LIMIT
+        );
+        let mut checked = 0;
+        for shape in all_shapes() {
+            for member in shape.members {
+                if let Use::Noted(note) = &member.usage
+                    && note.contains("spread group")
+                {
+                    assert!(
+                        note.contains(&quoted),
+                        "{}.{}: {note}",
+                        shape.name,
+                        member.name
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 0, "no note mentions a spread group");
+    }
+
     #[test]
     fn member_names_are_unique_and_pascal_case() {
         for shape in all_shapes() {
