@@ -32,6 +32,34 @@ use crate::model::{
 };
 use crate::regions;
 
+/// The kinds of input a catalogue is built from, one per field of [`Sources`], as
+/// [`SourceInfo::kind`](crate::SourceInfo::kind) records them and in the order `catalog info`
+/// lists sources.
+pub const SOURCE_KINDS: [&str; 8] = [
+    "instance-types",
+    "offerings",
+    "spot-prices",
+    "advisor",
+    "placement-scores",
+    "on-demand-prices",
+    "zones",
+    "shape-spot-history",
+];
+
+/// Whether `date` is a source date as a catalogue records it: `YYYY-MM-DD`. A catalogue's
+/// data date is the newest of its sources' dates by string order, which is date order only
+/// for this form.
+pub fn is_source_date(date: &str) -> bool {
+    date.len() == 10
+        && date.char_indices().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                c == '-'
+            } else {
+                c.is_ascii_digit()
+            }
+        })
+}
+
 /// Everything loaded from the input files, tagged with the file each part came from.
 #[derive(Debug, Clone, Default)]
 pub struct Sources {
@@ -630,6 +658,21 @@ mod tests {
     use super::*;
     use crate::load::{Advice, Offering};
     use crate::test_support::itype;
+
+    #[test]
+    fn source_dates_are_iso_days() {
+        assert!(is_source_date("2025-06-28"));
+        for bad in [
+            "June",
+            "2025-6-28",
+            "2025/06/28",
+            "2025-06-2x",
+            "2025-06-280",
+            "",
+        ] {
+            assert!(!is_source_date(bad), "{bad}");
+        }
+    }
 
     fn offer(name: &str, zone: &str) -> Offering {
         Offering {

@@ -37,7 +37,8 @@ pub struct CatalogInfo {
 /// One input a catalogue was built from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SourceInfo {
-    /// What kind of input (`describe-instance-types`, `spot-advisor`, …).
+    /// What kind of input: one of [`SOURCE_KINDS`](crate::build::SOURCE_KINDS)
+    /// (`instance-types`, `advisor`, …) for a built catalogue.
     pub kind: String,
     /// The file name (or a description of its provenance).
     pub origin: String,

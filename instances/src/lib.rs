@@ -37,6 +37,7 @@ pub mod build;
 pub mod catalog;
 pub mod embedded;
 pub mod error;
+pub mod listing;
 pub mod load;
 pub mod model;
 pub mod regions;

@@ -7,8 +7,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use fleetopt_instances::listing;
 use fleetopt_instances::select::{self, SelectError, wildcard_match};
-use fleetopt_instances::suggest::{self, Case};
 use fleetopt_instances::{
     CapacityPool, Catalog, InstanceType, Market, Platform, Region, RegionName, TypeName,
     UnpricedOffering, ZoneId,
@@ -554,7 +554,6 @@ fn no_match(catalog: &Catalog, region: &Region, pattern: &str) -> CandidateProbl
     if catalog.instance_type(&pattern).is_some() {
         return CandidateProblem::NotOffered { pattern, region };
     }
-    let names = catalog.instance_types().map(|t| t.name.as_str());
-    let closest = suggest::closest(&pattern, names, Case::Sensitive, 3).map(str::to_owned);
+    let closest = listing::closest_type(catalog, &pattern).map(str::to_owned);
     CandidateProblem::UnknownType { pattern, closest }
 }

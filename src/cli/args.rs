@@ -1,16 +1,63 @@
 //! Command-line arguments (clap). Doc comments here are the `--help` text. Formats are the CLI's
-//! own enums; values that are library enums (mode, export target, risk axis, AZ event scope)
-//! parse straight into them through [`super::choice`].
+//! own enums; values that are library enums (mode, export target, risk axis, AZ event scope,
+//! listing order) parse straight into them through [`super::choice`].
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use fleetopt::instances::build::SOURCE_KINDS;
+use fleetopt::instances::listing::SortKey;
+use fleetopt::instances::select::Inclusion;
+use fleetopt::instances::{Architecture, CpuManufacturer, PlacementStrategy};
 use fleetopt::solver::export::Target;
 use fleetopt::solver::pareto::RiskAxis;
 use fleetopt::solver::request::Mode;
 use fleetopt::solver::simulate::AzEventScope;
 
-use super::choice::parser;
+use super::catalog::one_of;
+use super::choice::{Choice, parser};
+
+/// Every risk axis's spelling: the default of `--risk`.
+fn every_risk_axis() -> Vec<&'static str> {
+    RiskAxis::ALL.map(Choice::name).to_vec()
+}
+
+// `--help` lines that list a library enum's values are built from its `ALL`, so the list
+// cannot drift from what the flag accepts (the doc comment above each such field is for
+// rustdoc; clap takes the `help = …` text).
+
+fn arch_help() -> String {
+    let names = Architecture::ALL.map(Architecture::as_str);
+    format!("Architecture ({}); repeatable", names.join(", "))
+}
+
+fn cpu_help() -> String {
+    let names = CpuManufacturer::ALL.map(CpuManufacturer::as_str);
+    format!("CPU manufacturer ({}); repeatable", names.join(", "))
+}
+
+fn placement_help() -> String {
+    let names = PlacementStrategy::ALL.map(PlacementStrategy::as_str);
+    format!(
+        "Only types that support this placement strategy ({})",
+        names.join(", ")
+    )
+}
+
+fn inclusion_help(what: &str) -> String {
+    format!(
+        "{what} types: {} (default: {})",
+        one_of(&Inclusion::ALL.map(Inclusion::as_str)),
+        Inclusion::Included
+    )
+}
+
+fn source_date_help() -> String {
+    format!(
+        "The data date of an input, as `KIND=YYYY-MM-DD` (kinds: {}); repeatable",
+        SOURCE_KINDS.join(", ")
+    )
+}
 
 /// Plan EC2 fleets: what AWS would hand you, and what you should ask for.
 #[derive(Debug, Parser)]
@@ -120,7 +167,7 @@ pub struct CompareArgs {
     pub plot: Option<PathBuf>,
     /// The risk axes of the plot, one panel each (comma-separated).
     #[arg(long, value_parser = parser::<RiskAxis>(), value_delimiter = ',',
-          default_values = ["interruptions", "worst-az-loss"])]
+          default_values = every_risk_axis())]
     pub risk: Vec<RiskAxis>,
 }
 
@@ -151,7 +198,7 @@ pub struct ParetoArgs {
     pub max_points: usize,
     /// The risk axes, one front (and one panel of the plot) each (comma-separated).
     #[arg(long, value_parser = parser::<RiskAxis>(), value_delimiter = ',',
-          default_values = ["interruptions", "worst-az-loss"])]
+          default_values = every_risk_axis())]
     pub risk: Vec<RiskAxis>,
     /// Draw the fronts as an SVG to this file.
     #[arg(long, value_name = "FILE.svg")]
@@ -382,10 +429,8 @@ pub struct BuildArgs {
     /// A title recorded in the catalogue.
     #[arg(long, value_name = "TEXT")]
     pub title: Option<String>,
-    /// The data date of an input, as `KIND=YYYY-MM-DD` (kinds: instance-types, offerings,
-    /// spot-prices, advisor, placement-scores, on-demand-prices, zones, shape-spot-history);
-    /// repeatable.
-    #[arg(long, value_name = "KIND=DATE")]
+    /// The data date of an input, as `KIND=YYYY-MM-DD` (kinds: `SOURCE_KINDS`); repeatable.
+    #[arg(long, value_name = "KIND=DATE", help = source_date_help())]
     pub source_date: Vec<String>,
     /// The catalogue file to write (written atomically).
     #[arg(short, long, value_name = "FILE")]
@@ -403,21 +448,6 @@ pub enum ListFormat {
     Csv,
 }
 
-/// Sort orders for `catalog list`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum SortKey {
-    /// Instance type name.
-    Name,
-    /// vCPUs, then name.
-    Vcpus,
-    /// Memory, then name.
-    Memory,
-    /// On-demand price, then name.
-    OnDemandPrice,
-    /// Lowest spot price, then name.
-    SpotPrice,
-}
-
 /// `fleetopt catalog list`
 #[derive(Debug, Args)]
 pub struct ListArgs {
@@ -433,14 +463,14 @@ pub struct ListArgs {
     /// Memory in GiB: `N`, `A..B`, `A..` or `..B`.
     #[arg(long, value_name = "A[..B]")]
     pub memory_gib: Option<String>,
-    /// Architecture (x86_64, arm64, i386, x86_64_mac, arm64_mac); repeatable.
-    #[arg(long, value_name = "ARCH")]
+    /// Architecture (`Architecture::ALL`); repeatable.
+    #[arg(long, value_name = "ARCH", help = arch_help())]
     pub arch: Vec<String>,
     /// GPUs: `N`, `A..B`, `A..` or `..B`.
     #[arg(long, value_name = "A[..B]")]
     pub gpus: Option<String>,
-    /// CPU manufacturer (intel, amd, amazon-web-services, apple); repeatable.
-    #[arg(long, value_name = "NAME")]
+    /// CPU manufacturer (`CpuManufacturer::ALL`); repeatable.
+    #[arg(long, value_name = "NAME", help = cpu_help())]
     pub cpu: Vec<String>,
     /// Only types matching this AWS wildcard pattern (`m5.*`, `c5*`, `*3*`); repeatable.
     #[arg(long, value_name = "GLOB")]
@@ -448,20 +478,20 @@ pub struct ListArgs {
     /// Drop types matching this AWS wildcard pattern; repeatable.
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
-    /// Only types that support this placement strategy (cluster, partition, spread).
-    #[arg(long, value_name = "STRATEGY")]
+    /// Only types that support this placement strategy (`PlacementStrategy::ALL`).
+    #[arg(long, value_name = "STRATEGY", help = placement_help())]
     pub placement: Option<String>,
-    /// Burstable (T) types: included, required or excluded (default: included).
-    #[arg(long, value_name = "MODE")]
+    /// Burstable (T) types: an `Inclusion` (default: included).
+    #[arg(long, value_name = "MODE", help = inclusion_help("Burstable (T)"))]
     pub burstable: Option<String>,
-    /// Bare-metal types: included, required or excluded (default: included).
-    #[arg(long, value_name = "MODE")]
+    /// Bare-metal types: an `Inclusion` (default: included).
+    #[arg(long, value_name = "MODE", help = inclusion_help("Bare-metal"))]
     pub bare_metal: Option<String>,
     /// Only current-generation types.
     #[arg(long)]
     pub current_generation: bool,
     /// Sort order.
-    #[arg(long, value_enum, default_value = "name")]
+    #[arg(long, value_parser = parser::<SortKey>(), default_value = "name")]
     pub sort: SortKey,
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]

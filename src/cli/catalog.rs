@@ -1,33 +1,26 @@
-//! `fleetopt catalog build | list | show | info`.
+//! `fleetopt catalog build | list | show | info`: flags to the catalogue crate's values
+//! (`build`, `select::Requirements`, `listing`), and its answers rendered as tables, JSON or
+//! CSV. Which types a listing holds, their prices, orders and counts are `listing`'s rules.
 
 use std::path::{Path, PathBuf};
 
-use fleetopt::instances::build::{BuildOptions, Labelled, Sources, build as build_catalog};
+use fleetopt::instances::build::{
+    BuildOptions, Labelled, SOURCE_KINDS, Sources, build as build_catalog, is_source_date,
+};
+use fleetopt::instances::listing::{self, LISTING_PLATFORM, Listed, RegionCounts};
 use fleetopt::instances::load;
 use fleetopt::instances::model::interruption_bucket_label;
 use fleetopt::instances::select::{self, Requirements};
-use fleetopt::instances::suggest::{self, Case};
 use fleetopt::instances::{
-    Catalog, CatalogInfo, InstanceType, Market, Platform, Region, SourceInfo,
+    Architecture, Catalog, CatalogInfo, CpuManufacturer, InstanceType, PlacementStrategy, Platform,
+    Region, SourceInfo,
 };
 use serde::Serialize;
 
-use super::args::{BuildArgs, InfoArgs, ListArgs, ListFormat, ShowArgs, SortKey};
+use super::args::{BuildArgs, InfoArgs, ListArgs, ListFormat, ShowArgs};
 use super::output::{json_text, print, write_atomically};
 use super::table::{Align, Table};
 use super::{Failure, inputs};
-
-/// Input kinds that `--source-date` accepts, in the order `catalog info` lists sources.
-const SOURCE_KINDS: [&str; 8] = [
-    "instance-types",
-    "offerings",
-    "spot-prices",
-    "advisor",
-    "placement-scores",
-    "on-demand-prices",
-    "zones",
-    "shape-spot-history",
-];
 
 pub fn build(args: &BuildArgs) -> Result<(), Failure> {
     let inputs = build_inputs(args);
@@ -113,7 +106,7 @@ pub fn build(args: &BuildArgs) -> Result<(), Failure> {
 }
 
 /// `a, b, c or d`: a list of accepted values for a message.
-fn one_of(names: &[&str]) -> String {
+pub(super) fn one_of(names: &[&str]) -> String {
     match names.split_last() {
         Some((last, [])) => (*last).to_owned(),
         Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
@@ -121,20 +114,22 @@ fn one_of(names: &[&str]) -> String {
     }
 }
 
-/// Every input file with its kind, in the order `catalog info` lists them.
+/// Every input file with its kind, in the order `catalog info` lists them (the files of each
+/// flag, in [`SOURCE_KINDS`] order).
 fn build_inputs(args: &BuildArgs) -> Vec<(&'static str, &Path)> {
-    let groups: [(&'static str, &[PathBuf]); 8] = [
-        ("instance-types", std::slice::from_ref(&args.instance_types)),
-        ("offerings", &args.offerings),
-        ("spot-prices", &args.spot_prices),
-        ("advisor", args.advisor.as_slice()),
-        ("placement-scores", &args.placement_scores),
-        ("on-demand-prices", &args.on_demand_prices),
-        ("zones", &args.zones),
-        ("shape-spot-history", &args.shape_spot_history),
+    let files: [&[PathBuf]; 8] = [
+        std::slice::from_ref(&args.instance_types),
+        &args.offerings,
+        &args.spot_prices,
+        args.advisor.as_slice(),
+        &args.placement_scores,
+        &args.on_demand_prices,
+        &args.zones,
+        &args.shape_spot_history,
     ];
-    groups
+    SOURCE_KINDS
         .into_iter()
+        .zip(files)
         .flat_map(|(kind, paths)| paths.iter().map(move |p| (kind, p.as_path())))
         .collect()
 }
@@ -176,11 +171,7 @@ fn parse_source_dates(
                     SOURCE_KINDS.join(", ")
                 )));
             }
-            let valid = date.len() == 10
-                && date
-                    .char_indices()
-                    .all(|(i, c)| if i == 4 || i == 7 { c == '-' } else { c.is_ascii_digit() });
-            if !valid {
+            if !is_source_date(date) {
                 return Err(Failure::input(format!(
                     "--source-date `{item}`: expected a date as YYYY-MM-DD, found `{date}`"
                 )));
@@ -210,18 +201,11 @@ pub fn list(args: &ListArgs) -> Result<(), Failure> {
     let catalog = inputs::catalog(&args.source)?;
     let region = pick_region(&catalog, args.region.as_deref())?;
     let requirements = list_requirements(args)?;
-    let selected = select::select(&catalog, Some(region.name().as_str()), &requirements);
-    let mut rows: Vec<ListRow<'_>> = selected
-        .iter()
-        .filter(|t| {
-            !args
-                .exclude
-                .iter()
-                .any(|pattern| select::wildcard_match(pattern, t.name.as_str()))
-        })
-        .map(|t| list_row(t, region))
-        .collect();
-    sort_rows(&mut rows, args.sort);
+    let rows: Vec<ListRow<'_>> =
+        listing::list(&catalog, region, &requirements, &args.exclude, args.sort)
+            .into_iter()
+            .map(list_row)
+            .collect();
     let text = match args.format {
         ListFormat::Json => json_text(&rows)?,
         ListFormat::Csv => list_csv(&rows)?,
@@ -231,19 +215,21 @@ pub fn list(args: &ListArgs) -> Result<(), Failure> {
 }
 
 fn pick_region<'a>(catalog: &'a Catalog, wanted: Option<&str>) -> Result<&'a Region, Failure> {
-    match wanted {
-        Some(name) => catalog.region(name).ok_or_else(|| {
+    listing::listing_region(catalog, wanted).ok_or_else(|| match wanted {
+        Some(name) => {
             let known: Vec<&str> = catalog.regions().map(|r| r.name().as_str()).collect();
             Failure::input(format!(
                 "--region: the catalogue has no region `{name}`; it has {}",
                 known.join(", ")
             ))
-        }),
-        None => catalog
-            .region("us-east-1")
-            .or_else(|| catalog.regions().next())
-            .ok_or_else(|| Failure::input("the catalogue has no regions")),
-    }
+        }
+        None => Failure::input("the catalogue has no regions"),
+    })
+}
+
+/// The spellings of `values`, for a message.
+fn spellings<T: Copy>(values: &[T], name: impl Fn(T) -> &'static str) -> String {
+    one_of(&values.iter().map(|&v| name(v)).collect::<Vec<_>>())
 }
 
 fn list_requirements(args: &ListArgs) -> Result<Requirements, Failure> {
@@ -266,26 +252,26 @@ fn list_requirements(args: &ListArgs) -> Result<Requirements, Failure> {
         requirements.gpus = select::U32Range { min, max };
     }
     for arch in &args.arch {
-        requirements.architectures.push(
-            fleetopt::instances::Architecture::parse(arch).ok_or_else(|| {
+        requirements
+            .architectures
+            .push(Architecture::parse(arch).ok_or_else(|| {
                 Failure::input(format!(
-                    "--arch: unknown architecture `{arch}`; expected x86_64, arm64, i386, x86_64_mac or arm64_mac"
+                    "--arch: unknown architecture `{arch}`; expected {}",
+                    spellings(&Architecture::ALL, Architecture::as_str)
                 ))
-            })?,
-        );
+            })?);
     }
     for cpu in &args.cpu {
-        requirements.cpu_manufacturers.push(
-            fleetopt::instances::CpuManufacturer::parse(cpu).ok_or_else(|| {
+        requirements
+            .cpu_manufacturers
+            .push(CpuManufacturer::parse(cpu).ok_or_else(|| {
                 Failure::input(format!(
-                    "--cpu: unknown manufacturer `{cpu}`; expected intel, amd, amazon-web-services or apple"
+                    "--cpu: unknown manufacturer `{cpu}`; expected {}",
+                    spellings(&CpuManufacturer::ALL, CpuManufacturer::as_str)
                 ))
-            })?,
-        );
+            })?);
     }
-    // AWS makes allowed and excluded lists mutually exclusive inside one InstanceRequirements;
-    // a listing may combine them (like ec2-instance-selector's allow and deny lists), so the
-    // exclusions are checked here and applied after selection.
+    // The exclusions are checked here and applied after selection (`listing::list`).
     requirements.allowed_instance_types = args.allow.clone();
     let exclusions = Requirements {
         excluded_instance_types: args.exclude.clone(),
@@ -295,13 +281,12 @@ fn list_requirements(args: &ListArgs) -> Result<Requirements, Failure> {
         .validate()
         .map_err(|e| Failure::input(format!("invalid filter: {e}")))?;
     if let Some(strategy) = &args.placement {
-        requirements.placement = Some(
-            fleetopt::instances::PlacementStrategy::parse(strategy).ok_or_else(|| {
-                Failure::input(format!(
-                    "--placement: unknown strategy `{strategy}`; expected cluster, partition or spread"
-                ))
-            })?,
-        );
+        requirements.placement = Some(PlacementStrategy::parse(strategy).ok_or_else(|| {
+            Failure::input(format!(
+                "--placement: unknown strategy `{strategy}`; expected {}",
+                spellings(&PlacementStrategy::ALL, PlacementStrategy::as_str)
+            ))
+        })?);
     }
     if let Some(mode) = &args.burstable {
         requirements.burstable = Some(parse_inclusion("--burstable", mode)?);
@@ -319,14 +304,12 @@ fn list_requirements(args: &ListArgs) -> Result<Requirements, Failure> {
 }
 
 fn parse_inclusion(flag: &str, mode: &str) -> Result<select::Inclusion, Failure> {
-    match mode {
-        "included" => Ok(select::Inclusion::Included),
-        "required" => Ok(select::Inclusion::Required),
-        "excluded" => Ok(select::Inclusion::Excluded),
-        _ => Err(Failure::input(format!(
-            "{flag}: expected included, required or excluded, found `{mode}`"
-        ))),
-    }
+    select::Inclusion::parse(mode).ok_or_else(|| {
+        Failure::input(format!(
+            "{flag}: expected {}, found `{mode}`",
+            spellings(&select::Inclusion::ALL, select::Inclusion::as_str)
+        ))
+    })
 }
 
 /// Parses `N`, `A..B`, `A..` or `..B` into a requirements range.
@@ -364,12 +347,12 @@ fn parse_range<T: Copy + PartialOrd + std::fmt::Display>(
     Ok((min, max))
 }
 
-fn list_row<'a>(t: &'a InstanceType, region: &'a Region) -> ListRow<'a> {
-    // Listings price Linux/UNIX, the platform a catalogue is built for by default.
-    let cheapest =
-        |market: Market| region.cheapest_pool(t.name.as_str(), market, Platform::LinuxUnix);
-    let on_demand = cheapest(Market::OnDemand);
-    let spot = cheapest(Market::Spot);
+fn list_row(listed: Listed<'_>) -> ListRow<'_> {
+    let Listed {
+        instance_type: t,
+        on_demand,
+        spot,
+    } = listed;
     ListRow {
         instance_type: t.name.as_str(),
         vcpus: t.vcpus,
@@ -385,20 +368,6 @@ fn list_row<'a>(t: &'a InstanceType, region: &'a Region) -> ListRow<'a> {
             .map(interruption_bucket_label),
         placement_strategies: t.placement_strategies.iter().map(|s| s.as_str()).collect(),
     }
-}
-
-fn sort_rows(rows: &mut [ListRow<'_>], key: SortKey) {
-    let price = |p: Option<f64>| p.unwrap_or(f64::INFINITY);
-    rows.sort_by(|a, b| {
-        let primary = match key {
-            SortKey::Name => std::cmp::Ordering::Equal,
-            SortKey::Vcpus => a.vcpus.cmp(&b.vcpus),
-            SortKey::Memory => a.memory_gib.total_cmp(&b.memory_gib),
-            SortKey::OnDemandPrice => price(a.on_demand_price).total_cmp(&price(b.on_demand_price)),
-            SortKey::SpotPrice => price(a.spot_price).total_cmp(&price(b.spot_price)),
-        };
-        primary.then_with(|| a.instance_type.cmp(b.instance_type))
-    });
 }
 
 fn money(price: Option<f64>) -> String {
@@ -438,7 +407,7 @@ fn list_table(rows: &[ListRow<'_>], catalog: &Catalog, region: &Region) -> Strin
     }
     let mut text = table.render();
     text.push_str(&format!(
-        "{} instance type(s) in {}; prices are the cheapest Linux/UNIX pool; ~ marks estimated spot prices\n",
+        "{} instance type(s) in {}; prices are the cheapest {LISTING_PLATFORM} pool; ~ marks estimated spot prices\n",
         table.len(),
         region.name()
     ));
@@ -512,7 +481,7 @@ pub fn show(args: &ShowArgs) -> Result<(), Failure> {
     let catalog = inputs::catalog(&args.source)?;
     let name = args.instance_type.as_str();
     let Some(t) = catalog.instance_type(name) else {
-        let hint = closest_type(&catalog, name)
+        let hint = listing::closest_type(&catalog, name)
             .map(|s| format!("; did you mean `{s}`?"))
             .unwrap_or_default();
         return Err(Failure::input(format!(
@@ -698,12 +667,6 @@ fn pool_table(t: &InstanceType, region: &Region) -> String {
     )
 }
 
-/// The catalogue type name closest to `name` (edit distance ≤ 3), for "did you mean".
-fn closest_type<'a>(catalog: &'a Catalog, name: &str) -> Option<&'a str> {
-    let names = catalog.instance_types().map(|t| t.name.as_str());
-    suggest::closest(name, names, Case::Sensitive, 3)
-}
-
 pub fn info(args: &InfoArgs) -> Result<(), Failure> {
     let catalog = inputs::catalog(&args.source)?;
     let info = catalog.info();
@@ -743,20 +706,15 @@ pub fn info(args: &InfoArgs) -> Result<(), Failure> {
         ("unpriced offerings", Align::Right),
     ]);
     for region in catalog.regions() {
-        let pools = region.pools();
-        let count = |market: Market| pools.iter().filter(|p| p.market == market).count();
+        let counts = RegionCounts::of(region);
         regions.row(vec![
             region.name().to_string(),
-            region.zones().count().to_string(),
-            region.offered_types().len().to_string(),
-            count(Market::OnDemand).to_string(),
-            count(Market::Spot).to_string(),
-            pools
-                .iter()
-                .filter(|p| p.price_source.is_estimated())
-                .count()
-                .to_string(),
-            region.unpriced().len().to_string(),
+            counts.zones.to_string(),
+            counts.types.to_string(),
+            counts.on_demand_pools.to_string(),
+            counts.spot_pools.to_string(),
+            counts.estimated_prices.to_string(),
+            counts.unpriced_offerings.to_string(),
         ]);
     }
     text.push_str(&regions.render());

@@ -1,14 +1,15 @@
 //! Library enums as closed lists of command-line values (`--mode`, `--to`, `--risk`,
-//! `--az-event-scope`).
+//! `--az-event-scope`, `--sort`).
 //!
 //! A clap `ValueEnum` derive would need a CLI copy of each enum, and the copy could drift from
 //! the library's. Instead each library enum is a [`Choice`] here: its list of variants (the
 //! library's own `ALL` where it has one), its command-line spelling and its `--help` line, both
 //! exhaustive matches, and [`parser`] turns that into the argument's value parser. A variant
-//! added to the library fails to compile here until it has a spelling, and the parsed value is
-//! the library enum itself.
+//! added to the library fails to compile here until it has a help line, and the parsed value
+//! is the library enum itself.
 
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+use fleetopt::instances::listing::SortKey;
 use fleetopt::solver::export::Target;
 use fleetopt::solver::pareto::RiskAxis;
 use fleetopt::solver::request::Mode;
@@ -117,6 +118,24 @@ impl Choice for AzEventScope {
     }
 }
 
+impl Choice for SortKey {
+    const ALL: &'static [SortKey] = &SortKey::ALL;
+
+    fn name(self) -> &'static str {
+        self.as_str()
+    }
+
+    fn help(self) -> &'static str {
+        match self {
+            SortKey::Name => "Instance type name",
+            SortKey::Vcpus => "vCPUs, then name",
+            SortKey::Memory => "Memory, then name",
+            SortKey::OnDemandPrice => "On-demand price, then name",
+            SortKey::SpotPrice => "Lowest spot price, then name",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,5 +177,6 @@ mod tests {
         round_trip::<RiskAxis>();
         round_trip::<Target>();
         round_trip::<AzEventScope>();
+        round_trip::<SortKey>();
     }
 }
