@@ -80,9 +80,9 @@ impl<'c> CandidateSet<'c> {
 pub struct CandidateError {
     /// The request field at fault (`region`, `candidates.instance_types[2]`, …).
     pub field: String,
-    /// What is wrong.
+    /// What is wrong (boxed: the facts make it large, and every `SolveError` carries it).
     #[source]
-    pub problem: CandidateProblem,
+    pub problem: Box<CandidateProblem>,
 }
 
 /// What is wrong with a request's candidates ([`CandidateError`]), with the facts of the
@@ -214,7 +214,7 @@ pub enum CandidateProblem {
 fn error(field: impl Into<String>, problem: CandidateProblem) -> CandidateError {
     CandidateError {
         field: field.into(),
-        problem,
+        problem: Box::new(problem),
     }
 }
 
