@@ -14,9 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use crate::error::LoadError;
-use crate::model::{
-    CapacityPool, InstanceType, Market, Platform, PoolKey, RegionName, TypeName, ZoneId,
-};
+use crate::model::{CapacityPool, InstanceType, Market, Platform, RegionName, TypeName, ZoneId};
 
 /// Where a catalogue's facts came from and how old they are.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -232,11 +230,6 @@ impl Catalog {
     pub fn pools(&self) -> impl Iterator<Item = &CapacityPool> {
         self.regions.values().flat_map(|r| r.pools.iter())
     }
-
-    /// The region a zone belongs to, when a region of the catalogue has that AZ ID.
-    pub fn region_of_zone(&self, zone: &str) -> Option<&Region> {
-        self.regions.values().find(|r| r.has_zone(zone))
-    }
 }
 
 fn check_type(label: &str, index: usize, t: &InstanceType) -> Result<(), LoadError> {
@@ -435,23 +428,6 @@ fn check_region(
 
 fn pool_order(pool: &CapacityPool) -> (&TypeName, &ZoneId, Platform, Market) {
     (&pool.instance_type, &pool.zone, pool.platform, pool.market)
-}
-
-/// The key a pool would have; handy for lookups by callers.
-pub fn pool_key(
-    region: &str,
-    zone: &str,
-    instance_type: &str,
-    platform: Platform,
-    market: Market,
-) -> PoolKey {
-    PoolKey {
-        region: RegionName::new(region),
-        zone: ZoneId::new(zone),
-        instance_type: TypeName::new(instance_type),
-        platform,
-        market,
-    }
 }
 
 #[cfg(test)]

@@ -178,7 +178,10 @@ pub fn read_to_string(path: &std::path::Path) -> Result<String, LoadError> {
 }
 
 /// Parses JSON into `T`, reporting failures with the JSON path.
-pub fn parse_json<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Result<T, LoadError> {
+pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
+    file: &str,
+    text: &str,
+) -> Result<T, LoadError> {
     let deserializer = &mut serde_json::Deserializer::from_str(text);
     let value = serde_path_to_error::deserialize(deserializer)
         .map_err(|e| LoadError::from_json(file, e))?;

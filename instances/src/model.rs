@@ -479,14 +479,6 @@ impl InstanceType {
         self.accelerators.iter().map(|a| a.count).sum()
     }
 
-    /// Total accelerator memory, MiB.
-    pub fn accelerator_memory_mib(&self) -> u64 {
-        self.accelerators
-            .iter()
-            .map(|a| u64::from(a.count) * a.memory_mib)
-            .sum()
-    }
-
     /// Whether the type can be placed in a group of this strategy.
     pub fn supports_placement(&self, strategy: PlacementStrategy) -> bool {
         self.placement_strategies.contains(&strategy)
@@ -615,7 +607,8 @@ impl fmt::Display for PoolKey {
 }
 
 /// The labels of the Spot Advisor interruption buckets, by index `r`.
-pub const INTERRUPTION_BUCKET_LABELS: [&str; 5] = ["<5%", "5-10%", "10-15%", "15-20%", ">20%"];
+pub(crate) const INTERRUPTION_BUCKET_LABELS: [&str; 5] =
+    ["<5%", "5-10%", "10-15%", "15-20%", ">20%"];
 
 /// The label of an interruption bucket (`"<5%"` for 0); `"?"` when out of range.
 pub fn interruption_bucket_label(bucket: u8) -> &'static str {

@@ -7,7 +7,7 @@
 //! and extends this table.
 
 /// (AZ-ID prefix, region code) for the regions fleetopt knows without a zones file.
-pub const KNOWN_REGIONS: &[(&str, &str)] = &[
+pub(crate) const KNOWN_REGIONS: &[(&str, &str)] = &[
     ("afs1", "af-south-1"),
     ("ape1", "ap-east-1"),
     ("apne1", "ap-northeast-1"),
@@ -58,7 +58,7 @@ pub fn region_of_zone_id(zone_id: &str) -> Option<&'static str> {
 }
 
 /// Whether `region` is a region code fleetopt knows.
-pub fn is_known_region(region: &str) -> bool {
+pub(crate) fn is_known_region(region: &str) -> bool {
     KNOWN_REGIONS.iter().any(|(_, r)| *r == region)
 }
 

@@ -33,7 +33,7 @@ pub struct CandidatePool<'c> {
 
 impl CandidatePool<'_> {
     /// Price per unit-hour.
-    pub fn price_per_unit(&self) -> f64 {
+    pub(crate) fn price_per_unit(&self) -> f64 {
         self.pool.price_per_hour / self.weight
     }
 
@@ -280,7 +280,7 @@ fn zone_region<'c>(catalog: &'c Catalog, zone: &ZoneRef) -> Option<&'c RegionNam
 }
 
 /// The AZ ID a zone reference means in a region (AZ names through the catalogue's names).
-pub fn resolve_zone(region: &Region, zone: &ZoneRef) -> Option<ZoneId> {
+pub(crate) fn resolve_zone(region: &Region, zone: &ZoneRef) -> Option<ZoneId> {
     match zone {
         ZoneRef::Id(id) => region.has_zone(id.as_str()).then(|| id.clone()),
         ZoneRef::Name(name) => region
@@ -521,7 +521,7 @@ fn weight_of(
 }
 
 /// What could price an unpriced offering: the estimates `fleetopt catalog build` offers.
-pub const UNPRICED_HINT: &str = "rebuild the catalogue with --estimate-spot (On-Demand price × (1 − Spot Advisor savings)) for Spot, or --estimate-on-demand-from REGION for On-Demand, or add a price file that covers them";
+pub(crate) const UNPRICED_HINT: &str = "rebuild the catalogue with --estimate-spot (On-Demand price × (1 − Spot Advisor savings)) for Spot, or --estimate-on-demand-from REGION for On-Demand, or add a price file that covers them";
 
 /// `n thing` / `n things`.
 fn plural(n: usize, thing: &str) -> String {
@@ -533,7 +533,7 @@ fn plural(n: usize, thing: &str) -> String {
 }
 
 /// Up to five unpriced offerings as `type market in zone`, then how many more.
-pub fn describe_unpriced(offerings: &[&UnpricedOffering]) -> String {
+pub(crate) fn describe_unpriced(offerings: &[&UnpricedOffering]) -> String {
     let mut parts: Vec<String> = offerings
         .iter()
         .take(5)

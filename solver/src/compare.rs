@@ -31,7 +31,7 @@ use crate::request::{FleetRequest, Mode, SafetyReference, SpotStrategy};
 use crate::solve::{SolveError, SolveOptions, effective_request, solve};
 
 /// The modes a comparison solves each strategy in, in row order.
-pub const MODES: [Mode; 2] = [Mode::Aws, Mode::Optimal];
+pub(crate) const MODES: [Mode; 2] = [Mode::Aws, Mode::Optimal];
 
 /// How much closer than this two risk figures may be and still count as equal: the metrics are
 /// sums of products, so equal plans can differ in the last bits ([`crate::tolerance::RISK_TIE`]).
@@ -86,7 +86,7 @@ impl Comparison {
     }
 
     /// The class of the row's failure, when it has no plan.
-    pub fn failure_class(&self) -> Option<ErrorClass> {
+    pub(crate) fn failure_class(&self) -> Option<ErrorClass> {
         self.outcome.as_ref().err().map(SolveError::class)
     }
 }

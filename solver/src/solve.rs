@@ -78,7 +78,7 @@ impl Classified for SolveError {
 }
 
 /// The request with the options applied.
-pub fn effective_request(request: &FleetRequest, options: &SolveOptions) -> FleetRequest {
+pub(crate) fn effective_request(request: &FleetRequest, options: &SolveOptions) -> FleetRequest {
     let mut request = request.clone();
     if let Some(mode) = options.mode {
         request.mode = mode;

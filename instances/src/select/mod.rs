@@ -36,11 +36,11 @@ pub use price_protection::{
 pub use wildcard::wildcard_match;
 
 /// The most entries AWS accepts in `AllowedInstanceTypes` or `ExcludedInstanceTypes`.
-pub const MAX_INSTANCE_TYPE_PATTERNS: usize = 400;
+pub(crate) const MAX_INSTANCE_TYPE_PATTERNS: usize = 400;
 
 /// A percentage at or above this turns a price protection off (AWS: "a value such as
 /// 999999").
-pub const PRICE_PROTECTION_OFF: u32 = 999_999;
+pub(crate) const PRICE_PROTECTION_OFF: u32 = 999_999;
 
 /// An inclusive integer range; either bound may be absent (no limit).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -80,7 +80,7 @@
 
 mod fill;
 mod notes;
-pub use notes::{BrokenConstraint, broken_constraints};
+pub(crate) use notes::broken_constraints;
 mod on_demand;
 mod rank;
 mod split;

@@ -42,11 +42,11 @@
 //! - **Placement groups.** `Placement.GroupName` on EC2 Fleet overrides (aws-semantics §1.8); partition
 //!   numbers cannot be targeted by CreateFleet, so a partition plan gets a note.
 
-pub mod asg;
-pub mod ec2_fleet;
-pub mod ec2_fleet_exact;
-pub mod karpenter;
-pub mod spot_fleet;
+mod asg;
+mod ec2_fleet;
+mod ec2_fleet_exact;
+mod karpenter;
+mod spot_fleet;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -104,7 +104,7 @@ impl fmt::Display for Target {
 
 /// The AWS example account used in the default `IamFleetRole` (AWS documentation's
 /// `123456789012`); the export notes that it must be replaced.
-pub const DEFAULT_IAM_FLEET_ROLE: &str =
+pub(crate) const DEFAULT_IAM_FLEET_ROLE: &str =
     "arn:aws:iam::123456789012:role/aws-ec2-spot-fleet-tagging-role";
 
 /// Names the exported documents need and a plan does not hold.
@@ -175,14 +175,14 @@ impl Export {
 
 /// The most overrides a `request` or `maintain` EC2 Fleet takes across all launch templates
 /// (aws-semantics §1.2, API:CreateFleetRequest).
-pub const MAX_FLEET_OVERRIDES: usize = 300;
+pub(crate) const MAX_FLEET_OVERRIDES: usize = 300;
 
 /// The most instance types an Auto Scaling group's overrides take (aws-semantics §2.3,
 /// ASGAPI:LaunchTemplateOverrides).
-pub const MAX_ASG_TYPES: usize = 40;
+pub(crate) const MAX_ASG_TYPES: usize = 40;
 
 /// The target capacity quota per fleet (aws-semantics §1.2, UG:fleet-quotas; adjustable).
-pub const FLEET_TARGET_QUOTA: u64 = 10_000;
+pub(crate) const FLEET_TARGET_QUOTA: u64 = 10_000;
 
 /// Why a plan cannot be exported to a target.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

@@ -166,8 +166,10 @@ impl FailureDomains {
         FailureDomains { graph, held }
     }
 
-    /// Capacity lost when `domain` fails (0 when the plan has no such domain).
-    pub fn loss(&self, domain: &Domain) -> f64 {
+    /// Capacity lost when `domain` fails (0 when the plan has no such domain); the library
+    /// asks [`FailureDomains::blast_radius`], the tests ask per domain.
+    #[cfg(test)]
+    fn loss(&self, domain: &Domain) -> f64 {
         self.graph
             .node_indices()
             .find(|&i| &self.graph[i] == domain)

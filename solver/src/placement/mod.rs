@@ -17,6 +17,6 @@
 //! The verifier may use [`rules`] (AWS facts) but neither `slots` nor [`domains`]: it re-derives
 //! every plan fact on its own.
 
-pub mod domains;
+pub(crate) mod domains;
 pub mod rules;
 pub(crate) mod slots;

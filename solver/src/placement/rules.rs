@@ -31,12 +31,12 @@ pub const PARTITIONS_PER_AZ: RangeInclusive<u32> = 1..=7;
 /// AWS: a cluster placement group "can't span multiple Availability Zones" [UG:placement-groups];
 /// for Auto Scaling, "You cannot specify multiple Availability Zones and a cluster placement
 /// group" [ASGAPI:CreateAutoScalingGroupType].
-pub const CLUSTER_ZONES: usize = 1;
+pub(crate) const CLUSTER_ZONES: usize = 1;
 
 /// The most running instances one AZ can hold for a request's spread groups: [`SPREAD_LIMIT`]
 /// per group, when the request fixes the number of groups; `None` for any other request (no
 /// spread group, or as many groups as needed).
-pub fn spread_zone_limit(placement: PlacementSpec) -> Option<u32> {
+pub(crate) fn spread_zone_limit(placement: PlacementSpec) -> Option<u32> {
     match placement {
         PlacementSpec::Spread {
             groups: Some(groups),
@@ -51,7 +51,7 @@ pub fn spread_zone_limit(placement: PlacementSpec) -> Option<u32> {
 /// this strategy (see [`fleetopt_instances::InstanceType::supports_placement`]); AWS documents,
 /// for example, that burstable (T) types cannot join a cluster group and that `t2.micro` lists
 /// `["partition","spread"]` [UG:placement-groups; CLI:describe-instance-types].
-pub fn group_strategy(placement: PlacementSpec) -> Option<PlacementStrategy> {
+pub(crate) fn group_strategy(placement: PlacementSpec) -> Option<PlacementStrategy> {
     match placement {
         PlacementSpec::None => None,
         PlacementSpec::Cluster { .. } => Some(PlacementStrategy::Cluster),

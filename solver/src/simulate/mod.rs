@@ -105,8 +105,6 @@ use crate::plan::Plan;
 use crate::request::{CapacityUnit, FleetRequest};
 use crate::risk::RiskError;
 
-pub use self::stats::GRID_PER_TARGET;
-
 /// The schema tag of simulation JSON.
 pub const SIMULATION_SCHEMA: &str = "fleetopt.simulation/v1";
 

@@ -63,7 +63,7 @@ pub fn detect(label: &str, text: &str) -> Result<Option<AwsKind>, RequestError> 
 /// Recognises an AWS request form in YAML text (the AWS CLI's `--cli-input-yaml`) by the same
 /// keys as [`detect`]; `None` for anything else, invalid YAML included (the native reader
 /// reports it).
-pub fn detect_yaml(label: &str, text: &str) -> Result<Option<AwsKind>, RequestError> {
+pub(crate) fn detect_yaml(label: &str, text: &str) -> Result<Option<AwsKind>, RequestError> {
     match parse_value(label, text, Syntax::Yaml) {
         Ok(Value::Object(root)) => detect_keys(label, &root),
         _ => Ok(None),
