@@ -110,7 +110,7 @@ fn optimal_scenarios(c: &mut Criterion) {
 }
 
 /// The dominance solve (optimal mode's default: the cheapest plan at least as safe as the
-/// aws-mode plan, which it computes first) for every spot strategy on M and L.
+/// aws-mode plan, which it computes first) for every spot strategy on M, L and L-spot.
 fn dominance_scenarios(c: &mut Criterion) {
     let Ok(catalog) = embedded::catalog() else {
         eprintln!("skipped: the embedded catalogue does not parse");
@@ -118,7 +118,7 @@ fn dominance_scenarios(c: &mut Criterion) {
     };
     let mut group = c.benchmark_group("dominance");
     group.sample_size(10);
-    for name in ["m", "l"] {
+    for name in ["m", "l", "l-spot"] {
         let Some(mut request) = scenario(name) else {
             continue;
         };

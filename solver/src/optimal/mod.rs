@@ -81,6 +81,7 @@ pub(crate) mod anchor;
 pub mod explain;
 pub(crate) mod model;
 pub(crate) mod prepare;
+pub(crate) mod pricing;
 pub(crate) mod rows;
 #[cfg(test)]
 mod tests;
@@ -497,22 +498,37 @@ fn run_stages(
     let mut stopped = false;
     let mut unsolved: Option<Stage> = None;
     for (position, &stage) in stages.iter().enumerate() {
-        let built = model::build(request, &prep, &fixed, Goal::Stage(stage));
-        let x = built.x.clone();
         let left = model::remaining(start, limit);
         if best.is_some() && left <= 0.0 {
             stopped = true;
             break;
         }
-        match model::solve(built, backend, left, gap) {
-            Ok(solved) => {
+        // The first stage over the pools its relaxation prices in (`pricing`), the later
+        // stages over the pools it leaves them; or every stage over every pool.
+        let outcome = if position == 0 && pricing::applies(stage, backend, &prep) {
+            let time_left = || model::remaining(start, limit);
+            pricing::solve_first(request, &prep, stage, time_left, gap).map(|first| {
+                let counts = first.solved.counts(&first.x);
+                prep = first.later;
+                (first.solved, counts, first.prep)
+            })
+        } else {
+            let built = model::build(request, &prep, &fixed, Goal::Stage(stage));
+            let x = built.x.clone();
+            model::solve(built, backend, left, gap).map(|solved| {
+                let counts = solved.counts(&x);
+                (solved, counts, prep.clone())
+            })
+        };
+        match outcome {
+            Ok((solved, counts, solved_prep)) => {
                 reports.push(StageReport {
                     objective_name: stage.name().to_owned(),
                     status: solved.status,
                     objective: solved.objective,
                     bound: solved.bound,
                 });
-                best = Some((solved.counts(&x), prep.clone()));
+                best = Some((counts, solved_prep));
                 if solved.status == SolverStatus::TimeLimit {
                     stopped = true;
                     break;

@@ -59,6 +59,9 @@ pub(crate) struct Built {
     pub objective_scale: f64,
     /// Whether request rows get slacks (infeasibility explanations).
     elastic: bool,
+    /// Whether integrality is dropped: the LP relaxation, whose reduced costs
+    /// [`pricing`](super::pricing) uses.
+    relaxed: bool,
     /// Whether anchor caps get one slack per axis (relaxation), and those slack columns in
     /// [`RiskAxis::ALL`] order.
     relaxing: bool,
@@ -66,6 +69,8 @@ pub(crate) struct Built {
     pub axis_slacks: [Option<usize>; 4],
     /// The factor back to each axis's unit.
     pub axis_scales: [f64; 4],
+    /// A feasible point to start the MIP from, one value per column (see [`Built::start_from`]).
+    start: Option<Vec<f64>>,
 }
 
 impl Built {
@@ -74,6 +79,35 @@ impl Built {
         let v = self.vars.add(definition);
         self.columns.push(v);
         self.columns.len() - 1
+    }
+
+    /// `definition` as an integer column, or continuous in the LP relaxation.
+    pub(super) fn integer(
+        &self,
+        definition: good_lp::VariableDefinition,
+    ) -> good_lp::VariableDefinition {
+        if self.relaxed {
+            definition
+        } else {
+            definition.integer()
+        }
+    }
+
+    /// `definition` as a binary column, or `0 ≤ v ≤ 1` in the LP relaxation.
+    pub(super) fn binary(
+        &self,
+        definition: good_lp::VariableDefinition,
+    ) -> good_lp::VariableDefinition {
+        if self.relaxed {
+            definition.min(0).max(1)
+        } else {
+            definition.binary()
+        }
+    }
+
+    /// Whether rows get continuous slacks (elastic or relaxing), which rules out rounding them.
+    pub(super) fn has_slacks(&self) -> bool {
+        self.elastic || self.relaxing
     }
 
     /// The variable of a column.
@@ -156,6 +190,26 @@ impl Built {
         self.constraints.push(expr.leq(cap));
     }
 
+    /// Each column's name, in column order.
+    pub(crate) fn column_names(&self) -> Vec<String> {
+        self.columns
+            .iter()
+            .map(|v| self.vars.display(v).to_string())
+            .collect()
+    }
+
+    /// Starts the MIP from a solution of another model over a subset of these columns, matched
+    /// by name (a column it lacks starts at 0): `pricing` hands the optimum over fewer pools to
+    /// the solve over more, where it is feasible, so HiGHS begins with that incumbent.
+    pub(crate) fn start_from(&mut self, values: &std::collections::BTreeMap<String, f64>) {
+        let start = self
+            .column_names()
+            .iter()
+            .map(|name| values.get(name).copied().unwrap_or(0.0))
+            .collect();
+        self.start = Some(start);
+    }
+
     /// The model as text, one line per objective, row and column bound, with the names the
     /// rows and columns carry: for debugging a plan against the request that made it.
     #[cfg_attr(not(test), allow(dead_code))]
@@ -197,6 +251,26 @@ pub(crate) fn build(
     fixed: &[(Stage, f64)],
     goal: Goal,
 ) -> Built {
+    build_with(request, prep, fixed, goal, false)
+}
+
+/// [`build`] with integrality dropped: the LP relaxation of the same model, row for row.
+pub(crate) fn build_relaxation(
+    request: &FleetRequest,
+    prep: &Prepared,
+    fixed: &[(Stage, f64)],
+    goal: Goal,
+) -> Built {
+    build_with(request, prep, fixed, goal, true)
+}
+
+fn build_with(
+    request: &FleetRequest,
+    prep: &Prepared,
+    fixed: &[(Stage, f64)],
+    goal: Goal,
+    relaxed: bool,
+) -> Built {
     let mut m = Built {
         vars: ProblemVariables::new(),
         columns: Vec::new(),
@@ -207,9 +281,11 @@ pub(crate) fn build(
         slacks: Vec::new(),
         objective_scale: 1.0,
         elastic: goal == Goal::Elastic,
+        relaxed,
         relaxing: goal == Goal::RelaxCaps,
         axis_slacks: [None; 4],
         axis_scales: [1.0; 4],
+        start: None,
     };
     rows::instance_columns(&mut m, prep);
     let total = rows::target(&mut m, prep, request);
@@ -307,6 +383,9 @@ pub(crate) struct Solved {
     pub bound: f64,
     /// How it finished.
     pub status: SolverStatus,
+    /// Reduced cost per column, in the objective's unit (LP relaxations only; empty after a
+    /// MIP, whose duals mean nothing).
+    pub reduced_costs: Vec<f64>,
 }
 
 impl Solved {
@@ -379,6 +458,8 @@ fn solve_highs(built: Built, time_limit: f64, gap: f64) -> Result<Solved, Failur
         objective,
         constraints,
         objective_scale,
+        relaxed,
+        start,
         ..
     } = built;
     let mut problem = vars
@@ -391,7 +472,7 @@ fn solve_highs(built: Built, time_limit: f64, gap: f64) -> Result<Solved, Failur
         .try_into_inner()
         .map_err(|e| Failure::Other(e.to_string()))?;
     model.make_quiet();
-    let options: [(&str, f64); 5] = [
+    let options: [(&str, f64); 6] = [
         ("time_limit", time_limit.max(0.0)),
         ("mip_rel_gap", gap.max(0.0)),
         // HiGHS also stops at an absolute gap of 1e-6 by default, which on a scaled hazard
@@ -401,6 +482,9 @@ fn solve_highs(built: Built, time_limit: f64, gap: f64) -> Result<Solved, Failur
         // tolerances could accept a plan a hair over a budget.
         ("primal_feasibility_tolerance", 1e-9),
         ("mip_feasibility_tolerance", 1e-9),
+        // The relaxation's reduced costs decide which pools the MIP may leave out
+        // (`pricing`): they must be accurate well below the margin it allows them.
+        ("dual_feasibility_tolerance", 1e-9),
     ];
     for (key, value) in options {
         model
@@ -412,6 +496,10 @@ fn solve_highs(built: Built, time_limit: f64, gap: f64) -> Result<Solved, Failur
     model
         .try_set_option("threads", 1)
         .map_err(|e| Failure::Other(format!("HiGHS option threads: {e:?}")))?;
+    if let Some(start) = &start {
+        // A start HiGHS rejects (it checks feasibility itself) only costs the head start.
+        let _ = model.try_set_solution(Some(start), None, None, None);
+    }
     let solved = model
         .try_solve()
         .map_err(|e| Failure::Other(format!("HiGHS: {e:?}")))?;
@@ -435,21 +523,36 @@ fn solve_highs(built: Built, time_limit: f64, gap: f64) -> Result<Solved, Failur
         });
     }
     let objective = solved.objective_value();
-    let bound = solved
-        .double_info_value(c"mip_dual_bound")
-        .unwrap_or(objective);
-    let mip_gap = solved.mip_gap();
+    // An LP's optimum is its own bound; the MIP infos are not set for it.
+    let bound = match relaxed {
+        true => objective,
+        false => solved
+            .double_info_value(c"mip_dual_bound")
+            .unwrap_or(objective),
+    };
+    let mip_gap = if relaxed { 0.0 } else { solved.mip_gap() };
     let status = if status == SolverStatus::Optimal && mip_gap.is_finite() && mip_gap > 1e-9 {
         SolverStatus::GapLimit
     } else {
         status
     };
     let bound = if bound.is_finite() { bound } else { objective };
+    let solution = solved.get_solution();
+    let reduced_costs = if relaxed {
+        solution
+            .dual_columns()
+            .iter()
+            .map(|d| d * objective_scale)
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(Solved {
-        values: solved.get_solution().columns().to_vec(),
+        values: solution.columns().to_vec(),
         objective: objective * objective_scale,
         bound: bound * objective_scale,
         status,
+        reduced_costs,
     })
 }
 
@@ -505,6 +608,7 @@ where
         objective,
         bound: objective,
         status,
+        reduced_costs: Vec::new(),
     })
 }
 

@@ -45,6 +45,75 @@ fn instances(m: &Built, prep: &Prepared, keep: impl Fn(usize) -> bool) -> Expres
     e
 }
 
+/// A capacity row `Σ_{p ∈ S} w_p x_p ≥ rhs` (covering) or `≤ rhs`, tightened by integer
+/// rounding when every weight in it is a whole number: with `g = gcd(w_p)`, the integer points
+/// of `Σ w_p x_p ≤ rhs` are exactly those of `Σ (w_p ÷ g) x_p ≤ ⌊rhs ÷ g⌋` (covering: `⌈·⌉`),
+/// but the relaxation of the second is tighter. A type capped at 1,000 vCPU whose instances
+/// have 48 holds 20 of them, not 20.83: the LP that `pricing` reads its bound from then sits
+/// at the integer optimum instead of 0.1 % below it (scenario L-spot). Rows with a slack
+/// (elastic, relaxing) stay as they are, since the slack is continuous.
+struct CapacityRow {
+    /// `Σ (w_p ÷ g) x_p`.
+    expression: Expression,
+    /// The rounded right-hand side.
+    rhs: f64,
+}
+
+/// How close to a whole number a scaled right-hand side counts as that number.
+const ROUNDING: f64 = 1e-9;
+
+fn capacity_row(
+    m: &Built,
+    prep: &Prepared,
+    keep: impl Fn(usize) -> bool,
+    covering: bool,
+    rhs: f64,
+) -> CapacityRow {
+    let selected = || prep.pools.iter().enumerate().filter(|(i, _)| keep(*i));
+    let divisor = if m.has_slacks() {
+        None
+    } else {
+        whole_divisor(selected().map(|(_, p)| p.weight))
+    };
+    let Some(g) = divisor else {
+        return CapacityRow {
+            expression: capacity(m, prep, keep),
+            rhs,
+        };
+    };
+    let mut expression = Expression::with_capacity(prep.pools.len());
+    for (i, p) in selected() {
+        expression.add_mul(p.weight / g, m.var(m.x[i]));
+    }
+    let scaled = rhs / g;
+    // Round-off in `share × T` must not cost a whole instance: 999.9999999 ÷ 1 is 1,000.
+    let slack = ROUNDING * scaled.abs().max(1.0);
+    let rhs = if covering {
+        (scaled - slack).ceil()
+    } else {
+        (scaled + slack).floor()
+    };
+    CapacityRow { expression, rhs }
+}
+
+/// The greatest common divisor of `weights` when every one is a whole number (and there is
+/// one); `None` otherwise.
+fn whole_divisor(weights: impl Iterator<Item = f64>) -> Option<f64> {
+    const WHOLE: f64 = (1u64 << 52) as f64;
+    let mut g: u64 = 0;
+    for w in weights {
+        if !((1.0..WHOLE).contains(&w) && w.fract() == 0.0) {
+            return None;
+        }
+        let (mut a, mut b) = (g, w as u64);
+        while b != 0 {
+            (a, b) = (b, a % b);
+        }
+        g = a;
+    }
+    (g > 0).then_some(g as f64)
+}
+
 /// The instance columns, one per model pool: `0 ≤ x_p ≤ cap_p`, integer.
 pub(crate) fn instance_columns(m: &mut Built, prep: &Prepared) {
     for p in &prep.pools {
@@ -52,22 +121,16 @@ pub(crate) fn instance_columns(m: &mut Built, prep: &Prepared) {
             "x[{}/{}/{}]",
             p.market, prep.zones[p.zone], prep.types[p.type_ix]
         );
-        let column = m.add(variable().integer().min(0).max(f64::from(p.cap)).name(name));
+        let column = m.add(m.integer(variable().min(0).max(f64::from(p.cap)).name(name)));
         m.x.push(column);
     }
 }
 
 /// Target: `Σ_P w_p x_p ≥ T`. Returns the capacity expression for [`overshoot`].
 pub(crate) fn target(m: &mut Built, prep: &Prepared, request: &FleetRequest) -> Expression {
-    let total = capacity(m, prep, |_| true);
-    m.row(
-        total.clone(),
-        true,
-        request.target.capacity,
-        "target",
-        String::new(),
-    );
-    total
+    let row = capacity_row(m, prep, |_| true, true, request.target.capacity);
+    m.row(row.expression, true, row.rhs, "target", String::new());
+    capacity(m, prep, |_| true)
 }
 
 /// The On-Demand part: `Σ_{P_OD} w_p x_p ≥ OD`, and, when there is a spot part, the On-Demand
@@ -85,14 +148,16 @@ pub(crate) fn on_demand_part(m: &mut Built, prep: &Prepared) {
         return;
     }
     let pools = &prep.pools;
-    let od = capacity(m, prep, |i| pools[i].market == Market::OnDemand);
+    let on_demand = |i: usize| pools[i].market == Market::OnDemand;
+    let row = capacity_row(m, prep, on_demand, true, prep.od_part);
     m.row(
-        od.clone(),
+        row.expression,
         true,
-        prep.od_part,
+        row.rhs,
         "on_demand_target",
         String::new(),
     );
+    let od = capacity(m, prep, on_demand);
     if prep.spot_part <= 0.0 {
         return;
     }
@@ -102,11 +167,7 @@ pub(crate) fn on_demand_part(m: &mut Built, prep: &Prepared) {
     let mut stop = od;
     for pair in prep.od_weights.windows(2) {
         let (below, weight) = (pair[0], pair[1]);
-        let u = m.add(
-            variable()
-                .binary()
-                .name(format!("u_on_demand_weight[{weight}]")),
-        );
+        let u = m.add(m.binary(variable().name(format!("u_on_demand_weight[{weight}]"))));
         let used = instances(m, prep, |i| {
             pools[i].market == Market::OnDemand && pools[i].weight >= weight
         });
@@ -165,8 +226,8 @@ pub(crate) fn risk_caps(m: &mut Built, prep: &Prepared, request: &FleetRequest) 
                 .map(|p| f64::from(p.cap) * p.weight)
                 .sum();
             if most > cap {
-                let e = capacity(m, prep, |i| pools[i].type_ix == k);
-                m.cap_row(e, RiskAxis::WorstTypeLoss, cap, 1.0);
+                let row = capacity_row(m, prep, |i| pools[i].type_ix == k, false, cap);
+                m.cap_row(row.expression, RiskAxis::WorstTypeLoss, row.rhs, 1.0);
             }
         }
     }
@@ -178,8 +239,8 @@ pub(crate) fn risk_caps(m: &mut Built, prep: &Prepared, request: &FleetRequest) 
                 .map(|p| f64::from(p.cap) * p.weight)
                 .sum();
             if most > cap {
-                let e = capacity(m, prep, |i| pools[i].zone == z);
-                m.cap_row(e, RiskAxis::WorstAzLoss, cap, 1.0);
+                let row = capacity_row(m, prep, |i| pools[i].zone == z, false, cap);
+                m.cap_row(row.expression, RiskAxis::WorstAzLoss, row.rhs, 1.0);
             }
         }
     }
@@ -218,9 +279,15 @@ pub(crate) fn type_shares(m: &mut Built, prep: &Prepared, request: &FleetRequest
     let pools = &prep.pools;
     for (k, name) in prep.types.iter().enumerate() {
         if prep.type_rows(k) && pools.iter().any(|p| p.type_ix == k) {
-            let e = capacity(m, prep, |i| pools[i].type_ix == k);
             let limit = share * request.target.capacity;
-            m.row(e, false, limit, "max_type_share", name.clone());
+            let row = capacity_row(m, prep, |i| pools[i].type_ix == k, false, limit);
+            m.row(
+                row.expression,
+                false,
+                row.rhs,
+                "max_type_share",
+                name.clone(),
+            );
         }
     }
 }
@@ -233,9 +300,9 @@ pub(crate) fn az_shares(m: &mut Built, prep: &Prepared, request: &FleetRequest) 
     let pools = &prep.pools;
     for (z, name) in prep.zones.iter().enumerate() {
         if pools.iter().any(|p| p.zone == z) {
-            let e = capacity(m, prep, |i| pools[i].zone == z);
             let limit = share * request.target.capacity;
-            m.row(e, false, limit, "max_az_share", name.clone());
+            let row = capacity_row(m, prep, |i| pools[i].zone == z, false, limit);
+            m.row(row.expression, false, row.rhs, "max_az_share", name.clone());
         }
     }
 }
@@ -248,9 +315,15 @@ pub(crate) fn az_loss_survival(m: &mut Built, prep: &Prepared, request: &FleetRe
     };
     let pools = &prep.pools;
     for (z, name) in prep.zones.iter().enumerate() {
-        let e = capacity(m, prep, |i| pools[i].zone != z);
         let limit = share * request.target.capacity;
-        m.row(e, true, limit, "survive_az_loss", name.clone());
+        let row = capacity_row(m, prep, |i| pools[i].zone != z, true, limit);
+        m.row(
+            row.expression,
+            true,
+            row.rhs,
+            "survive_az_loss",
+            name.clone(),
+        );
     }
 }
 
@@ -290,7 +363,7 @@ pub(crate) fn pools_used(m: &mut Built, prep: &Prepared, request: &FleetRequest)
             "y[{}/{}/{}]",
             p.market, prep.zones[p.zone], prep.types[p.type_ix]
         );
-        let y = m.add(variable().binary().name(name));
+        let y = m.add(m.binary(variable().name(name)));
         let x = m.var(m.x[i]);
         m.constraints
             .push((Expression::from(x) - f64::from(p.cap) * m.var(y)).leq(0.0));
@@ -325,7 +398,7 @@ pub(crate) fn types_used(m: &mut Built, prep: &Prepared, request: &FleetRequest)
         if !pools.iter().any(|p| p.type_ix == k) {
             continue;
         }
-        let t = m.add(variable().binary().name(format!("t[{type_name}]")));
+        let t = m.add(m.binary(variable().name(format!("t[{type_name}]"))));
         for (i, p) in pools.iter().enumerate() {
             if p.type_ix == k {
                 let x = m.var(m.x[i]);
@@ -352,7 +425,7 @@ pub(crate) fn single_az(m: &mut Built, prep: &Prepared, request: &FleetRequest) 
     }
     let mut used = Expression::with_capacity(prep.zones.len());
     for (z, zone) in prep.zones.iter().enumerate() {
-        let a = m.add(variable().binary().name(format!("a[{zone}]")));
+        let a = m.add(m.binary(variable().name(format!("a[{zone}]"))));
         for (i, p) in prep.pools.iter().enumerate() {
             if p.zone == z {
                 let x = m.var(m.x[i]);

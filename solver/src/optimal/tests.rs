@@ -1042,4 +1042,90 @@ mod dominance {
             prop_assert!(anchor.caps.iter().all(|c| !c.relaxed), "{:?}", anchor);
         }
     }
+
+    /// The pools (candidate, market, zone) a plan's counts use.
+    fn used(
+        prep: &crate::optimal::prepare::Prepared,
+        counts: &[u32],
+    ) -> Vec<(usize, Market, usize)> {
+        prep.pools
+            .iter()
+            .zip(counts)
+            .filter(|(_, c)| **c > 0)
+            .map(|(p, _)| (p.candidate, p.market, p.zone))
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+        /// Pricing out (`pricing::solve_first`) is exact: over random catalogues, with type
+        /// shares, AZ survival, pool shares, an On-Demand part and the aws-mode anchor, its
+        /// first-stage optimum equals the whole MIP's, and every pool the whole MIP's optimum
+        /// uses is in the set it hands the later stages.
+        #[test]
+        fn pricing_out_keeps_the_optimum(
+            spot in proptest::collection::vec((10u32..=90, 0u8..5, proptest::bool::weighted(0.85)), 15),
+            od_per_vcpu in proptest::collection::vec(30u32..=60, 5),
+            strategy in strategy_and_pools(),
+            target in 8u32..=96,
+            od in (0u8..3, 0u32..=16, 0u32..=100),
+            type_share in proptest::option::weighted(0.5, 25u32..=70),
+            survive in proptest::option::weighted(0.4, 30u32..=70),
+            pool_share in proptest::option::weighted(0.3, 20u32..=60),
+        ) {
+            use crate::optimal::anchor::RiskCaps;
+            use crate::optimal::model::{self, Failure, Goal};
+            use crate::optimal::prepare::{self, Bounds};
+            use crate::optimal::pricing;
+
+            let catalog = random_catalog(&spot, &od_per_vcpu);
+            let mut r = random_request(strategy, target, false, od, false, None, None);
+            r.constraints.max_type_share = type_share.map(|s| f64::from(s) / 100.0);
+            r.constraints.survive_az_loss = survive.map(|s| f64::from(s) / 100.0);
+            r.constraints.max_pool_share = pool_share.map(|s| f64::from(s) / 100.0);
+            let set = resolve(&catalog, &r).unwrap();
+            let stages = stages(&r);
+            let first = stages[0];
+            prop_assume!(!matches!(first, super::super::Stage::MaxPoolShare | super::super::Stage::MaxAzShare));
+            let caps = if r.safety_reference() == SafetyReference::Aws {
+                RiskCaps::of_plan(&crate::aws_mode::emulate(&r, &set))
+            } else {
+                RiskCaps::default()
+            };
+            let bounds = Bounds { caps, ..Bounds::default() };
+            let prep = prepare::prepare(&r, &set, &stages, true, bounds);
+            let whole = model::build(&r, &prep, &[], Goal::Stage(first));
+            let x = whole.x.clone();
+            let whole = model::solve(whole, Backend::Highs, 60.0, 0.0);
+            let priced = pricing::solve_first(&r, &prep, first, || 60.0, 0.0);
+            match (whole, priced) {
+                (Err(Failure::Infeasible), Err(Failure::Infeasible)) => {}
+                (Ok(whole), Ok(priced)) => {
+                    prop_assert_eq!(priced.solved.status, SolverStatus::Optimal);
+                    let tolerance = 1e-7 * whole.objective.abs().max(1e-3);
+                    prop_assert!(
+                        (priced.solved.objective - whole.objective).abs() <= tolerance,
+                        "priced {} against whole {}", priced.solved.objective, whole.objective
+                    );
+                    prop_assert!(priced.solved.bound <= priced.solved.objective + tolerance);
+                    let later: Vec<_> = priced
+                        .later
+                        .pools
+                        .iter()
+                        .map(|p| (p.candidate, p.market, p.zone))
+                        .collect();
+                    for pool in used(&prep, &whole.counts(&x)) {
+                        prop_assert!(later.contains(&pool), "{:?} priced out of the later stages", pool);
+                    }
+                }
+                (whole, priced) => prop_assert!(
+                    false,
+                    "whole {:?} against priced {:?}",
+                    whole.map(|s| s.objective).map_err(|e| format!("{e:?}")),
+                    priced.map(|s| s.solved.objective).map_err(|e| format!("{e:?}"))
+                ),
+            }
+        }
+    }
 }

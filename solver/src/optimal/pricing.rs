@@ -1,0 +1,167 @@
+//! Pricing out: an exact reduction of the first stage by the reduced costs of its LP
+//! relaxation, so the MIP sees the few pools an optimum can use instead of the whole region.
+//!
+//! # The rule
+//! Let `LB` be the optimum of the first stage's LP relaxation (the same rows and bounds, every
+//! integer and binary column made continuous) and `d_p` the reduced cost of pool `p`'s count in
+//! it. LP duality gives, for every plan `x` that meets the rows and bounds (and so for every
+//! integer plan),
+//!
+//! ```text
+//! f(x) − LB = Σ_rows π_i (a_i x − b_i) + Σ_p d_p (x_p − x*_p)  ≥  d_p x_p   for a pool at 0 in x*
+//! ```
+//!
+//! since every term is ≥ 0 (each dual has the sign of its row, each reduced cost the sign of
+//! its bound). So a plan using pool `p` (`x_p ≥ 1`) costs at least `LB + d_p`: **a plan cheaper
+//! than `LB + θ` uses no pool with `d_p > θ`.**
+//!
+//! # The walk
+//! 1. Solve the relaxation; take `θ = 10⁻⁶ × |LB|` (at least × the largest objective
+//!    coefficient), and the pools `S(θ) = {p : d_p ≤ θ}` — which hold the LP's own support.
+//! 2. Solve the MIP over `S(θ)`, giving `z`. If `z − LB ≤ θ`, no plan outside `S(θ)` is cheaper
+//!    than `z`, so `z` is the optimum of the whole problem. Otherwise set `θ = z − LB` and solve
+//!    again: the new set holds the old optimum, so the new `z' ≤ z` and `z' − LB ≤ θ` — proven.
+//!    A set that admits no plan grows tenfold until it does (or holds every pool). The
+//!    first set gets half the time left and hands its plan to the wider set as a start, so a
+//!    hard first set cannot use up the time a cheaper plan outside it needs.
+//! 3. Later stages hold this stage at `z*` (within the stage tolerance, `f ≤ z⁺`), so they see
+//!    `S(z⁺ − LB)`: every plan they may return uses only those pools.
+//!
+//! The reported bound is `min(bound over S, LB + θ)`, so a solve stopped by the time limit
+//! still states a bound valid for the whole problem. A margin of [`MARGIN`] absorbs the
+//! solver's round-off in the reduced costs (HiGHS runs the relaxation with a dual feasibility
+//! tolerance of 1e-9). Share stages (`diversified`'s largest pool, the largest AZ) have one
+//! objective column and price nothing out; they are solved whole.
+
+use std::collections::BTreeMap;
+
+use super::model::{self, Failure, Goal, STAGE_TOLERANCE, Solved};
+use super::prepare::Prepared;
+use super::{Backend, Stage};
+use crate::plan::SolverStatus;
+use crate::request::FleetRequest;
+
+/// The first threshold, as a share of the relaxation's optimum. With the capacity rows
+/// rounded (`rows::capacity_row`) the relaxation of a cost stage usually sits at the integer
+/// optimum (L-spot lowestPrice: both $113.089033/h), so the pools with a reduced cost of
+/// (almost) zero already hold an optimum, and a MIP over them proves it; where there is an
+/// integrality gap, step 2 widens the set to exactly the gap found.
+const FIRST_THRESHOLD: f64 = 1e-6;
+
+/// Reduced costs within this share of the objective's scale count as zero.
+pub(crate) const MARGIN: f64 = 1e-6;
+
+/// Below this many pools the whole MIP is faster than a relaxation first.
+const MIN_POOLS: usize = 400;
+
+/// Whether the first stage is priced out: a per-pool objective, HiGHS (the backend whose
+/// reduced costs are read), and a model large enough to gain from it.
+pub(crate) fn applies(stage: Stage, backend: Backend, prep: &Prepared) -> bool {
+    let per_pool = !matches!(stage, Stage::MaxPoolShare | Stage::MaxAzShare);
+    per_pool && backend == Backend::Highs && !prep.relaxing && prep.pools.len() >= MIN_POOLS
+}
+
+/// The first stage solved over the priced-in pools.
+pub(crate) struct FirstStage {
+    /// The MIP's solution over [`FirstStage::prep`], its bound valid for the whole problem.
+    pub solved: Solved,
+    /// The columns of the pools' counts in `solved`.
+    pub x: Vec<usize>,
+    /// The pools `solved` counts.
+    pub prep: Prepared,
+    /// The pools a later stage may use (see the module docs, step 3).
+    pub later: Prepared,
+}
+
+/// Solves `stage`, the first, over the pools its relaxation prices in (see the module docs).
+pub(crate) fn solve_first(
+    request: &FleetRequest,
+    prep: &Prepared,
+    stage: Stage,
+    time_left: impl Fn() -> f64,
+    gap: f64,
+) -> Result<FirstStage, Failure> {
+    let relaxation = model::build_relaxation(request, prep, &[], Goal::Stage(stage));
+    let columns = relaxation.x.clone();
+    let scale = relaxation.objective_scale;
+    let lp = model::solve(relaxation, Backend::Highs, time_left(), 0.0)?;
+    if lp.status != SolverStatus::Optimal {
+        return Err(Failure::TimeLimit);
+    }
+    let lower = lp.objective;
+    let reduced: Vec<f64> = columns
+        .iter()
+        .map(|&c| lp.reduced_costs.get(c).copied().unwrap_or(0.0))
+        .collect();
+    let magnitude = lower.abs().max(scale);
+    let margin = MARGIN * magnitude;
+    let mut threshold = FIRST_THRESHOLD * magnitude;
+    // The last solution, by column name: a feasible start for the next, wider set.
+    let mut start: Option<BTreeMap<String, f64>> = None;
+    loop {
+        let keep: Vec<bool> = reduced.iter().map(|d| *d <= threshold + margin).collect();
+        let whole = keep.iter().all(|k| *k);
+        let restricted = restrict(prep, &keep);
+        let mut built = model::build(request, &restricted, &[], Goal::Stage(stage));
+        if let Some(values) = &start {
+            built.start_from(values);
+        }
+        let names = built.column_names();
+        let x = built.x.clone();
+        // The first set, unless it is the whole problem, gets half the time left, so that
+        // when it is hard the wider set (which may hold a cheaper plan) still gets its turn.
+        let budget = if whole || start.is_some() {
+            time_left()
+        } else {
+            time_left() / 2.0
+        };
+        match model::solve(built, Backend::Highs, budget, gap) {
+            Ok(mut solved) => {
+                let widen = solved.objective - lower;
+                let proven = whole || widen <= threshold;
+                let out_of_time = solved.status == SolverStatus::TimeLimit;
+                if (proven && !out_of_time) || (out_of_time && (whole || widen <= threshold)) {
+                    if !whole {
+                        // No plan using a left-out pool is below LB + θ.
+                        solved.bound = solved.bound.min(lower + threshold);
+                    }
+                    let held = solved.objective
+                        + STAGE_TOLERANCE * (solved.objective / scale).abs().max(1.0) * scale;
+                    let later_keep: Vec<bool> = reduced
+                        .iter()
+                        .map(|d| *d <= held - lower + margin)
+                        .collect();
+                    let later = restrict(prep, &later_keep);
+                    return Ok(FirstStage {
+                        solved,
+                        x,
+                        prep: restricted,
+                        later,
+                    });
+                }
+                start = Some(
+                    names
+                        .into_iter()
+                        .zip(solved.values.iter().copied())
+                        .collect(),
+                );
+                threshold = widen;
+            }
+            Err(Failure::Infeasible) if !whole => threshold *= 10.0,
+            Err(failure) => return Err(failure),
+        }
+    }
+}
+
+/// `prep` with only the pools `keep` marks.
+fn restrict(prep: &Prepared, keep: &[bool]) -> Prepared {
+    let mut out = prep.clone();
+    out.pools = prep
+        .pools
+        .iter()
+        .zip(keep)
+        .filter(|(_, k)| **k)
+        .map(|(p, _)| p.clone())
+        .collect();
+    out
+}
