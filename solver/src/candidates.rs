@@ -56,9 +56,34 @@ pub struct CandidateSet<'c> {
     /// could not price (no price source covered them); no plan can use them, and messages
     /// say so instead of "no pool".
     pub unpriced: Vec<&'c UnpricedOffering>,
+    /// Types attribute-based selection matched but AWS's price protection drops from a market
+    /// (aws-semantics §1.10), sorted by market then type: their pools in that market are not
+    /// candidates. Types an override names are never dropped.
+    pub price_protected: Vec<select::PriceExclusion>,
 }
 
 impl<'c> CandidateSet<'c> {
+    /// The note a plan carries when price protection left types out, naming the first few.
+    pub fn price_protection_note(&self) -> Option<String> {
+        const SHOWN: usize = 3;
+        let first = self.price_protected.first()?;
+        let mut named: Vec<String> = self
+            .price_protected
+            .iter()
+            .take(SHOWN)
+            .map(|e| format!("{e}"))
+            .collect();
+        if self.price_protected.len() > SHOWN {
+            named.push(format!("{} more", self.price_protected.len() - SHOWN));
+        }
+        Some(format!(
+            "price protection (aws-semantics §1.10): {} type/market pair(s) matched by instance requirements are priced above the threshold on a {} basis and are not candidates: {}",
+            self.price_protected.len(),
+            first.basis.unit(),
+            named.join("; ")
+        ))
+    }
+
     /// The candidate pools of one market.
     pub fn market(&self, market: Market) -> impl Iterator<Item = &CandidatePool<'c>> {
         self.pools.iter().filter(move |p| p.pool.market == market)
@@ -343,6 +368,15 @@ pub fn resolve<'c>(
         }
     }
     let mut by_requirements: BTreeSet<&TypeName> = BTreeSet::new();
+    // The markets price protection allows each requirements-matched type in, over every
+    // requirements set that matched it (each set has its own thresholds).
+    let mut protected_markets: BTreeMap<&TypeName, BTreeSet<Market>> = BTreeMap::new();
+    let mut exclusions: BTreeMap<(Market, TypeName), select::PriceExclusion> = BTreeMap::new();
+    let basis = match request.target.unit {
+        CapacityUnit::Vcpu => select::PriceBasis::PerVcpu,
+        CapacityUnit::MemoryMib => select::PriceBasis::PerMemoryMib,
+        CapacityUnit::Units => select::PriceBasis::PerInstance,
+    };
     for (index, requirements) in request.candidates.requirements.iter().enumerate() {
         requirements.validate().map_err(|e| {
             error(
@@ -359,8 +393,28 @@ pub fn resolve<'c>(
                 },
             ));
         }
+        let protection =
+            select::price_protection(catalog, region.name().as_str(), &found, requirements, basis);
+        for market in [Market::OnDemand, Market::Spot] {
+            for name in protection.allowed(market) {
+                if let Some(t) = found.iter().find(|t| &t.name == name) {
+                    protected_markets.entry(&t.name).or_default().insert(market);
+                }
+            }
+        }
+        for exclusion in protection.excluded() {
+            exclusions
+                .entry((exclusion.market, exclusion.instance_type.clone()))
+                .or_insert_with(|| exclusion.clone());
+        }
         by_requirements.extend(found.into_iter().map(|t| &t.name));
     }
+    // A type allowed in a market by one set is a candidate there, whatever another set says.
+    exclusions.retain(|(market, name), _| {
+        !protected_markets
+            .get(name)
+            .is_some_and(|markets| markets.contains(market))
+    });
     if request.candidates.overrides.is_empty() && request.candidates.requirements.is_empty() {
         // No candidates given: every type AWS attribute-based selection would allow by default.
         let defaults = select::Requirements::default();
@@ -384,6 +438,12 @@ pub fn resolve<'c>(
                 .min()
         });
         if override_index.is_none() && !by_requirements.contains(&pool.instance_type) {
+            continue;
+        }
+        if override_index.is_none()
+            && !exclusions.is_empty()
+            && exclusions.contains_key(&(pool.market, pool.instance_type.clone()))
+        {
             continue;
         }
         let Some(instance_type) = catalog.instance_type(pool.instance_type.as_str()) else {
@@ -450,6 +510,7 @@ pub fn resolve<'c>(
         zones: zones.into_iter().collect(),
         pools,
         unpriced,
+        price_protected: exclusions.into_values().collect(),
     })
 }
 
@@ -556,4 +617,138 @@ fn no_match(catalog: &Catalog, region: &Region, pattern: &str) -> CandidateProbl
     }
     let closest = listing::closest_type(catalog, &pattern).map(str::to_owned);
     CandidateProblem::UnknownType { pattern, closest }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use fleetopt_instances::Market;
+    use fleetopt_instances::select::{Requirements, U32Range, U64Range};
+
+    use super::resolve;
+    use crate::request::{CapacityUnit, TypeOverride};
+    use crate::test_support::{catalog, itype, request};
+
+    const AZ: &str = "use1-az1";
+
+    /// c5.large's Spot price is the baseline; m5.large's is 2/3 above it, r5.large's 5 % above.
+    fn priced() -> fleetopt_instances::Catalog {
+        catalog(
+            vec![
+                itype("c5.large", 2, 4096),
+                itype("m5.large", 2, 8192),
+                itype("r5.large", 2, 16384),
+            ],
+            &[
+                ("c5.large", AZ, Market::OnDemand, 0.085, None),
+                ("c5.large", AZ, Market::Spot, 0.030, Some(1)),
+                ("m5.large", AZ, Market::OnDemand, 0.096, None),
+                ("m5.large", AZ, Market::Spot, 0.050, Some(0)),
+                ("r5.large", AZ, Market::OnDemand, 0.126, None),
+                ("r5.large", AZ, Market::Spot, 0.0315, Some(0)),
+            ],
+        )
+    }
+
+    fn abs(spot_percent: Option<u32>) -> Requirements {
+        Requirements {
+            vcpus: U32Range {
+                min: Some(2),
+                max: None,
+            },
+            memory_mib: U64Range {
+                min: Some(0),
+                max: None,
+            },
+            spot_max_price_percentage_over_lowest_price: spot_percent,
+            ..Requirements::default()
+        }
+    }
+
+    fn spot_types(set: &super::CandidateSet<'_>) -> Vec<String> {
+        set.market(Market::Spot)
+            .map(|p| p.pool.instance_type.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn price_protection_drops_spot_types_above_the_threshold() {
+        let cat = priced();
+        let mut r = request(10.0);
+        r.target.unit = CapacityUnit::Vcpu;
+        r.candidates.requirements = vec![abs(Some(10))];
+        let set = resolve(&cat, &r).unwrap();
+        // Threshold 0.030 × 1.10 = 0.033 per instance-hour, 0.0165 per vCPU-hour: m5.large
+        // (0.025 per vCPU-hour) is out of Spot, r5.large (0.01575) stays.
+        assert_eq!(spot_types(&set), ["c5.large", "r5.large"]);
+        // On-Demand: default 20 % over c5.large's 0.0425 per vCPU-hour = 0.051; r5.large
+        // (0.063) is out, m5.large (0.048) stays.
+        let od: Vec<String> = set
+            .market(Market::OnDemand)
+            .map(|p| p.pool.instance_type.to_string())
+            .collect();
+        assert_eq!(od, ["c5.large", "m5.large"]);
+        let note = set.price_protection_note().unwrap();
+        assert!(note.contains("2 type/market pair(s)"), "{note}");
+        assert!(note.contains("vcpu-hour"), "{note}");
+        let plan = crate::aws_mode::emulate(&r, &set);
+        assert!(plan.notes.contains(&note));
+        assert!(crate::verify::verify(&cat, &r, &plan).is_empty());
+    }
+
+    #[test]
+    fn price_protection_off_and_overrides_keep_every_type() {
+        let cat = priced();
+        let mut r = request(10.0);
+        r.candidates.requirements = vec![abs(Some(999_999))];
+        let set = resolve(&cat, &r).unwrap();
+        assert_eq!(spot_types(&set), ["c5.large", "m5.large", "r5.large"]);
+        // On-Demand keeps AWS's default 20 %: r5.large (0.126 against 0.085 × 1.2) is out.
+        let dropped: Vec<(Market, String)> = set
+            .price_protected
+            .iter()
+            .map(|e| (e.market, e.instance_type.to_string()))
+            .collect();
+        assert_eq!(dropped, [(Market::OnDemand, "r5.large".to_owned())]);
+
+        // An override names m5.large: price protection only filters what requirements match.
+        let mut r = request(10.0);
+        r.candidates.requirements = vec![abs(Some(10))];
+        r.candidates.overrides = vec![TypeOverride {
+            pattern: "m5.large".into(),
+            zone: None,
+            weight: None,
+            priority: None,
+            max_price: None,
+        }];
+        let set = resolve(&cat, &r).unwrap();
+        assert!(spot_types(&set).contains(&"m5.large".to_owned()));
+    }
+
+    #[test]
+    fn the_verifier_rejects_a_type_price_protection_drops() {
+        let cat = priced();
+        let mut r = request(2.0);
+        r.target.unit = CapacityUnit::Vcpu;
+        r.candidates.requirements = vec![abs(None)];
+        // Without a Spot percentage the default is 100 %: everything is in. Plan m5.large Spot,
+        // then tighten the request to 10 % and verify the same plan against it.
+        let set = resolve(&cat, &r).unwrap();
+        let mut plan = crate::aws_mode::emulate(&r, &set);
+        for a in &mut plan.allocations {
+            if a.market == Market::Spot {
+                a.instance_type = "m5.large".into();
+                a.price_per_hour = 0.050;
+            }
+        }
+        r.candidates.requirements = vec![abs(Some(10))];
+        let violations = crate::verify::verify(&cat, &r, &plan);
+        let text = format!("{violations:?}");
+        assert!(
+            text.contains("m5.large is not a candidate: spot price"),
+            "{text}"
+        );
+        assert!(text.contains("price-protection threshold"), "{text}");
+    }
 }

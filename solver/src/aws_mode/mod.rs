@@ -107,6 +107,7 @@ pub fn emulate(request: &FleetRequest, candidates: &CandidateSet<'_>) -> Plan {
     let pools = candidates.pools.as_slice();
     let unit = request.target.unit;
     let mut notes = request.notes.clone();
+    notes.extend(candidates.price_protection_note());
     let (od_target, nominal_spot) = split::market_targets(request);
     notes.push(format!(
         "aws mode: On-Demand part {} {unit}, Spot part {} {unit}; On-Demand is filled first (aws-semantics §1.2, §2.3)",

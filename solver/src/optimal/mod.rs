@@ -648,6 +648,7 @@ fn build_plan(
         &allocations,
     );
     let mut notes = request.notes.clone();
+    notes.extend(candidates.price_protection_note());
     let names: Vec<&str> = stages.iter().map(|s| s.name()).collect();
     notes.push(format!(
         "optimal mode: every constraint is hard; minimised lexicographically: {}",

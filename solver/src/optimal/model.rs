@@ -69,8 +69,6 @@ pub(crate) struct Built {
     pub axis_slacks: [Option<usize>; 4],
     /// The factor back to each axis's unit.
     pub axis_scales: [f64; 4],
-    /// A feasible point to start the MIP from, one value per column (see [`Built::start_from`]).
-    start: Option<Vec<f64>>,
 }
 
 impl Built {
@@ -190,26 +188,6 @@ impl Built {
         self.constraints.push(expr.leq(cap));
     }
 
-    /// Each column's name, in column order.
-    pub(crate) fn column_names(&self) -> Vec<String> {
-        self.columns
-            .iter()
-            .map(|v| self.vars.display(v).to_string())
-            .collect()
-    }
-
-    /// Starts the MIP from a solution of another model over a subset of these columns, matched
-    /// by name (a column it lacks starts at 0): `pricing` hands the optimum over fewer pools to
-    /// the solve over more, where it is feasible, so HiGHS begins with that incumbent.
-    pub(crate) fn start_from(&mut self, values: &std::collections::BTreeMap<String, f64>) {
-        let start = self
-            .column_names()
-            .iter()
-            .map(|name| values.get(name).copied().unwrap_or(0.0))
-            .collect();
-        self.start = Some(start);
-    }
-
     /// The model as text, one line per objective, row and column bound, with the names the
     /// rows and columns carry: for debugging a plan against the request that made it.
     #[cfg_attr(not(test), allow(dead_code))]
@@ -285,7 +263,6 @@ fn build_with(
         relaxing: goal == Goal::RelaxCaps,
         axis_slacks: [None; 4],
         axis_scales: [1.0; 4],
-        start: None,
     };
     rows::instance_columns(&mut m, prep);
     let total = rows::target(&mut m, prep, request);
@@ -459,7 +436,6 @@ fn solve_highs(built: Built, time_limit: f64, gap: f64) -> Result<Solved, Failur
         constraints,
         objective_scale,
         relaxed,
-        start,
         ..
     } = built;
     let mut problem = vars
@@ -496,10 +472,6 @@ fn solve_highs(built: Built, time_limit: f64, gap: f64) -> Result<Solved, Failur
     model
         .try_set_option("threads", 1)
         .map_err(|e| Failure::Other(format!("HiGHS option threads: {e:?}")))?;
-    if let Some(start) = &start {
-        // A start HiGHS rejects (it checks feasibility itself) only costs the head start.
-        let _ = model.try_set_solution(Some(start), None, None, None);
-    }
     let solved = model
         .try_solve()
         .map_err(|e| Failure::Other(format!("HiGHS: {e:?}")))?;

@@ -22,8 +22,10 @@
 //!    than `z`, so `z` is the optimum of the whole problem. Otherwise set `θ = z − LB` and solve
 //!    again: the new set holds the old optimum, so the new `z' ≤ z` and `z' − LB ≤ θ` — proven.
 //!    A set that admits no plan grows tenfold until it does (or holds every pool). The
-//!    first set gets half the time left and hands its plan to the wider set as a start, so a
-//!    hard first set cannot use up the time a cheaper plan outside it needs.
+//!    first set gets half the time left, so a hard first set cannot use up the time a cheaper
+//!    plan outside it needs. (Handing its plan to the wider MIP as a start through HiGHS's
+//!    `setSolution` was tried and dropped: on a case the property test found, HiGHS then
+//!    reported an objective its returned solution did not have.)
 //! 3. Later stages hold this stage at `z*` (within the stage tolerance, `f ≤ z⁺`), so they see
 //!    `S(z⁺ − LB)`: every plan they may return uses only those pools.
 //!
@@ -32,8 +34,6 @@
 //! solver's round-off in the reduced costs (HiGHS runs the relaxation with a dual feasibility
 //! tolerance of 1e-9). Share stages (`diversified`'s largest pool, the largest AZ) have one
 //! objective column and price nothing out; they are solved whole.
-
-use std::collections::BTreeMap;
 
 use super::model::{self, Failure, Goal, STAGE_TOLERANCE, Solved};
 use super::prepare::Prepared;
@@ -96,21 +96,32 @@ pub(crate) fn solve_first(
     let magnitude = lower.abs().max(scale);
     let margin = MARGIN * magnitude;
     let mut threshold = FIRST_THRESHOLD * magnitude;
-    // The last solution, by column name: a feasible start for the next, wider set.
-    let mut start: Option<BTreeMap<String, f64>> = None;
+    let mut widened = false;
+    let mut previous: Option<(Solved, Vec<usize>, Prepared)> = None;
+    // The stage's result, and the pools the later stages may use (module docs, step 3).
+    let finish = |solved: Solved, x: Vec<usize>, restricted: Prepared| {
+        let held =
+            solved.objective + STAGE_TOLERANCE * (solved.objective / scale).abs().max(1.0) * scale;
+        let later_keep: Vec<bool> = reduced
+            .iter()
+            .map(|d| *d <= held - lower + margin)
+            .collect();
+        FirstStage {
+            later: restrict(prep, &later_keep),
+            solved,
+            x,
+            prep: restricted,
+        }
+    };
     loop {
         let keep: Vec<bool> = reduced.iter().map(|d| *d <= threshold + margin).collect();
         let whole = keep.iter().all(|k| *k);
         let restricted = restrict(prep, &keep);
-        let mut built = model::build(request, &restricted, &[], Goal::Stage(stage));
-        if let Some(values) = &start {
-            built.start_from(values);
-        }
-        let names = built.column_names();
+        let built = model::build(request, &restricted, &[], Goal::Stage(stage));
         let x = built.x.clone();
         // The first set, unless it is the whole problem, gets half the time left, so that
         // when it is hard the wider set (which may hold a cheaper plan) still gets its turn.
-        let budget = if whole || start.is_some() {
+        let budget = if whole || widened {
             time_left()
         } else {
             time_left() / 2.0
@@ -120,34 +131,26 @@ pub(crate) fn solve_first(
                 let widen = solved.objective - lower;
                 let proven = whole || widen <= threshold;
                 let out_of_time = solved.status == SolverStatus::TimeLimit;
-                if (proven && !out_of_time) || (out_of_time && (whole || widen <= threshold)) {
-                    if !whole {
-                        // No plan using a left-out pool is below LB + θ.
-                        solved.bound = solved.bound.min(lower + threshold);
-                    }
-                    let held = solved.objective
-                        + STAGE_TOLERANCE * (solved.objective / scale).abs().max(1.0) * scale;
-                    let later_keep: Vec<bool> = reduced
-                        .iter()
-                        .map(|d| *d <= held - lower + margin)
-                        .collect();
-                    let later = restrict(prep, &later_keep);
-                    return Ok(FirstStage {
-                        solved,
-                        x,
-                        prep: restricted,
-                        later,
-                    });
+                // Out of time, the plan in hand is kept unless a wider set still has time.
+                let keep_going = !proven && (!out_of_time || time_left() > 0.0);
+                if !whole {
+                    // No plan using a left-out pool is below LB + θ.
+                    solved.bound = solved.bound.min(lower + threshold);
                 }
-                start = Some(
-                    names
-                        .into_iter()
-                        .zip(solved.values.iter().copied())
-                        .collect(),
-                );
+                if !keep_going {
+                    return Ok(finish(solved, x, restricted));
+                }
+                widened = true;
                 threshold = widen;
+                previous = Some((solved, x, restricted));
             }
             Err(Failure::Infeasible) if !whole => threshold *= 10.0,
+            // Out of time on the wider set: the narrower set's plan stands, with its bound.
+            Err(Failure::TimeLimit) if previous.is_some() => {
+                if let Some((solved, x, restricted)) = previous.take() {
+                    return Ok(finish(solved, x, restricted));
+                }
+            }
             Err(failure) => return Err(failure),
         }
     }

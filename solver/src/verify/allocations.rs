@@ -59,6 +59,8 @@ impl<'a> Verifier<'a> {
             if let Some(t) = t {
                 if let Some(reason) = self.not_candidate(region, t, zone) {
                     self.push(Check::Candidate, format!("{name}: {reason}"));
+                } else if let Some(reason) = self.price_protected(region, t, zone, a.market) {
+                    self.push(Check::Candidate, format!("{name}: {reason}"));
                 }
                 if !self.zone_allowed(region, zone) {
                     let allowed = self.allowed_zones(region).unwrap_or_default();

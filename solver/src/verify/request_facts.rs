@@ -118,6 +118,61 @@ impl<'a> Verifier<'a> {
         })
     }
 
+    /// Why `t` may not run in `market` by AWS's price protection (aws-semantics §1.10), or
+    /// `None`: a type an override admits in `zone` is never dropped; a type only requirement
+    /// sets admit must be within the price-protection threshold of at least one of them, each
+    /// computed over the types that set matches in the region.
+    pub(super) fn price_protected(
+        &self,
+        region: &Region,
+        t: &InstanceType,
+        zone: &str,
+        market: Market,
+    ) -> Option<String> {
+        let candidates = &self.request.candidates;
+        if candidates.requirements.is_empty()
+            || self.first_override(region, t.name.as_str(), zone).is_some()
+        {
+            return None;
+        }
+        let basis = match self.request.target.unit {
+            CapacityUnit::Vcpu => select::PriceBasis::PerVcpu,
+            CapacityUnit::MemoryMib => select::PriceBasis::PerMemoryMib,
+            CapacityUnit::Units => select::PriceBasis::PerInstance,
+        };
+        let mut reason = None;
+        for requirements in candidates
+            .requirements
+            .iter()
+            .filter(|r| select::matches(t, r))
+        {
+            let matched = select::select(self.catalog, Some(region.name().as_str()), requirements);
+            let protection = select::price_protection(
+                self.catalog,
+                region.name().as_str(),
+                &matched,
+                requirements,
+                basis,
+            );
+            if protection.is_allowed(t.name.as_str(), market) {
+                return None;
+            }
+            reason = reason.or_else(|| {
+                protection
+                    .excluded()
+                    .find(|e| e.market == market && e.instance_type == t.name)
+                    .map(|e| {
+                        format!(
+                            "{} is not a candidate: {} (aws-semantics §1.10)",
+                            t.name,
+                            e.reason()
+                        )
+                    })
+            });
+        }
+        reason
+    }
+
     /// The expected weight of `t` in `zone`, in the request's unit.
     pub(super) fn expected_weight(&self, region: &Region, t: &InstanceType, zone: &str) -> f64 {
         match self.request.target.unit {
