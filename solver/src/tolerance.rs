@@ -9,11 +9,15 @@
 //! three below the smallest real difference (1e-6): a comparison within it never decides a
 //! real question and never lets noise decide one either.
 //!
-//! Not here: the integer program's own stage and relaxation margins (`optimal/`), which are
-//! tied to HiGHS's feasibility tolerances, and the catalogue's price-protection slack, which
-//! lives in the `tolerance` module of `fleetopt-instances` (that crate is below this one).
-//! The tidy test (`tests/it/tidy.rs`) fails when a bare tolerance literal appears in library
-//! code elsewhere.
+//! Not here: the catalogue's price-protection slack, which lives in the `tolerance` module of
+//! `fleetopt-instances` (that crate is below this one). The tidy test (`tests/it/tidy.rs`)
+//! fails when a bare tolerance literal appears in library code elsewhere.
+//!
+//! # The integer program
+//! Optimal mode's margins (the `ILP_` constants) are chosen against the feasibility tolerance
+//! HiGHS is run with ([`ILP_FEASIBILITY`], 1e-9) as well as against float noise: above it
+//! where the solver's round-off must be absorbed (a fixed stage, a relaxed cap, a strict row),
+//! below the scales above where a real difference must not be.
 
 /// Absolute float noise in capacities, instance counts and budgets (capacity units, USD/hour):
 /// a difference below it is rounding, not a decision. It is also what a computed count may
@@ -61,6 +65,114 @@ pub const PLOT_MIN_SPAN: f64 = 1e-9;
 /// anyway, and 1e-12 is below that.
 pub const PLOT_MIN_TICK_STEP: f64 = 1e-12;
 
+// The integer program (optimal mode); see the module docs.
+
+/// HiGHS's primal and MIP feasibility tolerances for optimal mode's integer program, instead
+/// of its defaults (1e-7 and 1e-6): the verifier holds budgets and shares against the request
+/// to [`RELATIVE_NOISE`] (1e-9), and HiGHS's defaults could accept a plan a hair over a
+/// budget.
+pub const ILP_FEASIBILITY: f64 = 1e-9;
+
+/// HiGHS's dual feasibility tolerance: the LP relaxation's reduced costs decide which pools
+/// the first stage's MIP may leave out (`optimal::pricing`), so they must be accurate well
+/// below the margin that rule allows them ([`ILP_PRICING_MARGIN`], 1e-6 relative): 1e-9 is
+/// three orders below it, where HiGHS's default (1e-7) is one.
+pub const ILP_DUAL_FEASIBILITY: f64 = 1e-9;
+
+/// Relative tolerance when an earlier stage's optimum `z` becomes a row of the later stages
+/// (`objective ≤ z + ILP_STAGE × max(|z|, 1)`, the objective scaled so its largest
+/// coefficient is 1). The optimum HiGHS reports may break its own rows by up to
+/// [`ILP_FEASIBILITY`], so a row at exactly `z` could cut off the very plan that reached it and
+/// leave the later stage infeasible; 1e-7 is two orders above that round-off, and small enough
+/// that a later stage can trade away at most a ten-millionth of an earlier objective. The
+/// pricing rule widens the later stages' pools by the same amount.
+pub const ILP_STAGE: f64 = 1e-7;
+
+/// A MIP gap (HiGHS's `mip_gap` info) at most this is a proven optimum, reported as status
+/// `optimal`; above it the stage stopped at the request's `solver.mip_gap` (status
+/// `gap_limit`). HiGHS runs with an absolute gap of 0 and the request's relative gap (default
+/// 0), so a proven optimum's gap is 0 or round-off (≈ 1e-16), and a gap a user asks for is a
+/// real share of the objective; 1e-9 is [`NOISE`]'s level, between the two.
+pub const ILP_GAP_OPTIMAL: f64 = 1e-9;
+
+/// The solver report's relative gap `|objective − bound| ÷ |objective|` is 0 below this:
+/// objective and bound of a proven optimum differ in the last bits (≈ 1e-16 relative), and
+/// the report should say 0, not `2e-16`. Any value between that noise and [`ILP_GAP_OPTIMAL`]
+/// works; 1e-12 keeps every gap the status calls optimal but not exactly 0 visible.
+pub const ILP_GAP_ZERO: f64 = 1e-12;
+
+/// The least magnitude a relative measure of the integer program divides by, so a zero scale
+/// cannot divide by zero: an elastic slack's weight `1 ÷ max(|rhs|, ·)` (a row whose limit is
+/// 0), an anchor cap's relaxation weight, the solver report's gap over a zero objective, and
+/// the On-Demand stop's ε over a zero weight. 1e-9 is [`NOISE`]'s level: a scale below it is
+/// zero in the request's units.
+pub const ILP_SCALE_FLOOR: f64 = 1e-9;
+
+/// How close to a whole number a capacity row's right-hand side, divided by the gcd of its
+/// weights, counts as that number before it is rounded (`⌈rhs − ε⌉`, `⌊rhs + ε⌋`, relative:
+/// `ε = ILP_ROW_ROUNDING × max(|rhs|, 1)`). The right-hand sides are products such as
+/// `share × target` computed from the request, so their error is float noise (≈ 1e-15
+/// relative): 1e-9 absorbs it (999.9999999 ÷ 1 is 1,000 and must not cost an instance) and
+/// is far below a real fraction of an instance.
+pub const ILP_ROW_ROUNDING: f64 = 1e-9;
+
+/// How far below a whole number a per-pool bound computed from a solved or measured share may
+/// fall and still be that number (`⌊limit ÷ w + ε⌋`, in instances): the anchor's worst pool
+/// loss (a plan metric, share × target) and a solved `diversified` stage's optimum (found to
+/// [`ILP_FEASIBILITY`] on a scaled objective, then multiplied out by target ÷ weight). 1e-7 is
+/// above that round-off, which the multiplication can grow past [`NOISE`], and far below a
+/// whole instance.
+pub const ILP_BOUND_ROUNDING: f64 = 1e-7;
+
+/// The ε of the On-Demand stop's strict row, relative to the smallest On-Demand weight `w_1`:
+/// "less than `OD + w_1`" becomes `≤ OD + w_1 − ε·w_1`. It must be above the solver's
+/// [`ILP_FEASIBILITY`], so HiGHS cannot accept a plan exactly at `OD + w_1`, and below any
+/// real distance to the bound (capacities are sums of weights with a few decimals): 1e-6.
+pub const ILP_STRICT_ROW: f64 = 1e-6;
+
+/// An elastic slack (infeasibility explanations) at most this share of its row's limit (or
+/// absolutely, below a limit of 1) is the solver's round-off, not a conflict to report. The
+/// elastic model is solved to [`ILP_FEASIBILITY`] with slacks weighted by `1 ÷ limit`, so
+/// round-off in a slack grows with its limit; 1e-6 is three orders above the tolerance and
+/// at the resolution of the request's numbers (prices carry six decimals), so a conflict
+/// reported is one a user can see in the request.
+pub const ILP_ELASTIC_SLACK: f64 = 1e-6;
+
+/// The precheck's share sums (`n × max_pool_share < 1`, and the same for AZs and types) fall
+/// short of the whole target only when short by more than this: `n × share` is within a few
+/// ulps (≈ 1e-16) of its exact value, while a real shortfall of a share given with a few
+/// decimals over at most thousands of pools is far above 1e-12. Tighter than [`NOISE`], as
+/// the sum is a share (at most about 1) and a precheck that fired on noise would call a
+/// feasible request infeasible.
+pub const ILP_SHARE_SUM: f64 = 1e-12;
+
+/// An anchor cap's relaxation slack at most this (relative to the cap, or absolutely below a
+/// cap of 1) is round-off and keeps the cap exactly: the relaxation model is solved to
+/// [`ILP_FEASIBILITY`], so a cap that needs no relaxing can come back with a slack of that
+/// order, and a plan must not report a cap as relaxed for it.
+pub const ILP_RELAXATION_NOISE: f64 = 1e-9;
+
+/// How far above its slack a relaxed anchor cap is set (relative to the slack): the caps are
+/// re-solved at `cap + σ × (1 + ε)`, so the plan the relaxation found is not refused by the
+/// re-solve's round-off. 1e-7 is two orders above [`ILP_FEASIBILITY`] (as [`ILP_STAGE`]) and
+/// loosens a cap by a ten-millionth of its relaxation.
+pub const ILP_RELAXATION_MARGIN: f64 = 1e-7;
+
+/// Reduced costs within this share of the objective's scale count as zero when the first stage
+/// is priced out (`optimal::pricing`): a pool is kept when `d_p ≤ θ + ε`. The reduced costs
+/// carry the relaxation's round-off, bounded by [`ILP_DUAL_FEASIBILITY`] per coefficient of a
+/// scaled objective; 1e-6 is three orders above it, so round-off never prices out a pool an
+/// optimum needs, and costs only the few extra pools within 1e-6 of the threshold.
+pub const ILP_PRICING_MARGIN: f64 = 1e-6;
+
+/// The pricing walk's first threshold, as a share of the relaxation's optimum: the MIP first
+/// sees the pools with reduced cost at most this, and the walk widens the set to the gap it
+/// finds. An algorithm parameter rather than a tolerance (the walk is exact for any positive
+/// value; the value decides only how many solves the proof takes), kept here because it is a
+/// bare small number: with the capacity rows rounded the relaxation of a cost stage usually
+/// sits at the integer optimum, so (almost) zero reduced cost, here 1e-6, already holds one.
+pub const ILP_PRICING_FIRST_THRESHOLD: f64 = 1e-6;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -74,5 +186,19 @@ mod tests {
         assert_eq!((7.000_001_f64 - NOISE).ceil(), 8.0);
         const { assert!(PRICE < 1e-6 / 100.0) };
         const { assert!(RISK_TIE < NOISE) };
+    }
+
+    /// The orderings the integer program's docs give as the reasons for their values.
+    #[test]
+    fn ilp_margins_sit_above_the_solver_tolerances_they_absorb() {
+        const { assert!(ILP_FEASIBILITY <= RELATIVE_NOISE) };
+        const { assert!(ILP_DUAL_FEASIBILITY * 100.0 < ILP_PRICING_MARGIN) };
+        const { assert!(ILP_FEASIBILITY * 10.0 < ILP_STAGE) };
+        const { assert!(ILP_FEASIBILITY * 10.0 < ILP_RELAXATION_MARGIN) };
+        const { assert!(ILP_FEASIBILITY * 10.0 < ILP_STRICT_ROW) };
+        const { assert!(ILP_FEASIBILITY * 10.0 < ILP_ELASTIC_SLACK) };
+        const { assert!(NOISE < ILP_BOUND_ROUNDING) };
+        const { assert!(ILP_GAP_ZERO < ILP_GAP_OPTIMAL) };
+        const { assert!(ILP_SHARE_SUM < NOISE) };
     }
 }

@@ -26,6 +26,7 @@
 
 use crate::plan::{Plan, RiskAxis, RiskCap, SafetyAnchor};
 use crate::request::SafetyReference;
+use crate::tolerance;
 
 /// The caps in force, in model units: interruptions per hour, capacity for the losses.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -77,11 +78,11 @@ impl RiskCaps {
         let grow = |cap: Option<f64>, slack: f64| {
             cap.map(|c| {
                 let scale = c.abs().max(f64::MIN_POSITIVE);
-                if slack <= RELAXATION_NOISE * scale.max(1.0) {
+                if slack <= tolerance::ILP_RELAXATION_NOISE * scale.max(1.0) {
                     c
                 } else {
                     // A hair above the slack, so the re-solve is not refused by round-off.
-                    c + slack * (1.0 + RELAXATION_MARGIN)
+                    c + slack * (1.0 + tolerance::ILP_RELAXATION_MARGIN)
                 }
             })
         };
@@ -93,11 +94,6 @@ impl RiskCaps {
         }
     }
 }
-
-/// A relaxation slack at most this (relative to its cap, or absolute below 1) is round-off.
-const RELAXATION_NOISE: f64 = 1e-9;
-/// How far above its slack a relaxed cap is set.
-const RELAXATION_MARGIN: f64 = 1e-7;
 
 /// The plan's statement of its anchor: per axis the reference value, the cap in force, and
 /// whether it was relaxed. Losses are reported as shares of the target, like the metrics.
@@ -172,7 +168,7 @@ pub(crate) fn placement_notes(reference: &Plan, plan: &Plan) -> Vec<String> {
     axes.into_iter()
         .filter_map(|(name, theirs, ours)| {
             let (theirs, ours) = (theirs?, ours?);
-            (ours > theirs * (1.0 + 1e-9)).then(|| {
+            (ours > theirs * (1.0 + tolerance::RELATIVE_NOISE)).then(|| {
                 format!(
                     "as_safe_as aws: {name} {} is above the aws-mode plan's {}: placement slots are assigned after the solve and are not capped",
                     metrics_number(ours),

@@ -1,11 +1,11 @@
 //! Why a request is infeasible, in the request's own words (DESIGN §7).
 //!
-//! Two layers. [`precheck`] runs before any solve and catches the common conflicts with exact
+//! Two layers. `precheck` runs before any solve and catches the common conflicts with exact
 //! arithmetic on the model's pools and their bounds: no eligible pool, capacity caps that cannot
 //! reach a part, AZ-loss survival with too few zones, spread groups that hold too few instances,
 //! cluster/single-AZ needs larger than the best AZ, share caps that cannot add up to the target,
 //! `min_pools` above the pools available, budgets below the cheapest (fractional, so a lower
-//! bound) way to reach a part. When none fires but the model is infeasible, [`elastic`] re-solves
+//! bound) way to reach a part. When none fires but the model is infeasible, `elastic` re-solves
 //! with a non-negative slack on every constraint group, minimising total slack (each scaled by
 //! its right-hand side), and reports the groups that needed slack and by how much.
 
@@ -19,6 +19,7 @@ use super::prepare::Prepared;
 use super::{Backend, num};
 use crate::placement::rules::SPREAD_LIMIT;
 use crate::request::{FleetRequest, PlacementSpec};
+use crate::tolerance::{self, NOISE};
 
 /// A typed explanation of infeasibility: the conflicts found, each naming its constraints.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -124,7 +125,7 @@ pub(crate) fn precheck(request: &FleetRequest, prep: &Prepared) -> Option<Explan
     }
     if let Some(share) = c.max_pool_share {
         let pools_n = pools.len() as f64;
-        if pools_n * share < 1.0 - 1e-12 {
+        if pools_n * share < 1.0 - tolerance::ILP_SHARE_SUM {
             conflicts.push(conflict(
                 &["constraints.max_pool_share", "target"],
                 format!(
@@ -138,7 +139,7 @@ pub(crate) fn precheck(request: &FleetRequest, prep: &Prepared) -> Option<Explan
     }
     if let Some(share) = c.max_az_share {
         let zones_n = zones_used(prep);
-        if zones_n as f64 * share < 1.0 - 1e-12 {
+        if zones_n as f64 * share < 1.0 - tolerance::ILP_SHARE_SUM {
             conflicts.push(conflict(
                 &["constraints.max_az_share", "target"],
                 format!(
@@ -153,7 +154,7 @@ pub(crate) fn precheck(request: &FleetRequest, prep: &Prepared) -> Option<Explan
         let mut types: Vec<usize> = pools.iter().map(|p| p.type_ix).collect();
         types.sort_unstable();
         types.dedup();
-        if types.len() as f64 * share < 1.0 - 1e-12 {
+        if types.len() as f64 * share < 1.0 - tolerance::ILP_SHARE_SUM {
             conflicts.push(conflict(
                 &["constraints.max_type_share", "target"],
                 format!(
@@ -177,7 +178,7 @@ pub(crate) fn precheck(request: &FleetRequest, prep: &Prepared) -> Option<Explan
         }
         let in_market = |i: usize| pools[i].market == market;
         let most = held(&in_market);
-        if most < part - 1e-9 {
+        if most < part - NOISE {
             conflicts.push(conflict(
                 &["target", "constraints"],
                 format!(
@@ -193,7 +194,7 @@ pub(crate) fn precheck(request: &FleetRequest, prep: &Prepared) -> Option<Explan
         return Some(Explanation { conflicts });
     }
     let total = held(&|_| true);
-    if total < target - 1e-9 {
+    if total < target - NOISE {
         conflicts.push(conflict(
             &["target", "constraints"],
             format!(
@@ -218,7 +219,7 @@ pub(crate) fn precheck(request: &FleetRequest, prep: &Prepared) -> Option<Explan
         } else {
             for (z, name) in prep.zones.iter().enumerate() {
                 let outside = held(&|i| pools[i].zone != z);
-                if outside < share * target - 1e-9 {
+                if outside < share * target - NOISE {
                     conflicts.push(conflict(
                         &["constraints.survive_az_loss", "target"],
                         format!(
@@ -238,7 +239,7 @@ pub(crate) fn precheck(request: &FleetRequest, prep: &Prepared) -> Option<Explan
         let zones_n = zones_used(prep) as u64;
         let instances = u64::from(SPREAD_LIMIT) * u64::from(g) * zones_n;
         let largest = pools.iter().map(|p| p.weight).fold(0.0_f64, f64::max);
-        let needed = (target / largest - 1e-9).ceil();
+        let needed = (target / largest - NOISE).ceil();
         if (instances as f64) < needed {
             conflicts.push(conflict(
                 &["placement.groups", "target"],
@@ -256,7 +257,7 @@ pub(crate) fn precheck(request: &FleetRequest, prep: &Prepared) -> Option<Explan
             .map(|z| (held(&|i| pools[i].zone == z), z))
             .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
         if let Some((most, z)) = best
-            && most < target - 1e-9
+            && most < target - NOISE
         {
             let what = if matches!(request.placement, PlacementSpec::Cluster { .. }) {
                 "a cluster placement group"
@@ -307,7 +308,7 @@ pub(crate) fn precheck(request: &FleetRequest, prep: &Prepared) -> Option<Explan
             continue;
         }
         if let Some(cheapest) = fractional_cost(prep, market, part)
-            && cheapest > budget + 1e-9
+            && cheapest > budget + NOISE
         {
             conflicts.push(conflict(
                 &[
@@ -364,7 +365,7 @@ fn fractional_cost(prep: &Prepared, market: Market, part: f64) -> Option<f64> {
         cost += take * p.price / p.weight;
         left -= take;
     }
-    (left <= 1e-9).then_some(cost)
+    (left <= NOISE).then_some(cost)
 }
 
 /// The elastic re-solve: which constraint groups need slack, and how much.
@@ -391,7 +392,7 @@ pub(crate) fn elastic(
     let mut conflicts = Vec::new();
     for group in &groups {
         let slack = solved.slack(group);
-        if slack <= 1e-6 * group.limit.abs().max(1.0) {
+        if slack <= tolerance::ILP_ELASTIC_SLACK * group.limit.abs().max(1.0) {
             continue;
         }
         let scope = if group.scope.is_empty() {

@@ -3,9 +3,10 @@
 //! through good_lp (the only module that uses good_lp).
 //!
 //! # Model
-//! Variables, rows and bounds are listed in [`model`]; eligibility, per-pool bounds and the
-//! exact dominance reduction in [`prepare`]; placement slots in `placement::slots`; infeasibility
-//! explanations in [`explain`].
+//! Variables, rows and bounds are listed in `model` (one function per constraint family in
+//! `rows`); eligibility, per-pool bounds and the exact dominance reduction in `prepare`;
+//! placement slots in `placement::slots`; infeasibility explanations in [`explain`]; the
+//! margins the model is solved with in [`crate::tolerance`] (its integer-program section).
 //!
 //! # The default: the cheapest plan at least as safe as what EC2 would hand you
 //! For every spot strategy but plain `lowestPrice` (`constraints.as_safe_as`, default `aws`;
@@ -92,6 +93,7 @@ use fleetopt_instances::Market;
 
 use self::anchor::RiskCaps;
 pub use self::explain::{Conflict, Explanation};
+pub use self::model::BackendError;
 use self::model::{Failure, Goal};
 use self::prepare::{Bounds, ModelPool};
 use crate::aws_mode;
@@ -104,6 +106,7 @@ use crate::plan::{
 use crate::request::{
     CostTies, FleetRequest, Mode, OnDemandStrategy, SafetyReference, SpotStrategy,
 };
+use crate::tolerance;
 
 /// Which MIP backend solves the model. HiGHS is the reference; the others exist (behind cargo
 /// features) for cross-checks and benchmarks.
@@ -136,7 +139,7 @@ pub enum OptimalError {
     },
     /// The MIP backend failed.
     #[error("the MIP solver failed: {0}")]
-    Solver(String),
+    Solver(#[source] BackendError),
 }
 
 /// One objective of a lexicographic solve.
@@ -263,7 +266,7 @@ enum StagedFailure {
     /// Out of time before any feasible plan.
     TimeLimit,
     /// The backend failed.
-    Solver(String),
+    Solver(BackendError),
 }
 
 /// Plans `request` over `candidates` with a chosen backend.
@@ -294,7 +297,7 @@ pub fn plan_with(
     let to_error = |failure: StagedFailure| match failure {
         StagedFailure::Infeasible => explain_infeasible(&plain),
         StagedFailure::TimeLimit => OptimalError::TimeLimit { limit },
-        StagedFailure::Solver(message) => OptimalError::Solver(message),
+        StagedFailure::Solver(error) => OptimalError::Solver(error),
     };
     let staged = match run_lazily(request, candidates, backend, &stages, caps, start) {
         Err(StagedFailure::Infeasible) if caps.any() => {
@@ -422,9 +425,12 @@ fn overfilled(staged: &Staged, limit: f64) -> Vec<usize> {
 /// type, the diversified cap (a few percent) for five, each costing a re-run of about 8 s.
 const LAZY_TYPE_CAP_SHARE: f64 = 0.2;
 
-/// How far above its cap a type may sit and count as within it (the ILP's own feasibility
-/// tolerance is far below this; whole instances never sit this close to a cap by chance).
-const TYPE_CAP_SLACK: f64 = 1e-9;
+/// How far above its cap a type may sit and count as within it, relative to the cap: the
+/// verifier's tolerance for a share against its limit
+/// ([`RELATIVE_NOISE`](crate::tolerance::RELATIVE_NOISE)), so the lazy loop stops exactly when
+/// the plan keeps every type cap as the verifier reads it (the ILP's own feasibility tolerance
+/// is at most this; whole instances never sit this close to a cap by chance).
+const TYPE_CAP_SLACK: f64 = crate::tolerance::RELATIVE_NOISE;
 
 /// Runs the stages with type caps added lazily ([`prepare::LazyTypes`]): first with no type's
 /// cap row, then with the rows of every type a plan overfilled, until a plan overfills none;
@@ -559,7 +565,7 @@ fn run_stages(
                 unsolved = Some(stage);
                 break;
             }
-            Err(Failure::Other(message)) => return Err(StagedFailure::Solver(message)),
+            Err(Failure::Backend(error)) => return Err(StagedFailure::Solver(error)),
         }
     }
     let Some((counts, prep)) = best else {
@@ -597,13 +603,17 @@ fn relax(
         Ok(solved) => Ok(caps.loosened(solved.axis_slacks(&columns, &scales))),
         Err(Failure::Infeasible) => Err(StagedFailure::Infeasible),
         Err(Failure::TimeLimit) => Err(StagedFailure::TimeLimit),
-        Err(Failure::Other(message)) => Err(StagedFailure::Solver(message)),
+        Err(Failure::Backend(error)) => Err(StagedFailure::Solver(error)),
     }
 }
 
 fn relative_gap(objective: f64, bound: f64) -> f64 {
-    let gap = (objective - bound).abs() / objective.abs().max(1e-9);
-    if gap < 1e-12 { 0.0 } else { gap }
+    let gap = (objective - bound).abs() / objective.abs().max(tolerance::ILP_SCALE_FLOOR);
+    if gap < tolerance::ILP_GAP_ZERO {
+        0.0
+    } else {
+        gap
+    }
 }
 
 fn build_plan(

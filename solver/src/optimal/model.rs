@@ -23,9 +23,7 @@ use super::rows;
 use super::{Backend, Stage};
 use crate::plan::{RiskAxis, SolverStatus};
 use crate::request::FleetRequest;
-
-/// Relative tolerance when an earlier stage's optimum becomes a constraint.
-pub(crate) const STAGE_TOLERANCE: f64 = 1e-7;
+use crate::tolerance;
 
 /// A slack group of the elastic model: which constraint, where, and its scale.
 #[derive(Debug, Clone)]
@@ -136,7 +134,7 @@ impl Built {
                 expr.add_mul(-1.0, self.var(s));
             }
             self.objective
-                .add_mul(1.0 / rhs.abs().max(1e-9), self.var(s));
+                .add_mul(1.0 / rhs.abs().max(tolerance::ILP_SCALE_FLOOR), self.var(s));
             self.slacks.push(SlackGroup {
                 constraint: name,
                 scope: scope.clone(),
@@ -173,7 +171,7 @@ impl Built {
                             .name(format!("slack[as_safe_as/{}]", axis.as_str())),
                     );
                     self.objective
-                        .add_mul(1.0 / cap.abs().max(1e-9), self.var(s));
+                        .add_mul(1.0 / cap.abs().max(tolerance::ILP_SCALE_FLOOR), self.var(s));
                     self.axis_slacks[position] = Some(s);
                     self.axis_scales[position] = scale;
                     s
@@ -287,12 +285,12 @@ fn build_with(
         pool: share_column,
         az: az_share_column,
     };
-    // Earlier stages at their optimum (within STAGE_TOLERANCE).
+    // Earlier stages at their optimum (within `tolerance::ILP_STAGE`).
     for (stage, value) in fixed {
         let (expr, scale) = stage_expression(request, prep, &m, *stage, share_column);
         let scaled = value / scale;
-        let tolerance = STAGE_TOLERANCE * scaled.abs().max(1.0);
-        m.constraints.push(expr.leq(scaled + tolerance));
+        let slack = tolerance::ILP_STAGE * scaled.abs().max(1.0);
+        m.constraints.push(expr.leq(scaled + slack));
     }
     if let Goal::Stage(stage) = goal {
         let (expr, scale) = stage_expression(request, prep, &m, stage, share_column);
@@ -407,7 +405,42 @@ pub(crate) enum Failure {
     /// The time limit passed before any feasible solution.
     TimeLimit,
     /// Anything else the backend reported.
-    Other(String),
+    Backend(BackendError),
+}
+
+/// What went wrong in the MIP backend (HiGHS, or good_lp around it): a failure of fleetopt or
+/// of the solver, not of the request. The messages name the backend's own statuses.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum BackendError {
+    /// good_lp could not build the backend's model, or (other backends) failed to solve it.
+    #[error(transparent)]
+    Model(#[from] good_lp::ResolutionError),
+    /// good_lp refused the MIP gap (other backends).
+    #[error(transparent)]
+    MipGap(#[from] good_lp::solvers::MipGapError),
+    /// HiGHS rejected an option. Its error (`highs::TrySetOptionError`) carries no status, so
+    /// the message names it as it always has.
+    #[error("HiGHS option {option}: TrySetOptionError")]
+    OptionRejected {
+        /// The option's HiGHS name (`time_limit`, `threads`, …).
+        option: &'static str,
+    },
+    /// HiGHS's solve call itself failed.
+    #[error("HiGHS: {0:?}")]
+    SolveFailed(highs::HighsStatus),
+    /// HiGHS finished with a model status that is neither a solution, infeasibility nor a
+    /// limit (a load, presolve or solve error, unboundedness, …).
+    #[error("HiGHS status {0:?}")]
+    UnexpectedStatus(highs::HighsModelStatus),
+    /// HiGHS reported an optimum but no feasible primal solution.
+    #[error("HiGHS returned no feasible solution")]
+    NoFeasibleSolution,
+}
+
+impl From<BackendError> for Failure {
+    fn from(error: BackendError) -> Failure {
+        Failure::Backend(error)
+    }
 }
 
 /// Solves a built model within `time_limit` seconds and relative gap `gap`.
@@ -444,11 +477,9 @@ fn solve_highs(built: Built, time_limit: f64, gap: f64) -> Result<Solved, Failur
     for c in constraints {
         problem.add_constraint(c);
     }
-    let mut model = problem
-        .try_into_inner()
-        .map_err(|e| Failure::Other(e.to_string()))?;
+    let mut model = problem.try_into_inner().map_err(BackendError::from)?;
     model.make_quiet();
-    let options: [(&str, f64); 6] = [
+    let options: [(&'static str, f64); 6] = [
         ("time_limit", time_limit.max(0.0)),
         ("mip_rel_gap", gap.max(0.0)),
         // HiGHS also stops at an absolute gap of 1e-6 by default, which on a scaled hazard
@@ -456,25 +487,27 @@ fn solve_highs(built: Built, time_limit: f64, gap: f64) -> Result<Solved, Failur
         ("mip_abs_gap", 0.0),
         // Budgets and shares are compared exactly by the verifier; HiGHS's default 1e-6/1e-7
         // tolerances could accept a plan a hair over a budget.
-        ("primal_feasibility_tolerance", 1e-9),
-        ("mip_feasibility_tolerance", 1e-9),
+        ("primal_feasibility_tolerance", tolerance::ILP_FEASIBILITY),
+        ("mip_feasibility_tolerance", tolerance::ILP_FEASIBILITY),
         // The relaxation's reduced costs decide which pools the MIP may leave out
         // (`pricing`): they must be accurate well below the margin it allows them.
-        ("dual_feasibility_tolerance", 1e-9),
+        (
+            "dual_feasibility_tolerance",
+            tolerance::ILP_DUAL_FEASIBILITY,
+        ),
     ];
+    let rejected = |option: &'static str| {
+        move |_: highs::TrySetOptionError| BackendError::OptionRejected { option }
+    };
     for (key, value) in options {
-        model
-            .try_set_option(key, value)
-            .map_err(|e| Failure::Other(format!("HiGHS option {key}: {e:?}")))?;
+        model.try_set_option(key, value).map_err(rejected(key))?;
     }
     // Deterministic regardless of the machine: HiGHS's MIP is deterministic for a fixed
     // thread count; one thread keeps plans byte-identical everywhere.
     model
         .try_set_option("threads", 1)
-        .map_err(|e| Failure::Other(format!("HiGHS option threads: {e:?}")))?;
-    let solved = model
-        .try_solve()
-        .map_err(|e| Failure::Other(format!("HiGHS: {e:?}")))?;
+        .map_err(rejected("threads"))?;
+    let solved = model.try_solve().map_err(BackendError::SolveFailed)?;
     let status = match solved.status() {
         HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => {
             return Err(Failure::Infeasible);
@@ -485,13 +518,13 @@ fn solve_highs(built: Built, time_limit: f64, gap: f64) -> Result<Solved, Failur
         | HighsModelStatus::ReachedIterationLimit
         | HighsModelStatus::ReachedSolutionLimit
         | HighsModelStatus::ReachedMemoryLimit => SolverStatus::TimeLimit,
-        other => return Err(Failure::Other(format!("HiGHS status {other:?}"))),
+        other => return Err(BackendError::UnexpectedStatus(other).into()),
     };
     if solved.primal_solution_status() != HighsSolutionStatus::Feasible {
         return Err(if status == SolverStatus::TimeLimit {
             Failure::TimeLimit
         } else {
-            Failure::Other("HiGHS returned no feasible solution".to_owned())
+            BackendError::NoFeasibleSolution.into()
         });
     }
     let objective = solved.objective_value();
@@ -503,7 +536,10 @@ fn solve_highs(built: Built, time_limit: f64, gap: f64) -> Result<Solved, Failur
             .unwrap_or(objective),
     };
     let mip_gap = if relaxed { 0.0 } else { solved.mip_gap() };
-    let status = if status == SolverStatus::Optimal && mip_gap.is_finite() && mip_gap > 1e-9 {
+    let status = if status == SolverStatus::Optimal
+        && mip_gap.is_finite()
+        && mip_gap > tolerance::ILP_GAP_OPTIMAL
+    {
         SolverStatus::GapLimit
     } else {
         status
@@ -553,7 +589,7 @@ where
     if gap > 0.0 {
         problem = problem
             .with_mip_gap(gap as f32)
-            .map_err(|e| Failure::Other(e.to_string()))?;
+            .map_err(BackendError::from)?;
     }
     for c in constraints {
         problem.add_constraint(c);
@@ -565,7 +601,7 @@ where
             if text.contains("NoSolutionFound") || text.contains("Time limit") {
                 Failure::TimeLimit
             } else {
-                Failure::Other(text)
+                BackendError::Model(other).into()
             }
         }
     })?;

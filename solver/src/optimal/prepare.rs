@@ -58,6 +58,7 @@ use super::anchor::RiskCaps;
 use crate::candidates::{CandidatePool, CandidateSet};
 use crate::placement::rules::{SPREAD_LIMIT, group_strategy};
 use crate::request::{FleetRequest, PlacementSpec};
+use crate::tolerance::{self, NOISE};
 
 /// A pool as the model sees it.
 #[derive(Debug, Clone)]
@@ -254,14 +255,18 @@ pub(crate) fn prepare(
         if let Some(limit) = caps.pool.filter(|_| !relaxing) {
             // The anchor's worst pool loss, a capacity; the margin absorbs the round-off of
             // share × target.
-            let most = (limit / candidate.weight + 1e-7).floor().max(0.0);
+            let most = (limit / candidate.weight + tolerance::ILP_BOUND_ROUNDING)
+                .floor()
+                .max(0.0);
             cap = cap.min(most.min(f64::from(u32::MAX / 2)) as u32);
         }
         if market == Market::Spot
             && let Some(share) = spot_share_cap
         {
             // A solved `diversified` first stage: every spot pool at most its optimal share.
-            let most = (share * target / candidate.weight + 1e-7).floor().max(0.0);
+            let most = (share * target / candidate.weight + tolerance::ILP_BOUND_ROUNDING)
+                .floor()
+                .max(0.0);
             cap = cap.min(most.min(f64::from(u32::MAX / 2)) as u32);
         }
         if cap == 0 {
@@ -399,13 +404,13 @@ fn pair_reduction(request: &FleetRequest, prepared: &mut Prepared, stages: &[Sta
 fn pool_cap(request: &FleetRequest, candidate: &CandidatePool<'_>) -> u32 {
     let target = request.target.capacity;
     let w = candidate.weight;
-    // 1e-9 absorbs float noise such as 0.1 × 30 ÷ 3 = 0.9999999999999999.
-    let mut cap = (target / w - 1e-9).ceil().max(0.0);
+    // NOISE absorbs float noise such as 0.1 × 30 ÷ 3 = 0.9999999999999999.
+    let mut cap = (target / w - NOISE).ceil().max(0.0);
     if let Some(share) = request.constraints.max_pool_share {
-        cap = cap.min((share * target / w + 1e-9).floor());
+        cap = cap.min((share * target / w + NOISE).floor());
     }
     if let Some(over) = request.constraints.max_overshoot {
-        cap = cap.min(((target + over) / w + 1e-9).floor());
+        cap = cap.min(((target + over) / w + NOISE).floor());
     }
     if let Some(available) = candidate.pool.available_instances {
         cap = cap.min(f64::from(available));
@@ -465,7 +470,7 @@ fn dominance_reduction(request: &FleetRequest, prepared: &mut Prepared, stages: 
             continue;
         }
         let weight = prepared.pools[members[0]].weight;
-        let needed_cap = (target / weight - 1e-9).ceil() + 1.0;
+        let needed_cap = (target / weight - NOISE).ceil() + 1.0;
         let mut order: Vec<(Vec<f64>, usize)> = members
             .iter()
             .map(|&i| {

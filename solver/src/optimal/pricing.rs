@@ -30,26 +30,31 @@
 //!    `S(z⁺ − LB)`: every plan they may return uses only those pools.
 //!
 //! The reported bound is `min(bound over S, LB + θ)`, so a solve stopped by the time limit
-//! still states a bound valid for the whole problem. A margin of [`MARGIN`] absorbs the
-//! solver's round-off in the reduced costs (HiGHS runs the relaxation with a dual feasibility
-//! tolerance of 1e-9). Share stages (`diversified`'s largest pool, the largest AZ) have one
-//! objective column and price nothing out; they are solved whole.
+//! still states a bound valid for the whole problem. A margin of
+//! [`ILP_PRICING_MARGIN`](crate::tolerance::ILP_PRICING_MARGIN) absorbs the solver's round-off
+//! in the reduced costs (HiGHS runs the relaxation with a dual feasibility tolerance of 1e-9).
+//! Share stages (`diversified`'s largest pool, the largest AZ) have one objective column and
+//! price nothing out; they are solved whole.
 
-use super::model::{self, Failure, Goal, STAGE_TOLERANCE, Solved};
+use super::model::{self, Failure, Goal, Solved};
 use super::prepare::Prepared;
 use super::{Backend, Stage};
 use crate::plan::SolverStatus;
 use crate::request::FleetRequest;
+use crate::tolerance;
 
 /// The first threshold, as a share of the relaxation's optimum. With the capacity rows
 /// rounded (`rows::capacity_row`) the relaxation of a cost stage usually sits at the integer
 /// optimum (L-spot lowestPrice: both $113.089033/h), so the pools with a reduced cost of
 /// (almost) zero already hold an optimum, and a MIP over them proves it; where there is an
-/// integrality gap, step 2 widens the set to exactly the gap found.
-const FIRST_THRESHOLD: f64 = 1e-6;
+/// integrality gap, step 2 widens the set to exactly the gap found. An algorithm parameter,
+/// not a tolerance (the walk is exact for any positive value); its value lives with the
+/// tolerances only because it is a bare small number.
+const FIRST_THRESHOLD: f64 = tolerance::ILP_PRICING_FIRST_THRESHOLD;
 
-/// Reduced costs within this share of the objective's scale count as zero.
-pub(crate) const MARGIN: f64 = 1e-6;
+/// Reduced costs within this share of the objective's scale count as zero: a tolerance for
+/// the relaxation's round-off, explained at [`tolerance::ILP_PRICING_MARGIN`].
+const MARGIN: f64 = tolerance::ILP_PRICING_MARGIN;
 
 /// Below this many pools the whole MIP is faster than a relaxation first.
 const MIN_POOLS: usize = 400;
@@ -100,8 +105,8 @@ pub(crate) fn solve_first(
     let mut previous: Option<(Solved, Vec<usize>, Prepared)> = None;
     // The stage's result, and the pools the later stages may use (module docs, step 3).
     let finish = |solved: Solved, x: Vec<usize>, restricted: Prepared| {
-        let held =
-            solved.objective + STAGE_TOLERANCE * (solved.objective / scale).abs().max(1.0) * scale;
+        let held = solved.objective
+            + tolerance::ILP_STAGE * (solved.objective / scale).abs().max(1.0) * scale;
         let later_keep: Vec<bool> = reduced
             .iter()
             .map(|d| *d <= held - lower + margin)

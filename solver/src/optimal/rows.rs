@@ -22,6 +22,7 @@ use super::prepare::Prepared;
 use crate::placement::rules::SPREAD_LIMIT;
 use crate::plan::RiskAxis;
 use crate::request::{FleetRequest, PlacementSpec};
+use crate::tolerance;
 
 /// `Σ_{p ∈ S} w_p x_p` over the pools `keep` selects.
 fn capacity(m: &Built, prep: &Prepared, keep: impl Fn(usize) -> bool) -> Expression {
@@ -59,8 +60,9 @@ struct CapacityRow {
     rhs: f64,
 }
 
-/// How close to a whole number a scaled right-hand side counts as that number.
-const ROUNDING: f64 = 1e-9;
+/// How close to a whole number a scaled right-hand side counts as that number (relative; why
+/// this value: [`tolerance::ILP_ROW_ROUNDING`]).
+const ROUNDING: f64 = tolerance::ILP_ROW_ROUNDING;
 
 fn capacity_row(
     m: &Built,
@@ -175,7 +177,7 @@ pub(crate) fn on_demand_part(m: &mut Built, prep: &Prepared) {
             .push((Expression::from(m.var(u)) - used).leq(0.0));
         stop.add_mul(-(weight - below), m.var(u));
     }
-    let margin = smallest - 1e-6 * smallest.max(1e-9);
+    let margin = smallest - tolerance::ILP_STRICT_ROW * smallest.max(tolerance::ILP_SCALE_FLOOR);
     m.constraints.push(stop.leq(prep.od_part + margin));
 }
 

@@ -1129,3 +1129,46 @@ mod dominance {
         }
     }
 }
+
+/// The backend's failures keep the messages they had as strings, byte for byte (they reach
+/// the user as "the MIP solver failed: …"): each is checked against the expression that used
+/// to build it.
+#[test]
+fn backend_errors_keep_their_messages() {
+    use super::BackendError;
+    let model = good_lp::ResolutionError::Str("HiGHS error while building model: x".to_owned());
+    let cases = [
+        (BackendError::Model(model.clone()), model.to_string()),
+        (
+            BackendError::MipGap(good_lp::solvers::MipGapError::Negative),
+            good_lp::solvers::MipGapError::Negative.to_string(),
+        ),
+        (
+            BackendError::OptionRejected { option: "threads" },
+            format!("HiGHS option threads: {:?}", highs::TrySetOptionError),
+        ),
+        (
+            BackendError::SolveFailed(highs::HighsStatus::Error),
+            format!("HiGHS: {:?}", highs::HighsStatus::Error),
+        ),
+        (
+            BackendError::UnexpectedStatus(highs::HighsModelStatus::Unbounded),
+            format!("HiGHS status {:?}", highs::HighsModelStatus::Unbounded),
+        ),
+        (
+            BackendError::NoFeasibleSolution,
+            "HiGHS returned no feasible solution".to_owned(),
+        ),
+    ];
+    for (error, message) in cases {
+        assert_eq!(error.to_string(), message);
+        assert_eq!(
+            OptimalError::Solver(error).to_string(),
+            format!("the MIP solver failed: {message}")
+        );
+    }
+    assert_eq!(
+        BackendError::OptionRejected { option: "threads" }.to_string(),
+        "HiGHS option threads: TrySetOptionError"
+    );
+}
