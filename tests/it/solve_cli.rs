@@ -191,8 +191,11 @@ fn compare_on_m_shows_the_saving_and_what_the_constraints_cost() {
         .iter()
         .find(|r| r["strategy"] == "diversified" && r["mode"] == "optimal")
         .unwrap();
+    // M's candidates come from instance requirements, so AWS's price protection (aws-semantics
+    // §1.10) leaves out the types priced above its thresholds, for both modes; over what is
+    // left the dominating diversified plan saves 13.9 % ($28.38/h against $32.96/h).
     assert!(
-        diversified["saving_vs_aws"].as_f64().unwrap() > 0.2,
+        diversified["saving_vs_aws"].as_f64().unwrap() > 0.1,
         "{diversified}"
     );
     for row in rows
