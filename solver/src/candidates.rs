@@ -194,6 +194,16 @@ pub enum CandidateProblem {
         /// The region planned in.
         region: RegionName,
     },
+    /// Two different `InstanceRequirements` of one launch template match a common type.
+    #[error(
+        "matches {example}, which {other} also matches; AWS rejects InstanceRequirements with overlapping values under one launch template (duplicate capacity pools)"
+    )]
+    OverlappingRequirements {
+        /// The earlier set's field.
+        other: String,
+        /// The first type both match.
+        example: TypeName,
+    },
     /// No priced pool of the platform matches the candidates and zones.
     #[error("no priced {platform} pool in {region} matches the candidates and zones")]
     NoPricedPool {
@@ -377,6 +387,7 @@ pub fn resolve<'c>(
         CapacityUnit::MemoryMib => select::PriceBasis::PerMemoryMib,
         CapacityUnit::Units => select::PriceBasis::PerInstance,
     };
+    let mut matched_per_set: Vec<(String, BTreeSet<&TypeName>)> = Vec::new();
     for (index, requirements) in request.candidates.requirements.iter().enumerate() {
         requirements.validate().map_err(|e| {
             error(
@@ -393,6 +404,25 @@ pub fn resolve<'c>(
                 },
             ));
         }
+        // AWS forms: sets under one launch template must not overlap (aws-semantics §1.10).
+        let field = request.candidates.requirements_field(index);
+        let names: BTreeSet<&TypeName> = found.iter().map(|t| &t.name).collect();
+        if let Some(template) = launch_template_of(&field) {
+            for (other, other_names) in &matched_per_set {
+                if launch_template_of(other) == Some(template)
+                    && let Some(example) = names.intersection(other_names).next()
+                {
+                    return Err(error(
+                        &field,
+                        CandidateProblem::OverlappingRequirements {
+                            other: other.clone(),
+                            example: (*example).clone(),
+                        },
+                    ));
+                }
+            }
+        }
+        matched_per_set.push((field, names));
         let protection =
             select::price_protection(catalog, region.name().as_str(), &found, requirements, basis);
         for market in [Market::OnDemand, Market::Spot] {
@@ -512,6 +542,15 @@ pub fn resolve<'c>(
         unpriced,
         price_protected: exclusions.into_values().collect(),
     })
+}
+
+/// The launch template an AWS form's `InstanceRequirements` path sits under
+/// (`LaunchTemplateConfigs[0]` of `LaunchTemplateConfigs[0].Overrides[1].InstanceRequirements`);
+/// `None` for native requests, whose sets may overlap (their union is the candidates).
+fn launch_template_of(field: &str) -> Option<&str> {
+    field
+        .split_once(".Overrides[")
+        .map(|(template, _)| template)
 }
 
 fn allowed_zones(

@@ -101,6 +101,23 @@ impl Reader<'_> {
                 let field = join(path, "InstanceRequirements");
                 self.object(v, &field)?;
                 let requirements: Requirements = from_value(self.label, &field, v.clone())?;
+                // AWS: "VCpuCount" and "MemoryMiB" are required, each with a "Min" (0 for no
+                // minimum); the native reader's defaults do not apply to AWS's own shape.
+                for member in ["VCpuCount", "MemoryMiB"] {
+                    let has_min = v
+                        .get(member)
+                        .and_then(Value::as_object)
+                        .is_some_and(|range| range.contains_key("Min"));
+                    if !has_min {
+                        return Err(self.err(
+                            &join(&field, member),
+                            format!(
+                                "missing; AWS requires {member} with a Min in every \
+                                 InstanceRequirements (Min 0 means no minimum)"
+                            ),
+                        ));
+                    }
+                }
                 requirements.validate().map_err(|e| self.err(&field, e))?;
                 Some(requirements)
             }
@@ -692,6 +709,14 @@ mod tests {
             (
                 fleet(r#"{"InstanceRequirements": {"VCpuCount": {"Min": 2}, "MemoryMib": {"Min": 4}}}"#, ""),
                 "req.json: LaunchTemplateConfigs[0].Overrides[0].InstanceRequirements.MemoryMib: unknown field `MemoryMib`; did you mean `MemoryMiB`?",
+            ),
+            (
+                fleet(r#"{"InstanceRequirements": {"VCpuCount": {"Min": 2, "Max": 4}}}"#, ""),
+                "req.json: LaunchTemplateConfigs[0].Overrides[0].InstanceRequirements.MemoryMiB: missing; AWS requires MemoryMiB with a Min in every InstanceRequirements (Min 0 means no minimum)",
+            ),
+            (
+                fleet(r#"{"InstanceRequirements": {"VCpuCount": {"Max": 4}, "MemoryMiB": {"Min": 0}}}"#, ""),
+                "req.json: LaunchTemplateConfigs[0].Overrides[0].InstanceRequirements.VCpuCount: missing; AWS requires VCpuCount with a Min in every InstanceRequirements (Min 0 means no minimum)",
             ),
             (
                 fleet(r#"{"InstanceType": "m5.large", "AvailabilityZone": "us-east-1a"}, {"InstanceType": "m5.large", "AvailabilityZone": "us-east-1a"}"#, ""),
