@@ -1100,7 +1100,9 @@ mod dominance {
             let whole = model::solve(whole, Backend::Highs, 60.0, 0.0);
             let priced = pricing::solve_first(&r, &prep, first, || 60.0, 0.0);
             match (whole, priced) {
-                (Err(Failure::Infeasible), Err(Failure::Infeasible)) => {}
+                // The same failure both ways (infeasible; a model with no pools at all, which
+                // `explain::precheck` stops before any solve in `plan`) is agreement too.
+                (Err(whole), Err(priced)) if format!("{whole:?}") == format!("{priced:?}") => {}
                 (Ok(whole), Ok(priced)) => {
                     prop_assert_eq!(priced.solved.status, SolverStatus::Optimal);
                     let tolerance = 1e-7 * whole.objective.abs().max(1e-3);
