@@ -1075,7 +1075,7 @@ mod dominance {
             pool_share in proptest::option::weighted(0.3, 20u32..=60),
         ) {
             use crate::optimal::anchor::RiskCaps;
-            use crate::optimal::model::{self, Failure, Goal};
+            use crate::optimal::model::{self, Goal};
             use crate::optimal::prepare::{self, Bounds};
             use crate::optimal::pricing;
 
