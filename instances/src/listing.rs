@@ -91,6 +91,24 @@ pub fn list<'c>(
     listed
 }
 
+/// AWS's price protection over a listing's types, prices per instance-hour, as a fleet with
+/// `units` capacity applies it to what `requirements` match (aws-semantics §1.10).
+pub fn price_protected(
+    catalog: &Catalog,
+    region: &Region,
+    listed: &[Listed<'_>],
+    requirements: &Requirements,
+) -> select::PriceProtection {
+    let types: Vec<&InstanceType> = listed.iter().map(|l| l.instance_type).collect();
+    select::price_protection(
+        catalog,
+        region.name().as_str(),
+        &types,
+        requirements,
+        select::PriceBasis::PerInstance,
+    )
+}
+
 /// The orders a listing sorts by. Every order breaks ties by type name; a type without a price
 /// in the market sorts after every priced one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -490,6 +490,17 @@ pub struct ListArgs {
     /// Only current-generation types.
     #[arg(long)]
     pub current_generation: bool,
+    /// Read the attributes from an AWS `InstanceRequirements` JSON file (what
+    /// `aws ec2 get-instance-types-from-instance-requirements` takes, bare or as its
+    /// `--cli-input-json`) instead of the attribute flags, and apply AWS's price protection to
+    /// the matches as a fleet would (prices per instance-hour); the types it leaves out are
+    /// named on stderr.
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with_all = ["vcpus", "memory_gib", "arch", "gpus", "cpu", "allow", "placement", "burstable", "bare_metal", "current_generation"]
+    )]
+    pub requirements: Option<std::path::PathBuf>,
     /// Sort order.
     #[arg(long, value_parser = parser::<SortKey>(), default_value = "name")]
     pub sort: SortKey,

@@ -200,12 +200,23 @@ struct ListRow<'a> {
 pub fn list(args: &ListArgs) -> Result<(), Failure> {
     let catalog = inputs::catalog(&args.source)?;
     let region = pick_region(&catalog, args.region.as_deref())?;
-    let requirements = list_requirements(args)?;
-    let rows: Vec<ListRow<'_>> =
-        listing::list(&catalog, region, &requirements, &args.exclude, args.sort)
-            .into_iter()
-            .map(list_row)
-            .collect();
+    let (requirements, from_file) = match &args.requirements {
+        Some(path) => (fleetopt::instances::load::requirements::load(path)?, true),
+        None => (list_requirements(args)?, false),
+    };
+    let mut listed = listing::list(&catalog, region, &requirements, &args.exclude, args.sort);
+    if from_file {
+        let protection = listing::price_protected(&catalog, region, &listed, &requirements);
+        for exclusion in protection.excluded() {
+            eprintln!("note: price protection (aws-semantics §1.10): {exclusion}");
+        }
+        listed.retain(|l| {
+            let name = l.instance_type.name.as_str();
+            protection.is_allowed(name, fleetopt::instances::Market::OnDemand)
+                || protection.is_allowed(name, fleetopt::instances::Market::Spot)
+        });
+    }
+    let rows: Vec<ListRow<'_>> = listed.into_iter().map(list_row).collect();
     let text = match args.format {
         ListFormat::Json => json_text(&rows)?,
         ListFormat::Csv => list_csv(&rows)?,

@@ -193,3 +193,70 @@ fn embedded_catalogue_list_and_show() {
         "us-east-1"
     ]));
 }
+
+/// `--requirements FILE`: AWS's `InstanceRequirements` shape, price protection applied as a
+/// fleet in units would (per instance-hour): the 4-vCPU baseline keeps the 8-vCPU types out.
+#[test]
+fn list_from_an_aws_requirements_file_applies_price_protection() {
+    let file = "fixtures/requirements/gpu-free-4-8-vcpu.json";
+    let run = fleetopt(["catalog", "list", "--requirements", file, "--format", "csv"]);
+    assert_eq!(run.code, 0, "{}", run.render());
+    let types: Vec<&str> = run
+        .stdout
+        .lines()
+        .skip(1)
+        .filter_map(|line| line.split(',').next())
+        .collect();
+    assert!(types.contains(&"m6g.xlarge"), "{types:?}");
+    assert!(!types.iter().any(|t| t.ends_with(".2xlarge")), "{types:?}");
+    assert!(
+        run.stderr.contains(
+            "note: price protection (aws-semantics §1.10): c5a.2xlarge: on-demand price 0.308 usd/instance-hour is above the price-protection threshold 0.1848"
+        ),
+        "{}",
+        run.stderr
+    );
+    // Without price protection (the flags), the same attributes list the 8-vCPU types too.
+    let flags = fleetopt([
+        "catalog",
+        "list",
+        "--vcpus",
+        "4..8",
+        "--memory-gib",
+        "16..",
+        "--current-generation",
+        "--format",
+        "csv",
+    ]);
+    assert!(flags.stdout.lines().any(|l| l.starts_with("c5a.2xlarge,")));
+}
+
+#[test]
+fn a_requirements_file_is_strict_and_excludes_the_attribute_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("req.json");
+    std::fs::write(&path, r#"{"VCpuCount": {"Min": 2}}"#).unwrap();
+    let path = path.to_str().unwrap();
+    let run = fleetopt(["catalog", "list", "--requirements", path]);
+    assert_eq!(run.code, 2, "{}", run.render());
+    assert!(
+        run.stderr
+            .contains("MemoryMiB: missing; AWS requires MemoryMiB with a Min"),
+        "{}",
+        run.stderr
+    );
+    std::fs::write(
+        dir.path().join("req.json"),
+        r#"{"VCpuCount": {"Min": 2}, "MemoryMiB": {"Min": 0}, "BurstablePerformence": "included"}"#,
+    )
+    .unwrap();
+    let run = fleetopt(["catalog", "list", "--requirements", path]);
+    assert_eq!(run.code, 2, "{}", run.render());
+    assert!(
+        run.stderr.contains("BurstablePerformance"),
+        "{}",
+        run.stderr
+    );
+    let run = fleetopt(["catalog", "list", "--requirements", path, "--vcpus", "2"]);
+    assert_eq!(run.code, 2, "{}", run.render());
+}

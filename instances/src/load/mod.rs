@@ -12,6 +12,7 @@ pub mod instance_types;
 pub mod offerings;
 pub mod on_demand;
 pub mod placement_scores;
+pub mod requirements;
 pub mod spot_prices;
 pub mod subnets;
 pub mod zones;
