@@ -382,11 +382,7 @@ pub fn resolve<'c>(
     // requirements set that matched it (each set has its own thresholds).
     let mut protected_markets: BTreeMap<&TypeName, BTreeSet<Market>> = BTreeMap::new();
     let mut exclusions: BTreeMap<(Market, TypeName), select::PriceExclusion> = BTreeMap::new();
-    let basis = match request.target.unit {
-        CapacityUnit::Vcpu => select::PriceBasis::PerVcpu,
-        CapacityUnit::MemoryMib => select::PriceBasis::PerMemoryMib,
-        CapacityUnit::Units => select::PriceBasis::PerInstance,
-    };
+    let basis = request.target.unit.price_basis();
     let mut matched_per_set: Vec<(String, BTreeSet<&TypeName>)> = Vec::new();
     for (index, requirements) in request.candidates.requirements.iter().enumerate() {
         requirements.validate().map_err(|e| {
@@ -455,6 +451,10 @@ pub fn resolve<'c>(
         );
     }
 
+    let excluded: BTreeSet<(Market, &TypeName)> = exclusions
+        .keys()
+        .map(|(market, name)| (*market, name))
+        .collect();
     let mut pools = Vec::new();
     for pool in region.pools() {
         if pool.platform != request.platform || !allowed_zones.contains(&pool.zone) {
@@ -470,10 +470,7 @@ pub fn resolve<'c>(
         if override_index.is_none() && !by_requirements.contains(&pool.instance_type) {
             continue;
         }
-        if override_index.is_none()
-            && !exclusions.is_empty()
-            && exclusions.contains_key(&(pool.market, pool.instance_type.clone()))
-        {
+        if override_index.is_none() && excluded.contains(&(pool.market, &pool.instance_type)) {
             continue;
         }
         let Some(instance_type) = catalog.instance_type(pool.instance_type.as_str()) else {

@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use crate::error::{LoadError, parse_json};
 use crate::model::Architecture;
-use crate::select::Requirements;
+use crate::select::{Requirements, missing_aws_range};
 
 /// Parses an `InstanceRequirements` file.
 pub fn parse(label: &str, text: &str) -> Result<Requirements, LoadError> {
@@ -32,18 +32,12 @@ pub fn parse(label: &str, text: &str) -> Result<Requirements, LoadError> {
         Some(inner) => (inner, "InstanceRequirements."),
         None => (&value, ""),
     };
-    for member in ["VCpuCount", "MemoryMiB"] {
-        let has_min = inner
-            .get(member)
-            .and_then(Value::as_object)
-            .is_some_and(|range| range.contains_key("Min"));
-        if !has_min {
-            return Err(LoadError::at_path(
-                label,
-                format!("{prefix}{member}"),
-                format!("missing; AWS requires {member} with a Min (Min 0 means no minimum)"),
-            ));
-        }
+    if let Some((member, message)) = missing_aws_range(inner) {
+        return Err(LoadError::at_path(
+            label,
+            format!("{prefix}{member}"),
+            message,
+        ));
     }
     let requirements = if wrapped {
         let input: CliInput = parse_json(label, text)?;

@@ -35,6 +35,30 @@ pub use price_protection::{
 };
 pub use wildcard::wildcard_match;
 
+/// The members AWS requires in every `InstanceRequirements`, each with a `Min` (0 for no
+/// minimum; aws-semantics §1.10). fleetopt's native requests default them instead.
+pub const AWS_REQUIRED_RANGES: [&str; 2] = ["VCpuCount", "MemoryMiB"];
+
+/// The first of [`AWS_REQUIRED_RANGES`] that an AWS-shaped `InstanceRequirements` object lacks
+/// (or gives without a `Min`), with the message saying so.
+pub fn missing_aws_range(requirements: &serde_json::Value) -> Option<(&'static str, String)> {
+    AWS_REQUIRED_RANGES.into_iter().find_map(|member| {
+        let has_min = requirements
+            .get(member)
+            .and_then(serde_json::Value::as_object)
+            .is_some_and(|range| range.contains_key("Min"));
+        (!has_min).then(|| {
+            (
+                member,
+                format!(
+                    "missing; AWS requires {member} with a Min in every InstanceRequirements \
+                     (Min 0 means no minimum)"
+                ),
+            )
+        })
+    })
+}
+
 /// The most entries AWS accepts in `AllowedInstanceTypes` or `ExcludedInstanceTypes`.
 pub(crate) const MAX_INSTANCE_TYPE_PATTERNS: usize = 400;
 

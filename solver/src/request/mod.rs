@@ -80,6 +80,17 @@ impl CapacityUnit {
             CapacityUnit::MemoryMib => "memory-mib",
         }
     }
+
+    /// What AWS's price protection compares prices per for a fleet in this unit
+    /// (aws-semantics §1.10): per vCPU or per MiB, else per instance.
+    pub fn price_basis(self) -> fleetopt_instances::select::PriceBasis {
+        use fleetopt_instances::select::PriceBasis;
+        match self {
+            CapacityUnit::Units => PriceBasis::PerInstance,
+            CapacityUnit::Vcpu => PriceBasis::PerVcpu,
+            CapacityUnit::MemoryMib => PriceBasis::PerMemoryMib,
+        }
+    }
 }
 
 impl fmt::Display for CapacityUnit {

@@ -172,6 +172,7 @@ pub fn verify(catalog: &Catalog, request: &FleetRequest, plan: &Plan) -> Vec<Vio
         request,
         plan,
         region: None,
+        protections: std::cell::OnceCell::new(),
         out: Vec::new(),
     };
     verifier.run();
@@ -186,6 +187,9 @@ struct Verifier<'a> {
     plan: &'a Plan,
     /// The request's region, when it resolves in the catalogue.
     region: Option<&'a Region>,
+    /// AWS's price protection of each of the request's `InstanceRequirements`, in request
+    /// order, computed once on first use (see `request_facts::price_protected`).
+    protections: std::cell::OnceCell<Vec<fleetopt_instances::select::PriceProtection>>,
     out: Vec<Violation>,
 }
 

@@ -135,25 +135,31 @@ impl<'a> Verifier<'a> {
         {
             return None;
         }
-        let basis = match self.request.target.unit {
-            CapacityUnit::Vcpu => select::PriceBasis::PerVcpu,
-            CapacityUnit::MemoryMib => select::PriceBasis::PerMemoryMib,
-            CapacityUnit::Units => select::PriceBasis::PerInstance,
-        };
+        let protections = self.protections.get_or_init(|| {
+            let basis = self.request.target.unit.price_basis();
+            candidates
+                .requirements
+                .iter()
+                .map(|requirements| {
+                    let matched =
+                        select::select(self.catalog, Some(region.name().as_str()), requirements);
+                    select::price_protection(
+                        self.catalog,
+                        region.name().as_str(),
+                        &matched,
+                        requirements,
+                        basis,
+                    )
+                })
+                .collect()
+        });
         let mut reason = None;
-        for requirements in candidates
+        for (_, protection) in candidates
             .requirements
             .iter()
-            .filter(|r| select::matches(t, r))
+            .zip(protections)
+            .filter(|(r, _)| select::matches(t, r))
         {
-            let matched = select::select(self.catalog, Some(region.name().as_str()), requirements);
-            let protection = select::price_protection(
-                self.catalog,
-                region.name().as_str(),
-                &matched,
-                requirements,
-                basis,
-            );
             if protection.is_allowed(t.name.as_str(), market) {
                 return None;
             }

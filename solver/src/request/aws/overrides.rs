@@ -8,7 +8,7 @@
 //! priorities, at most four distinct `InstanceRequirements`, no duplicate pools, and max prices
 //! are per unit-hour when weights are used (aws-semantics §1.5).
 
-use fleetopt_instances::select::Requirements;
+use fleetopt_instances::select::{self, Requirements};
 use serde_json::{Map, Value};
 
 use super::{Reader, join};
@@ -101,22 +101,8 @@ impl Reader<'_> {
                 let field = join(path, "InstanceRequirements");
                 self.object(v, &field)?;
                 let requirements: Requirements = from_value(self.label, &field, v.clone())?;
-                // AWS: "VCpuCount" and "MemoryMiB" are required, each with a "Min" (0 for no
-                // minimum); the native reader's defaults do not apply to AWS's own shape.
-                for member in ["VCpuCount", "MemoryMiB"] {
-                    let has_min = v
-                        .get(member)
-                        .and_then(Value::as_object)
-                        .is_some_and(|range| range.contains_key("Min"));
-                    if !has_min {
-                        return Err(self.err(
-                            &join(&field, member),
-                            format!(
-                                "missing; AWS requires {member} with a Min in every \
-                                 InstanceRequirements (Min 0 means no minimum)"
-                            ),
-                        ));
-                    }
+                if let Some((member, message)) = select::missing_aws_range(v) {
+                    return Err(self.err(&join(&field, member), message));
                 }
                 requirements.validate().map_err(|e| self.err(&field, e))?;
                 Some(requirements)
