@@ -98,9 +98,13 @@ pub fn dominates(aws: &Plan, optimal: &Plan) -> bool {
     let step = crate::frontier::STEP;
     let at_most = |o: f64, a: f64| o <= a + step * a.abs().max(o.abs()).max(f64::MIN_POSITIVE);
     at_most(optimal.metrics.cost_per_hour, aws.metrics.cost_per_hour)
-        && RiskAxis::ALL
-            .iter()
-            .all(|axis| at_most(axis.of(&optimal.metrics), axis.of(&aws.metrics)))
+        && RiskAxis::ALL.iter().all(|axis| {
+            // A placement axis counts when both plans have its domains.
+            match (axis.of(&optimal.metrics), axis.of(&aws.metrics)) {
+                (Some(o), Some(a)) => at_most(o, a),
+                _ => true,
+            }
+        })
 }
 
 /// The aws and optimal rows of each strategy, in row order.

@@ -228,7 +228,7 @@ pub struct SafetyAnchor {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RiskCap {
     /// The metric (`expected_interruptions_per_hour`, `worst_pool_loss`, `worst_type_loss`,
-    /// `worst_az_loss`).
+    /// `worst_az_loss`, and under placement `worst_group_loss`, `worst_partition_loss`).
     pub axis: RiskAxis,
     /// The reference plan's value.
     pub reference: f64,
@@ -251,15 +251,22 @@ pub enum RiskAxis {
     WorstTypeLoss,
     /// Largest share of the target in one AZ.
     WorstAzLoss,
+    /// Largest share of the target in one placement group's racks in one AZ (plans with
+    /// placement slots only).
+    WorstGroupLoss,
+    /// Largest share of the target in one partition (partition placement only).
+    WorstPartitionLoss,
 }
 
 impl RiskAxis {
     /// Every axis, in the order plans and tables list them.
-    pub const ALL: [RiskAxis; 4] = [
+    pub const ALL: [RiskAxis; 6] = [
         RiskAxis::ExpectedInterruptionsPerHour,
         RiskAxis::WorstPoolLoss,
         RiskAxis::WorstTypeLoss,
         RiskAxis::WorstAzLoss,
+        RiskAxis::WorstGroupLoss,
+        RiskAxis::WorstPartitionLoss,
     ];
 
     /// The metric's name.
@@ -269,16 +276,21 @@ impl RiskAxis {
             RiskAxis::WorstPoolLoss => "worst_pool_loss",
             RiskAxis::WorstTypeLoss => "worst_type_loss",
             RiskAxis::WorstAzLoss => "worst_az_loss",
+            RiskAxis::WorstGroupLoss => "worst_group_loss",
+            RiskAxis::WorstPartitionLoss => "worst_partition_loss",
         }
     }
 
-    /// The plan's value on this axis.
-    pub fn of(self, metrics: &Metrics) -> f64 {
+    /// The plan's value on this axis; `None` for a placement axis the plan has no domain of
+    /// (no placement slots, or no partitions).
+    pub fn of(self, metrics: &Metrics) -> Option<f64> {
         match self {
-            RiskAxis::ExpectedInterruptionsPerHour => metrics.expected_interruptions_per_hour,
-            RiskAxis::WorstPoolLoss => metrics.worst_pool_loss,
-            RiskAxis::WorstTypeLoss => metrics.worst_type_loss,
-            RiskAxis::WorstAzLoss => metrics.worst_az_loss,
+            RiskAxis::ExpectedInterruptionsPerHour => Some(metrics.expected_interruptions_per_hour),
+            RiskAxis::WorstPoolLoss => Some(metrics.worst_pool_loss),
+            RiskAxis::WorstTypeLoss => Some(metrics.worst_type_loss),
+            RiskAxis::WorstAzLoss => Some(metrics.worst_az_loss),
+            RiskAxis::WorstGroupLoss => metrics.worst_group_loss,
+            RiskAxis::WorstPartitionLoss => metrics.worst_partition_loss,
         }
     }
 }

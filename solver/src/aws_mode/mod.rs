@@ -72,7 +72,16 @@
 //!     `multiple_types`, one instance type (AWS's recommendation, DESIGN §6), shared by both
 //!     markets: the AZ (and type) of the first market's first choice that can hold the fleet
 //!     (§7 lists multi-AZ overrides with a cluster group as undocumented; fleetopt assumes an
-//!     implicit single AZ). Spread and partition groups get a note and no slots.
+//!     implicit single AZ). A spread group with a fixed number of groups `g` holds at most
+//!     7 × `g` instances per AZ, both markets together; what does not fit is a `spread_limit`
+//!     shortfall.
+//! 11. **Placement slots**. The plan's instances sit in the slots EC2 would fill, as
+//!     [`placement::slots`](crate::placement::slots) models them: a cluster's one group;
+//!     spread groups filled seven at a time per AZ in allocation order; partitions dealt
+//!     round-robin per AZ, so each AZ's partitions, and each pool's instances in them, differ
+//!     by at most one (EC2 spreads instances evenly over partitions on a best-effort basis,
+//!     aws-semantics §4). So the plan reports its group and partition losses, and optimal
+//!     mode's safety anchor caps them.
 //!
 //! Determinism: pools are kept in `BTreeMap`s keyed by candidate index, every ordering ends
 //! with price key, type name, AZ ID (floats by [`f64::total_cmp`]), and allocations are sorted
@@ -98,6 +107,7 @@ use self::rank::View;
 use crate::candidates::{CandidatePool, CandidateSet};
 use crate::metrics;
 use crate::placement::rules::{SPREAD_LIMIT, group_strategy, spread_zone_limit};
+use crate::placement::slots;
 use crate::plan::{Allocation, PLAN_SCHEMA, Plan, Shortfall, StrategyUsed};
 use crate::request::{FleetRequest, Mode, PlacementSpec, SpotStrategy};
 
@@ -199,18 +209,18 @@ pub fn emulate(request: &FleetRequest, candidates: &CandidateSet<'_>) -> Plan {
         PlacementSpec::Spread { groups } => {
             notes.push(match groups {
                 Some(groups) => format!(
-                    "spread placement: EC2 launches at most {SPREAD_LIMIT} running instances per AZ per group, so with {groups} group(s) each AZ holds at most {} instances, both markets together (aws-semantics §4); aws mode assigns no group slots (optimal mode does)",
+                    "spread placement: EC2 launches at most {SPREAD_LIMIT} running instances per AZ per group, so with {groups} group(s) each AZ holds at most {} instances, both markets together (aws-semantics §4); instances fill pg-1, pg-2, … in allocation order",
                     SPREAD_LIMIT.saturating_mul(groups)
                 ),
                 None => format!(
-                    "spread placement with as many groups as needed: aws mode assumes enough groups for EC2's limit of {SPREAD_LIMIT} running instances per AZ per group (aws-semantics §4) and assigns no group slots; set groups to plan a fixed number"
+                    "spread placement with as many groups as needed: aws mode assumes enough groups for EC2's limit of {SPREAD_LIMIT} running instances per AZ per group (aws-semantics §4), filled pg-1, pg-2, … in allocation order; set groups to plan a fixed number"
                 ),
             });
             markets.run(&mut view, &od_pools, &spot_pools)
         }
         PlacementSpec::Partition { .. } => {
             notes.push(
-                "aws mode assigns no partitions: this partition group only limits the types to those that support it (optimal mode plans the partitions)"
+                "partition placement: EC2 spreads each AZ's instances evenly over its partitions (aws-semantics §4); aws mode deals them round-robin in allocation order"
                     .to_owned(),
             );
             markets.run(&mut view, &od_pools, &spot_pools)
@@ -284,6 +294,8 @@ pub fn emulate(request: &FleetRequest, candidates: &CandidateSet<'_>) -> Plan {
             &b.instance_type,
         ))
     });
+    // Rule 11: the slots EC2 fills, as fleetopt models them (`placement::slots`).
+    let allocations = slots::assign(request.placement, allocations, None);
     let metrics = metrics::compute(
         request,
         candidates.region,

@@ -7,7 +7,11 @@
 //! - `H = Σ_A count × hazard` (expected interruptions per hour): a row `Σ_P h_p x_p ≤ H`;
 //! - `L_pool = worst_pool_loss(A) × T`: a column bound `x_p ≤ ⌊L_pool ÷ w_p⌋` on every pool;
 //! - `L_type = worst_type_loss(A) × T`: a row `Σ_{P_k} w_p x_p ≤ L_type` per type `k`;
-//! - `L_az = worst_az_loss(A) × T`: a row `Σ_{P_z} w_p x_p ≤ L_az` per AZ `z`.
+//! - `L_az = worst_az_loss(A) × T`: a row `Σ_{P_z} w_p x_p ≤ L_az` per AZ `z`;
+//! - under placement, `L_group = worst_group_loss(A) × T` and `L_part = worst_partition_loss(A) ×
+//!   T`: rows on the capacity of each placement slot ([`super::rows::placement_caps`]: a
+//!   cluster or partition group's racks in one AZ are the AZ's capacity; spread groups and
+//!   partitions get slot columns).
 //!
 //! Each is exactly the plan metric of the same name (the metrics count both markets; the
 //! hazard counts spot only, On-Demand pools having hazard 0), so a plan meeting the caps has
@@ -39,7 +43,14 @@ pub(crate) struct RiskCaps {
     pub type_capacity: Option<f64>,
     /// `Σ_{P_z} w_p x_p ≤` this, every AZ.
     pub az: Option<f64>,
+    /// The capacity of one placement group's racks in one AZ ≤ this.
+    pub group: Option<f64>,
+    /// The capacity of one partition ≤ this.
+    pub partition: Option<f64>,
 }
+
+/// How many risk axes there are ([`RiskAxis::ALL`]): the length of per-axis arrays.
+pub(crate) const AXES: usize = RiskAxis::ALL.len();
 
 impl RiskCaps {
     /// The caps of a reference plan (see the module docs).
@@ -51,6 +62,8 @@ impl RiskCaps {
             pool: Some(m.worst_pool_loss * target),
             type_capacity: Some(m.worst_type_loss * target),
             az: Some(m.worst_az_loss * target),
+            group: m.worst_group_loss.map(|loss| loss * target),
+            partition: m.worst_partition_loss.map(|loss| loss * target),
         }
     }
 
@@ -60,6 +73,8 @@ impl RiskCaps {
             || self.pool.is_some()
             || self.type_capacity.is_some()
             || self.az.is_some()
+            || self.group.is_some()
+            || self.partition.is_some()
     }
 
     /// The cap of one axis.
@@ -69,12 +84,14 @@ impl RiskCaps {
             RiskAxis::WorstPoolLoss => self.pool,
             RiskAxis::WorstTypeLoss => self.type_capacity,
             RiskAxis::WorstAzLoss => self.az,
+            RiskAxis::WorstGroupLoss => self.group,
+            RiskAxis::WorstPartitionLoss => self.partition,
         }
     }
 
     /// The caps loosened by the slacks of a relaxation, per axis in [`RiskAxis::ALL`] order.
     /// A slack within round-off of 0 keeps its cap exactly.
-    pub(crate) fn loosened(&self, slacks: [f64; 4]) -> RiskCaps {
+    pub(crate) fn loosened(&self, slacks: [f64; AXES]) -> RiskCaps {
         let grow = |cap: Option<f64>, slack: f64| {
             cap.map(|c| {
                 let scale = c.abs().max(f64::MIN_POSITIVE);
@@ -91,6 +108,8 @@ impl RiskCaps {
             pool: grow(self.pool, slacks[1]),
             type_capacity: grow(self.type_capacity, slacks[2]),
             az: grow(self.az, slacks[3]),
+            group: grow(self.group, slacks[4]),
+            partition: grow(self.partition, slacks[5]),
         }
     }
 }
@@ -107,7 +126,7 @@ pub(crate) fn statement(
         .iter()
         .filter_map(|&axis| {
             let relaxed = in_force.get(axis)? > reference_caps.get(axis)?;
-            let reference_value = axis.of(&reference.metrics);
+            let reference_value = axis.of(&reference.metrics)?;
             let limit = match (relaxed, axis) {
                 (false, _) => reference_value,
                 (true, RiskAxis::ExpectedInterruptionsPerHour) => in_force.get(axis)?,
@@ -148,33 +167,4 @@ pub(crate) fn relaxation_notes(anchor: &SafetyAnchor) -> Vec<String> {
 
 fn metrics_number(x: f64) -> String {
     super::num(x)
-}
-
-/// Notes for the placement axes the caps do not bound (slots are assigned after the solve):
-/// a group or partition loss above the reference plan's is said, with both values.
-pub(crate) fn placement_notes(reference: &Plan, plan: &Plan) -> Vec<String> {
-    let axes = [
-        (
-            "worst_group_loss",
-            reference.metrics.worst_group_loss,
-            plan.metrics.worst_group_loss,
-        ),
-        (
-            "worst_partition_loss",
-            reference.metrics.worst_partition_loss,
-            plan.metrics.worst_partition_loss,
-        ),
-    ];
-    axes.into_iter()
-        .filter_map(|(name, theirs, ours)| {
-            let (theirs, ours) = (theirs?, ours?);
-            (ours > theirs * (1.0 + tolerance::RELATIVE_NOISE)).then(|| {
-                format!(
-                    "as_safe_as aws: {name} {} is above the aws-mode plan's {}: placement slots are assigned after the solve and are not capped",
-                    metrics_number(ours),
-                    metrics_number(theirs),
-                )
-            })
-        })
-        .collect()
 }

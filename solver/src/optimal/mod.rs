@@ -20,7 +20,16 @@
 //!            w_p x_p               ≤ L_pool(A) · T         every pool
 //!            Σ_{p ∈ P_k} w_p x_p   ≤ L_type(A) · T         every instance type k
 //!            Σ_{p ∈ P_z} w_p x_p   ≤ L_az(A) · T           every AZ z
+//!            capacity of a slot    ≤ L_group(A) · T        every placement group in an AZ
+//!            capacity of a slot    ≤ L_part(A) · T         every partition
 //! ```
+//!
+//! The last two exist under placement only (`rows::placement_caps`): a cluster or partition
+//! group's racks in an AZ hold the AZ's capacity; spread groups and partitions get slot columns
+//! `y_{p,j}` the model chooses, under the same rules the slots of `A` keep (seven instances per
+//! spread group per AZ; each AZ's partitions, and each pool's instances over them, within one
+//! instance), and with as many spread groups as needed a pool heavier than the cap is left out
+//! (any lighter instance can sit in a group alone).
 //!
 //! then, with the cost fixed at its optimum, minimises expected interruptions (ties on cost
 //! break towards less risk), then — `capacityOptimizedPrioritized` — spot capacity × priority
@@ -32,18 +41,25 @@
 //! assumption; the On-Demand stop holds because aws mode fills On-Demand first and stops at the
 //! instance that reaches its part; each pool's count is within its bound (`A` launches at most
 //! ⌈remaining ÷ w⌉ per pool and respects availability, budgets and max prices, which is exactly
-//! eligibility); and every cap holds with equality at `A`'s worst domain, since the caps *are*
-//! `A`'s metrics. The reductions of `prepare` drop only pools that no optimum needs (the
-//! dominance vector includes the hazard when a hazard row exists, and type caps make classes
-//! per type). So the optimum costs at most `A`'s cost, and it satisfies every cap, so its
-//! expected interruptions and worst pool, type and AZ losses are each at most `A`'s. ∎
+//! eligibility); every cap holds with equality at `A`'s worst domain, since the caps *are*
+//! `A`'s metrics; and under placement `A`'s own slots (`placement::slots`, which aws mode
+//! uses) are a feasible choice of the slot columns, since they keep the slot rules above and
+//! `A`'s instances weigh no more than `A`'s group loss. The reductions of `prepare` drop only
+//! pools that no optimum needs (the dominance vector includes the hazard when a hazard row
+//! exists, and type caps make classes per type; with partition slot columns there is no
+//! reduction, and spread slots move with an instance between like pools of one AZ). So the
+//! optimum costs at most `A`'s cost, and it satisfies every cap, so its expected interruptions
+//! and worst pool, type, AZ, group and partition losses are each at most `A`'s. ∎
+//!
+//! With partition slot columns, the bound `x_p ≤ ⌈T ÷ w_p⌉` of `prepare` is a restriction the
+//! argument above keeps (`A` launches no more), not a proven property of every optimum: taking
+//! one instance out of a partition can unbalance it.
 //!
 //! When the request's constraints and the caps admit no plan (then `A` breaks a constraint AWS
 //! cannot express, or falls short), each cap axis gets one slack and the least total relative
 //! relaxation is found with every request constraint hard; the caps in force become `cap + σ`,
 //! the plan's `as_safe_as` states each cap and whether it was relaxed, and a note says by how
-//! much. Group and partition losses depend on slots assigned after the solve; a plan above the
-//! reference on them says so in a note.
+//! much.
 //!
 //! # Without an anchor: plain `lowestPrice`, or `as_safe_as = "none"`
 //! Plain `lowestPrice` is the cheapest plan, ties towards fewer interruptions. With
@@ -253,6 +269,8 @@ pub fn plan(request: &FleetRequest, candidates: &CandidateSet<'_>) -> Result<Pla
 /// What a run of the lexicographic stages produced.
 struct Staged {
     counts: Vec<u32>,
+    /// Per pool, its instances in each placement slot, when the model chose the slots.
+    slots: Option<Vec<Vec<u32>>>,
     prep: prepare::Prepared,
     reports: Vec<StageReport>,
     stopped: bool,
@@ -308,6 +326,7 @@ pub fn plan_with(
     };
     let Staged {
         counts,
+        slots: slot_counts,
         prep,
         reports,
         stopped,
@@ -340,15 +359,18 @@ pub fn plan_with(
     let anchor = reference
         .as_ref()
         .map(|reference| anchor::statement(reference, &reference_caps, &caps));
-    let mut plan = build_plan(request, candidates, &prep, &stages, &counts, report);
+    let chosen = Chosen {
+        counts: &counts,
+        slots: slot_counts.as_deref(),
+    };
+    let mut plan = build_plan(request, candidates, &prep, &stages, chosen, report);
     if let Some(reference) = &reference
         && let Some(incumbent) = reference_as_incumbent(request, reference, &plan)
     {
         plan = incumbent;
     }
-    if let (Some(reference), Some(anchor)) = (&reference, anchor) {
+    if let Some(anchor) = anchor {
         plan.notes.extend(anchor::relaxation_notes(&anchor));
-        plan.notes.extend(anchor::placement_notes(reference, &plan));
         plan.as_safe_as = Some(anchor);
     }
     if let Some(stage) = unsolved {
@@ -500,7 +522,7 @@ fn run_stages(
     let mut prep = prepare::prepare(request, candidates, stages, true, bounds);
     let mut fixed: Vec<(Stage, f64)> = Vec::new();
     let mut reports: Vec<StageReport> = Vec::new();
-    let mut best: Option<(Vec<u32>, prepare::Prepared)> = None;
+    let mut best: Option<(Vec<u32>, Option<Vec<Vec<u32>>>, prepare::Prepared)> = None;
     let mut stopped = false;
     let mut unsolved: Option<Stage> = None;
     for (position, &stage) in stages.iter().enumerate() {
@@ -516,25 +538,26 @@ fn run_stages(
             pricing::solve_first(request, &prep, stage, time_left, gap).map(|first| {
                 let counts = first.solved.counts(&first.x);
                 prep = first.later;
-                (first.solved, counts, first.prep)
+                (first.solved, counts, None, first.prep)
             })
         } else {
             let built = model::build(request, &prep, &fixed, Goal::Stage(stage));
-            let x = built.x.clone();
+            let (x, slot_columns) = (built.x.clone(), built.slots.clone());
             model::solve(built, backend, left, gap).map(|solved| {
                 let counts = solved.counts(&x);
-                (solved, counts, prep.clone())
+                let slots = slot_columns.map(|columns| solved.slot_counts(&columns));
+                (solved, counts, slots, prep.clone())
             })
         };
         match outcome {
-            Ok((solved, counts, solved_prep)) => {
+            Ok((solved, counts, slots, solved_prep)) => {
                 reports.push(StageReport {
                     objective_name: stage.name().to_owned(),
                     status: solved.status,
                     objective: solved.objective,
                     bound: solved.bound,
                 });
-                best = Some((counts, solved_prep));
+                best = Some((counts, slots, solved_prep));
                 if solved.status == SolverStatus::TimeLimit {
                     stopped = true;
                     break;
@@ -568,11 +591,12 @@ fn run_stages(
             Err(Failure::Backend(error)) => return Err(StagedFailure::Solver(error)),
         }
     }
-    let Some((counts, prep)) = best else {
+    let Some((counts, slots, prep)) = best else {
         return Err(StagedFailure::TimeLimit);
     };
     Ok(Staged {
         counts,
+        slots,
         prep,
         reports,
         stopped,
@@ -616,22 +640,31 @@ fn relative_gap(objective: f64, bound: f64) -> f64 {
     }
 }
 
+/// What the solve chose: instances per model pool and, when the model chose placement slots,
+/// per pool and slot.
+#[derive(Clone, Copy)]
+struct Chosen<'a> {
+    counts: &'a [u32],
+    slots: Option<&'a [Vec<u32>]>,
+}
+
 fn build_plan(
     request: &FleetRequest,
     candidates: &CandidateSet<'_>,
     prep: &prepare::Prepared,
     stages: &[Stage],
-    counts: &[u32],
+    chosen: Chosen<'_>,
     report: SolverReport,
 ) -> Plan {
-    let mut allocations: Vec<Allocation> = prep
+    let pools: Vec<(Allocation, Vec<u32>)> = prep
         .pools
         .iter()
-        .zip(counts)
+        .enumerate()
+        .zip(chosen.counts)
         .filter(|(_, n)| **n > 0)
-        .map(|(p, &count)| {
+        .map(|((i, p), &count)| {
             let c = &candidates.pools[p.candidate];
-            Allocation {
+            let allocation = Allocation {
                 instance_type: c.pool.instance_type.clone(),
                 availability_zone_id: c.pool.zone.clone(),
                 market: c.pool.market,
@@ -640,17 +673,28 @@ fn build_plan(
                 capacity: f64::from(count) * c.weight,
                 price_per_hour: c.pool.price_per_hour,
                 placement: None,
-            }
+            };
+            let per_slot = chosen
+                .slots
+                .and_then(|slots| slots.get(i).cloned())
+                .unwrap_or_default();
+            (allocation, per_slot)
         })
         .collect();
-    allocations.sort_by(|a, b| {
-        (a.market, &a.availability_zone_id, &a.instance_type).cmp(&(
-            b.market,
-            &b.availability_zone_id,
-            &b.instance_type,
-        ))
-    });
-    let allocations = slots::assign(request.placement, allocations);
+    let allocations = match prep.slots.filter(|_| chosen.slots.is_some()) {
+        Some(kind) => slots::from_counts(kind, pools),
+        None => {
+            let mut allocations: Vec<Allocation> = pools.into_iter().map(|(a, _)| a).collect();
+            allocations.sort_by(|a, b| {
+                (a.market, &a.availability_zone_id, &a.instance_type).cmp(&(
+                    b.market,
+                    &b.availability_zone_id,
+                    &b.instance_type,
+                ))
+            });
+            slots::assign(request.placement, allocations, prep.caps.group)
+        }
+    };
     let metrics = metrics::compute(
         request,
         candidates.region,

@@ -18,6 +18,7 @@ use std::time::Instant;
 use good_lp::Solution;
 use good_lp::{Constraint, Expression, ProblemVariables, SolverModel, Variable, variable};
 
+use super::anchor::AXES;
 use super::prepare::Prepared;
 use super::rows;
 use super::{Backend, Stage};
@@ -64,9 +65,12 @@ pub(crate) struct Built {
     /// [`RiskAxis::ALL`] order.
     relaxing: bool,
     /// The relaxation slack column of each axis, once created.
-    pub axis_slacks: [Option<usize>; 4],
+    pub axis_slacks: [Option<usize>; AXES],
     /// The factor back to each axis's unit.
-    pub axis_scales: [f64; 4],
+    pub axis_scales: [f64; AXES],
+    /// The slot columns per pool and slot, when the model chooses placement slots
+    /// ([`rows::placement_caps`]).
+    pub slots: Option<Vec<Vec<usize>>>,
 }
 
 impl Built {
@@ -259,8 +263,9 @@ fn build_with(
         elastic: goal == Goal::Elastic,
         relaxed,
         relaxing: goal == Goal::RelaxCaps,
-        axis_slacks: [None; 4],
-        axis_scales: [1.0; 4],
+        axis_slacks: [None; AXES],
+        axis_scales: [1.0; AXES],
+        slots: None,
     };
     rows::instance_columns(&mut m, prep);
     let total = rows::target(&mut m, prep, request);
@@ -275,6 +280,7 @@ fn build_with(
     rows::types_used(&mut m, prep, request);
     rows::single_az(&mut m, prep, request);
     rows::risk_caps(&mut m, prep, request);
+    rows::placement_caps(&mut m, prep, request);
     let needs_share = matches!(goal, Goal::Stage(Stage::MaxPoolShare))
         || fixed.iter().any(|(s, _)| *s == Stage::MaxPoolShare);
     let share_column = needs_share.then(|| rows::largest_spot_share(&mut m, prep));
@@ -379,6 +385,11 @@ impl Solved {
             .collect()
     }
 
+    /// Rounded instance counts per model pool and placement slot, given the slot columns.
+    pub fn slot_counts(&self, slots: &[Vec<usize>]) -> Vec<Vec<u32>> {
+        slots.iter().map(|columns| self.counts(columns)).collect()
+    }
+
     /// The value of a slack column.
     pub fn slack(&self, group: &SlackGroup) -> f64 {
         self.values.get(group.column).copied().unwrap_or(0.0)
@@ -386,8 +397,12 @@ impl Solved {
 
     /// The relaxation slack of each risk axis in its own unit, in [`RiskAxis::ALL`] order (0
     /// without one), given the model's slack columns and scales.
-    pub fn axis_slacks(&self, columns: &[Option<usize>; 4], scales: &[f64; 4]) -> [f64; 4] {
-        let mut out = [0.0; 4];
+    pub fn axis_slacks(
+        &self,
+        columns: &[Option<usize>; AXES],
+        scales: &[f64; AXES],
+    ) -> [f64; AXES] {
+        let mut out = [0.0; AXES];
         for (i, column) in columns.iter().enumerate() {
             if let Some(c) = column {
                 out[i] = self.values.get(*c).copied().unwrap_or(0.0) * scales[i];

@@ -56,7 +56,8 @@ use fleetopt_instances::Market;
 use super::Stage;
 use super::anchor::RiskCaps;
 use crate::candidates::{CandidatePool, CandidateSet};
-use crate::placement::rules::{SPREAD_LIMIT, group_strategy};
+use crate::placement::rules::{PARTITIONS_PER_AZ, SPREAD_LIMIT, group_strategy};
+use crate::placement::slots::SlotKind;
 use crate::request::{FleetRequest, PlacementSpec};
 use crate::tolerance::{self, NOISE};
 
@@ -121,6 +122,26 @@ pub(crate) struct Prepared {
     pub relaxing: bool,
     /// Lazy type caps (see [`LazyTypes`]): `None` when every type has its cap rows.
     pub lazy_types: Option<LazyTypes>,
+    /// The placement slots the model chooses (slot columns, [`super::rows::placement_caps`]):
+    /// spread groups or partitions when the anchor caps their capacity; `None` when slots are
+    /// assigned after the solve ([`crate::placement::slots::assign`]).
+    pub slots: Option<SlotKind>,
+}
+
+/// The slots the model must choose for `caps` to hold: a fixed number of spread groups under
+/// a group cap, or partitions under a partition cap. (A cluster or partition group's racks in
+/// one AZ are the AZ's capacity, and spread groups without a fixed number can hold any
+/// instance alone, so those caps need no slot columns.)
+pub(crate) fn slot_kind(request: &FleetRequest, caps: &RiskCaps) -> Option<SlotKind> {
+    match request.placement {
+        PlacementSpec::Spread { groups: Some(g) } if caps.group.is_some() => {
+            Some(SlotKind::SpreadGroups(g))
+        }
+        PlacementSpec::Partition { partitions_per_az } if caps.partition.is_some() => Some(
+            SlotKind::Partitions(partitions_per_az.max(*PARTITIONS_PER_AZ.start())),
+        ),
+        _ => None,
+    }
 }
 
 /// The types whose capacity caps (`max_type_share`, the anchor's worst type loss) are rows of
@@ -209,6 +230,8 @@ pub(crate) fn prepare(
     let od_part = request.on_demand_target();
     let spot_part = (target - od_part).max(0.0);
     let strategy = group_strategy(request.placement);
+    let any_groups = request.placement == PlacementSpec::Spread { groups: None };
+    let slots = slot_kind(request, &caps);
     let zones: Vec<String> = candidates.zones.iter().map(|z| z.to_string()).collect();
     let mut types: Vec<String> = candidates
         .pools
@@ -260,6 +283,13 @@ pub(crate) fn prepare(
                 .max(0.0);
             cap = cap.min(most.min(f64::from(u32::MAX / 2)) as u32);
         }
+        if let Some(limit) = caps.group.filter(|_| !relaxing && any_groups)
+            && candidate.weight > limit * (1.0 + tolerance::RELATIVE_NOISE)
+        {
+            // As many spread groups as needed: a group can hold any lighter instance alone,
+            // but one instance above the cap breaks it wherever it goes.
+            cap = 0;
+        }
         if market == Market::Spot
             && let Some(share) = spot_share_cap
         {
@@ -303,6 +333,7 @@ pub(crate) fn prepare(
         caps,
         relaxing,
         lazy_types: lazy_types.cloned(),
+        slots,
         pools,
         zones,
         types,
@@ -312,7 +343,12 @@ pub(crate) fn prepare(
     };
     if reduce && one_az_one_type(request) {
         pair_reduction(request, &mut prepared, stages);
-    } else if reduce && !stages.contains(&Stage::MaxPoolShare) {
+    } else if reduce
+        && !stages.contains(&Stage::MaxPoolShare)
+        && !matches!(slots, Some(SlotKind::Partitions(_)))
+    {
+        // Partition slot columns keep each pool's instances balanced over its AZ's
+        // partitions, which moving instances between like pools can break: no reduction.
         dominance_reduction(request, &mut prepared, stages);
     }
     prepared

@@ -63,7 +63,12 @@ const MIN_POOLS: usize = 400;
 /// reduced costs are read), and a model large enough to gain from it.
 pub(crate) fn applies(stage: Stage, backend: Backend, prep: &Prepared) -> bool {
     let per_pool = !matches!(stage, Stage::MaxPoolShare | Stage::MaxAzShare);
-    per_pool && backend == Backend::Highs && !prep.relaxing && prep.pools.len() >= MIN_POOLS
+    // Slot columns are per pool and would need pricing of their own; placement models are small.
+    per_pool
+        && backend == Backend::Highs
+        && !prep.relaxing
+        && prep.slots.is_none()
+        && prep.pools.len() >= MIN_POOLS
 }
 
 /// The first stage solved over the priced-in pools.

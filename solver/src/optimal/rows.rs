@@ -11,7 +11,7 @@
 //! non-negative slack in elastic mode (see [`super::explain`]); structural rows (linking
 //! binaries, the single-AZ/type choice, the On-Demand stop) are always hard.
 //!
-//! Variables carry names (`x[spot/use1-az1/m5.large]`, `y[…]`, `t[m5]`, `a[use1-az1]`,
+//! Variables carry names (`x[spot/use1-az1/m5.large]`, `y[…]`, `slot[…/2]`, `t[m5]`, `a[use1-az1]`,
 //! `s_max_pool_share`, `slack[max_az_share/use1-az1]`) so [`Built::dump`] reads as the request.
 
 use fleetopt_instances::Market;
@@ -20,6 +20,7 @@ use good_lp::{Expression, variable};
 use super::model::Built;
 use super::prepare::Prepared;
 use crate::placement::rules::SPREAD_LIMIT;
+use crate::placement::slots::SlotKind;
 use crate::plan::RiskAxis;
 use crate::request::{FleetRequest, PlacementSpec};
 use crate::tolerance;
@@ -353,6 +354,118 @@ pub(crate) fn spread_groups(m: &mut Built, prep: &Prepared, request: &FleetReque
     }
 }
 
+/// The anchor's placement caps ([`super::anchor`]): the capacity of one placement group's
+/// racks in one AZ at most `L_group`, of one partition at most `L_part`.
+///
+/// - **cluster, partition**: the plan has one group, so its racks in an AZ hold the AZ's
+///   capacity: `Σ_{P_z} w_p x_p ≤ L_group` per AZ.
+/// - **spread, as many groups as needed**: a group can hold any one instance alone, so the cap
+///   holds exactly when no pool used weighs more than `L_group`: a column bound in `prepare`,
+///   and while relaxing a binary `v_p ≥ x_p ÷ cap_p` with `w_p v_p ≤ L_group + σ` per heavier
+///   pool. Groups then close before the instance that would take them above the cap
+///   ([`crate::placement::slots::assign`]).
+/// - **spread with `g` groups, partition with `k` partitions per AZ** ([`SlotKind`]): slot
+///   columns `y_{p,j} ∈ ℤ, y ≥ 0` for slots `j = 1..g` (or `k`) of pool `p`'s AZ, with
+///   `Σ_j y_{p,j} = x_p` and `Σ_{P_z} w_p y_{p,j} ≤ L` per AZ `z` and slot `j`; spread adds
+///   `Σ_{P_z} y_{p,j} ≤ 7` (AWS's limit per group per AZ). Partitions add EC2's even
+///   distribution as fleetopt models it (the round-robin of `slots::assign` keeps both): integers
+///   `r_p` and `q_z` with `r_p ≤ y_{p,j} ≤ r_p + 1` (each pool within one instance over its AZ's
+///   partitions) and `q_z ≤ Σ_{P_z} y_{p,j} ≤ q_z + 1` (each AZ's partitions within one instance).
+///
+/// The slot columns, per pool and slot, go to [`Built::slots`] for the plan's slots.
+pub(crate) fn placement_caps(m: &mut Built, prep: &Prepared, request: &FleetRequest) {
+    let pools = &prep.pools;
+    let zones_used = |z: usize| pools.iter().any(|p| p.zone == z);
+    if let Some(cap) = prep.caps.group {
+        match request.placement {
+            PlacementSpec::Cluster { .. } | PlacementSpec::Partition { .. } => {
+                for z in (0..prep.zones.len()).filter(|&z| zones_used(z)) {
+                    let row = capacity_row(m, prep, |i| pools[i].zone == z, false, cap);
+                    m.cap_row(row.expression, RiskAxis::WorstGroupLoss, row.rhs, 1.0);
+                }
+            }
+            PlacementSpec::Spread { groups: None } if prep.relaxing => {
+                for (i, p) in pools.iter().enumerate().filter(|(_, p)| p.weight > cap) {
+                    let name = format!(
+                        "v[{}/{}/{}]",
+                        p.market, prep.zones[p.zone], prep.types[p.type_ix]
+                    );
+                    let v = m.add(m.binary(variable().name(name)));
+                    let x = m.var(m.x[i]);
+                    m.constraints
+                        .push((Expression::from(x) - f64::from(p.cap) * m.var(v)).leq(0.0));
+                    let e = Expression::from(m.var(v)) * p.weight;
+                    m.cap_row(e, RiskAxis::WorstGroupLoss, cap, 1.0);
+                }
+            }
+            _ => {}
+        }
+    }
+    let Some(kind) = prep.slots else { return };
+    let (axis, cap) = match kind {
+        SlotKind::SpreadGroups(_) => (RiskAxis::WorstGroupLoss, prep.caps.group),
+        SlotKind::Partitions(_) => (RiskAxis::WorstPartitionLoss, prep.caps.partition),
+    };
+    let slots = kind.slots();
+    let mut columns: Vec<Vec<usize>> = Vec::with_capacity(pools.len());
+    for (i, p) in pools.iter().enumerate() {
+        let mut split = Expression::from(m.var(m.x[i]));
+        let mut own = Vec::with_capacity(slots as usize);
+        for j in 1..=slots {
+            let name = format!(
+                "slot[{}/{}/{}/{j}]",
+                p.market, prep.zones[p.zone], prep.types[p.type_ix]
+            );
+            let y = m.add(m.integer(variable().min(0).max(f64::from(p.cap)).name(name)));
+            split.add_mul(-1.0, m.var(y));
+            own.push(y);
+        }
+        m.constraints.push(split.eq(0.0));
+        if let SlotKind::Partitions(_) = kind {
+            let name = format!(
+                "r[{}/{}/{}]",
+                p.market, prep.zones[p.zone], prep.types[p.type_ix]
+            );
+            let r = m.add(m.integer(variable().min(0).name(name)));
+            for &y in &own {
+                let spread = Expression::from(m.var(y)) - m.var(r);
+                m.constraints.push(spread.clone().geq(0.0));
+                m.constraints.push(spread.leq(1.0));
+            }
+        }
+        columns.push(own);
+    }
+    for z in (0..prep.zones.len()).filter(|&z| zones_used(z)) {
+        let balance = match kind {
+            SlotKind::Partitions(_) => {
+                let name = format!("q[{}]", prep.zones[z]);
+                Some(m.add(m.integer(variable().min(0).name(name))))
+            }
+            SlotKind::SpreadGroups(_) => None,
+        };
+        for j in 0..slots as usize {
+            let mut held = Expression::with_capacity(pools.len());
+            let mut capacity = Expression::with_capacity(pools.len());
+            for (i, p) in pools.iter().enumerate().filter(|(_, p)| p.zone == z) {
+                held.add_mul(1.0, m.var(columns[i][j]));
+                capacity.add_mul(p.weight, m.var(columns[i][j]));
+            }
+            match balance {
+                Some(q) => {
+                    let even = held - m.var(q);
+                    m.constraints.push(even.clone().geq(0.0));
+                    m.constraints.push(even.leq(1.0));
+                }
+                None => m.constraints.push(held.leq(f64::from(SPREAD_LIMIT))),
+            }
+            if let Some(cap) = cap {
+                m.cap_row(capacity, axis, cap, 1.0);
+            }
+        }
+    }
+    m.slots = Some(columns);
+}
+
 /// Pools used: a binary `y_p` per pool with `x_p ≤ cap_p y_p` and `x_p ≥ y_p` (so `y_p = 1`
 /// exactly when the pool is used), and `Σ_P y_p ≥ min_pools`.
 pub(crate) fn pools_used(m: &mut Built, prep: &Prepared, request: &FleetRequest) {
@@ -440,8 +553,6 @@ pub(crate) fn single_az(m: &mut Built, prep: &Prepared, request: &FleetRequest) 
     m.constraints.push(used.leq(1.0));
 }
 
-/// The largest spot-pool share (`diversified`): a column `s ≥ 0` in capacity units with
-/// `w_p x_p ≤ s` for every spot pool. Returns its column.
 /// The largest AZ's capacity (both markets), for the worst-AZ-loss stage: a column `z` with
 ///
 /// ```text
@@ -464,6 +575,8 @@ pub(crate) fn largest_az_capacity(m: &mut Built, prep: &Prepared) -> usize {
     z
 }
 
+/// The largest spot-pool share (`diversified`): a column `s ≥ 0` in capacity units with
+/// `w_p x_p ≤ s` for every spot pool. Returns its column.
 pub(crate) fn largest_spot_share(m: &mut Built, prep: &Prepared) -> usize {
     let s = m.add(variable().min(0).name("s_max_pool_share"));
     for (i, p) in prep.pools.iter().enumerate() {

@@ -349,6 +349,7 @@ fn brute_force_enumeration_agrees_with_the_ilp_on_tiny_instances() {
 fn anchor_limits(plan: &Plan) -> Option<([f64; 4], bool)> {
     let anchor = plan.as_safe_as.as_ref()?;
     let mut limits = [0.0; 4];
+    // The brute force plans no placement slots: the four axes every plan has.
     for (slot, axis) in limits.iter_mut().zip(crate::plan::RiskAxis::ALL) {
         let cap = anchor.caps.iter().find(|c| c.axis == axis).unwrap();
         *slot = cap.limit;
@@ -447,12 +448,14 @@ fn assert_dominates(ours: &Plan, theirs: &Plan) {
         b.cost_per_hour
     );
     for axis in crate::plan::RiskAxis::ALL {
-        let (x, y) = (axis.of(a), axis.of(b));
-        assert!(
-            x <= y * (1.0 + 1e-9) + 1e-15,
-            "{}: {x} > {y}",
-            axis.as_str()
-        );
+        match (axis.of(a), axis.of(b)) {
+            (Some(x), Some(y)) => assert!(
+                x <= y * (1.0 + 1e-9) + 1e-15,
+                "{}: {x} > {y}",
+                axis.as_str()
+            ),
+            (x, y) => assert_eq!(x.is_some(), y.is_some(), "{}", axis.as_str()),
+        }
     }
 }
 
@@ -516,7 +519,7 @@ fn a_request_constraint_the_aws_plan_breaks_relaxes_only_what_it_must() {
     }
     // What is not relaxed is kept.
     for cap in anchor.caps.iter().filter(|c| !c.relaxed) {
-        assert!(cap.axis.of(&ours.metrics) <= cap.reference * (1.0 + 1e-9) + 1e-15);
+        assert!(cap.axis.of(&ours.metrics).unwrap() <= cap.reference * (1.0 + 1e-9) + 1e-15);
     }
 }
 
@@ -647,6 +650,104 @@ fn partition_counts_are_balanced_within_one_instance_per_az() {
             .collect();
         let (lo, hi) = (of.iter().min().unwrap(), of.iter().max().unwrap());
         assert!(hi - lo <= 1, "{zone}: {of:?}");
+    }
+}
+
+/// Under every kind of placement group, aws-mode plans fill slots too, the default optimal
+/// plan states a cap on the group (and partition) loss, and it dominates the aws-mode plan on
+/// all six axes.
+#[test]
+fn placement_plans_are_held_to_the_aws_plans_group_and_partition_losses() {
+    use crate::plan::RiskAxis;
+    let catalog = fixture();
+    let placements = [
+        PlacementSpec::Cluster {
+            multiple_types: true,
+        },
+        PlacementSpec::Spread { groups: None },
+        PlacementSpec::Spread { groups: Some(2) },
+        PlacementSpec::Partition {
+            partitions_per_az: 2,
+        },
+        PlacementSpec::Partition {
+            partitions_per_az: 3,
+        },
+    ];
+    for placement in placements {
+        for strategy in [
+            SpotStrategy::PriceCapacityOptimized,
+            SpotStrategy::CapacityOptimized,
+            SpotStrategy::Diversified,
+        ] {
+            let mut r = request(24.0);
+            r.spot.strategy = strategy;
+            r.placement = placement;
+            let theirs = aws_plan(&catalog, &r);
+            assert!(
+                theirs.allocations.iter().all(|a| a.placement.is_some()),
+                "{placement:?}: aws mode fills slots"
+            );
+            let as_aws = FleetRequest {
+                mode: Mode::Aws,
+                ..r.clone()
+            };
+            let violations = verify::verify(&catalog, &as_aws, &theirs);
+            assert!(
+                violations.is_empty(),
+                "{placement:?} {strategy:?}: {violations:#?}"
+            );
+            let ours = solve(&catalog, &r).unwrap();
+            assert_dominates(&ours, &theirs);
+            let axes: Vec<RiskAxis> = ours
+                .as_safe_as
+                .as_ref()
+                .unwrap()
+                .caps
+                .iter()
+                .map(|c| c.axis)
+                .collect();
+            assert!(axes.contains(&RiskAxis::WorstGroupLoss), "{placement:?}");
+            assert_eq!(
+                axes.contains(&RiskAxis::WorstPartitionLoss),
+                matches!(placement, PlacementSpec::Partition { .. }),
+                "{placement:?}"
+            );
+        }
+    }
+}
+
+/// A partition cap binds: with one AZ and two partitions, the cheapest plan alone would put
+/// an uneven mix of weights in one partition; the plan keeps the aws-mode plan's worst
+/// partition and its slots keep each pool within one instance over the partitions.
+#[test]
+fn the_partition_cap_is_kept_by_the_chosen_slots() {
+    let catalog = catalog(
+        vec![itype("s.large", 2, 8192), itype("s.4xlarge", 16, 65536)],
+        &[
+            ("s.large", AZ1, SPOT, 0.020, Some(0)),
+            ("s.4xlarge", AZ1, SPOT, 0.150, Some(0)),
+        ],
+    );
+    for target in [18.0, 20.0, 34.0, 36.0, 40.0] {
+        let mut r = request(target);
+        r.spot.strategy = SpotStrategy::CapacityOptimized;
+        r.placement = PlacementSpec::Partition {
+            partitions_per_az: 2,
+        };
+        let theirs = aws_plan(&catalog, &r);
+        let ours = solve(&catalog, &r).unwrap();
+        assert_dominates(&ours, &theirs);
+        let cap = ours
+            .as_safe_as
+            .as_ref()
+            .unwrap()
+            .caps
+            .iter()
+            .find(|c| c.axis == crate::plan::RiskAxis::WorstPartitionLoss)
+            .cloned()
+            .unwrap();
+        assert!(!cap.relaxed, "{target}: {cap:?}");
+        assert!(ours.metrics.worst_partition_loss.unwrap() <= cap.limit * (1.0 + 1e-9));
     }
 }
 
@@ -966,6 +1067,7 @@ mod dominance {
         budget: Option<u32>,
     ) -> FleetRequest {
         let mut r = request(f64::from(target));
+        r.placement = PlacementSpec::None;
         if instances_unit {
             r.target.unit = CapacityUnit::Units;
         }
@@ -996,6 +1098,22 @@ mod dominance {
         r
     }
 
+    /// A placement group AWS can be asked for: cluster (one type or several), spread with as
+    /// many groups as needed or `n`, partition with `n` partitions per AZ.
+    fn placement_of(drawn: Option<(u8, u32)>) -> PlacementSpec {
+        match drawn {
+            None => PlacementSpec::None,
+            Some((0, n)) => PlacementSpec::Cluster {
+                multiple_types: n > 2,
+            },
+            Some((1, n)) if n > 2 => PlacementSpec::Spread { groups: None },
+            Some((1, n)) => PlacementSpec::Spread { groups: Some(n) },
+            Some((_, n)) => PlacementSpec::Partition {
+                partitions_per_az: n + 1,
+            },
+        }
+    }
+
     proptest! {
         // PROPTEST_CASES=1000 for a deeper local run; the default (256) in CI.
         #![proptest_config(ProptestConfig::default())]
@@ -1014,16 +1132,22 @@ mod dominance {
             prioritized in proptest::bool::weighted(0.2),
             max_price_percent in proptest::option::weighted(0.2, 30u32..=100),
             budget in proptest::option::weighted(0.15, 5u32..=200),
+            placement in proptest::option::weighted(0.3, (0u8..4, 1u32..=4)),
         ) {
             let catalog = random_catalog(&spot, &od_per_vcpu);
-            let r = random_request(
+            let mut r = random_request(
                 strategy, target, instances_unit, od, prioritized, max_price_percent, budget,
             );
+            r.placement = placement_of(placement);
             let set = resolve(&catalog, &r).unwrap();
             let theirs = crate::aws_mode::emulate(&r, &set);
             prop_assume!(theirs.shortfall.is_none());
+            let as_aws = FleetRequest { mode: Mode::Aws, ..r.clone() };
+            let violations = verify::verify(&catalog, &as_aws, &theirs);
+            prop_assert!(violations.is_empty(), "aws: {:?}", violations);
             let ours = plan(&r, &set).expect("the aws-mode plan is feasible, so optimal has a plan");
-            prop_assert!(verify::verify(&catalog, &r, &ours).is_empty());
+            let violations = verify::verify(&catalog, &r, &ours);
+            prop_assert!(violations.is_empty(), "{:?}", violations);
             let (a, b) = (&ours.metrics, &theirs.metrics);
             prop_assert!(
                 a.cost_per_hour <= b.cost_per_hour * (1.0 + 1e-9),
@@ -1035,8 +1159,13 @@ mod dominance {
                 return Ok(());
             }
             for axis in crate::plan::RiskAxis::ALL {
-                let (x, y) = (axis.of(a), axis.of(b));
-                prop_assert!(x <= y * (1.0 + 1e-9) + 1e-15, "{}: {} > aws {}", axis.as_str(), x, y);
+                match (axis.of(a), axis.of(b)) {
+                    (Some(x), Some(y)) => prop_assert!(
+                        x <= y * (1.0 + 1e-9) + 1e-15, "{}: {} > aws {}", axis.as_str(), x, y
+                    ),
+                    // A placement axis exists in both plans or in neither.
+                    (x, y) => prop_assert_eq!(x.is_some(), y.is_some(), "{}", axis.as_str()),
+                }
             }
             let anchor = ours.as_safe_as.as_ref().expect("risk-aware strategies are anchored");
             prop_assert!(anchor.caps.iter().all(|c| !c.relaxed), "{:?}", anchor);

@@ -47,7 +47,7 @@ impl<'a> Verifier<'a> {
                 .reduce(|x, y| if y > x || y.is_nan() { y } else { x })
                 .map_or(0.0, |largest| largest / target)
         };
-        let risks = [
+        let mut risks = vec![
             (RiskAxis::ExpectedInterruptionsPerHour, interruptions),
             (
                 RiskAxis::WorstPoolLoss,
@@ -62,7 +62,6 @@ impl<'a> Verifier<'a> {
                 worst(by_zone.values().copied().collect()),
             ),
         ];
-        self.check_risk_caps(&risks);
         let mut floats: Vec<(&str, f64, f64)> = vec![
             ("capacity", m.capacity, capacity),
             ("target", m.target, target),
@@ -131,16 +130,23 @@ impl<'a> Verifier<'a> {
                 }
             }
         }
+        let group_sums: Vec<f64> = by_group.values().copied().collect();
+        let partition_sums: Vec<f64> = by_partition.values().copied().collect();
+        for (axis, sums) in [
+            (RiskAxis::WorstGroupLoss, &group_sums),
+            (RiskAxis::WorstPartitionLoss, &partition_sums),
+        ] {
+            if !sums.is_empty() {
+                risks.push((axis, worst(sums.clone())));
+            }
+        }
+        self.check_risk_caps(&risks);
         let optional: [(&str, Option<f64>, Vec<f64>); 2] = [
-            (
-                "worst_group_loss",
-                m.worst_group_loss,
-                by_group.values().copied().collect(),
-            ),
+            ("worst_group_loss", m.worst_group_loss, group_sums),
             (
                 "worst_partition_loss",
                 m.worst_partition_loss,
-                by_partition.values().copied().collect(),
+                partition_sums,
             ),
         ];
         for (field, stated, sums) in optional {

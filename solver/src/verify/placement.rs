@@ -1,7 +1,8 @@
 //! Rule section 8: placement groups — types support the group's strategy; no slots without a
 //! group; a cluster in one AZ and (unless `multiple_types`) one type; spread groups within AWS's
 //! per-AZ limit and the request's group count (in aws mode, without slots, 7 per AZ per group
-//! over the whole plan); partitions numbered and balanced per (group, AZ).
+//! over the whole plan); partitions numbered and balanced per (group, AZ), and each pool's
+//! instances balanced over them.
 //! The limits are AWS's, read from [`crate::placement::rules`].
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -180,6 +181,39 @@ impl<'a> Verifier<'a> {
                         self.push(Check::Placement, format!("{name}: has no partition number"));
                     }
                 }
+            }
+        }
+        // Each pool's instances over its AZ's partitions, within one instance too: round-robin
+        // dealing keeps it, and so must any other even distribution.
+        let mut per_pool: BTreeMap<(&str, &str, &str, String), BTreeMap<u32, u64>> =
+            BTreeMap::new();
+        for a in self.allocations() {
+            if let Some(slot) = &a.placement
+                && let Some(p) = slot
+                    .partition
+                    .filter(|p| (1..=partitions_per_az).contains(p))
+            {
+                let key = (
+                    slot.group.as_str(),
+                    a.availability_zone_id.as_str(),
+                    a.instance_type.as_str(),
+                    a.market.to_string(),
+                );
+                *per_pool.entry(key).or_default().entry(p).or_insert(0) += u64::from(a.count);
+            }
+        }
+        for ((group, zone, instance_type, market), map) in &per_pool {
+            let max = map.values().copied().max().unwrap_or(0);
+            let min = if (map.len() as u64) < u64::from(partitions_per_az) {
+                0
+            } else {
+                map.values().copied().min().unwrap_or(0)
+            };
+            if max - min > 1 {
+                let message = format!(
+                    "{market} {instance_type} in {zone}: its instances in partition group {group} are uneven, {min} to {max} per partition; each pool's instances may differ by at most 1 over the {partitions_per_az} partitions"
+                );
+                self.push(Check::Placement, message);
             }
         }
         for ((group, zone), map) in totals {

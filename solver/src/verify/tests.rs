@@ -1148,7 +1148,24 @@ fn partitions_are_numbered_and_balanced_per_az() {
     assert_eq!(
         all(&request, &unbalanced),
         [
+            "placement: spot m5.xlarge in use1-az2: its instances in partition group pg-1 are uneven, 0 to 2 per partition; each pool's instances may differ by at most 1 over the 2 partitions",
             "placement: partition group pg-1 in use1-az2 is unbalanced: its 2 partitions hold 0 to 2 instances (partition 1: 2); they may differ by at most 1"
+        ]
+    );
+
+    // az1 balanced (2 and 2), but each of its pools all in one partition.
+    let mut uneven_pools = plan.clone();
+    uneven_pools.allocations.remove(1);
+    uneven_pools.allocations[0].count = 2;
+    uneven_pools.allocations[0].capacity = 4.0;
+    uneven_pools.allocations.remove(1);
+    uneven_pools.allocations[1].count = 2;
+    uneven_pools.allocations[1].capacity = 4.0;
+    assert_eq!(
+        all(&request, &uneven_pools),
+        [
+            "placement: on-demand m5.large in use1-az1: its instances in partition group pg-1 are uneven, 0 to 2 per partition; each pool's instances may differ by at most 1 over the 2 partitions",
+            "placement: spot m5.large in use1-az1: its instances in partition group pg-1 are uneven, 0 to 2 per partition; each pool's instances may differ by at most 1 over the 2 partitions"
         ]
     );
 
@@ -1388,6 +1405,49 @@ fn an_optimal_plan_must_keep_its_stated_risk_caps_and_the_requests() {
     let found = of(Check::Shape, &request, &plan);
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(found[0].ends_with("exceed constraints.max_expected_interruptions_per_hour 0.000001"));
+}
+
+#[test]
+fn the_placement_caps_are_checked_on_the_plans_slots() {
+    use crate::plan::{RiskAxis, RiskCap, SafetyAnchor};
+    use crate::request::SafetyReference;
+    let (mut request, mut plan) = optimal();
+    request.placement = PlacementSpec::Partition {
+        partitions_per_az: 2,
+    };
+    plan.allocations = partition_plan().allocations;
+    plan.metrics.worst_group_loss = Some(0.5);
+    plan.metrics.worst_partition_loss = Some(0.25);
+    let cap = |axis, limit: f64| RiskCap {
+        axis,
+        reference: limit,
+        limit,
+        relaxed: false,
+    };
+    plan.as_safe_as = Some(SafetyAnchor {
+        reference: SafetyReference::Aws,
+        reference_cost_per_hour: 0.5,
+        caps: vec![
+            cap(RiskAxis::WorstGroupLoss, 0.5),
+            cap(RiskAxis::WorstPartitionLoss, 0.25),
+        ],
+    });
+    assert_eq!(of(Check::Metrics, &request, &plan), Vec::<String>::new());
+    // Each partition of use1-az1 holds a 2-vCPU On-Demand and a 2-vCPU spot instance: 4 of 16.
+    plan.as_safe_as = Some(SafetyAnchor {
+        caps: vec![
+            cap(RiskAxis::WorstGroupLoss, 0.4),
+            cap(RiskAxis::WorstPartitionLoss, 0.2),
+        ],
+        ..plan.as_safe_as.clone().unwrap()
+    });
+    assert_eq!(
+        of(Check::Metrics, &request, &plan),
+        [
+            "as_safe_as: worst_group_loss is 0.5, above the plan's own cap 0.4",
+            "as_safe_as: worst_partition_loss is 0.25, above the plan's own cap 0.2",
+        ]
+    );
 }
 
 #[test]
