@@ -35,7 +35,9 @@
 //! let anchor = plan.as_safe_as.as_ref().expect("risk-aware strategies are anchored");
 //! assert!(plan.metrics.cost_per_hour <= anchor.reference_cost_per_hour * (1.0 + 1e-9));
 //! for cap in &anchor.caps {
-//!     assert!(cap.axis.of(&plan.metrics) <= cap.limit * (1.0 + 1e-9) + 1e-12);
+//!     // Every capped axis is one the plan reports (placement axes only under placement).
+//!     let value = cap.axis.of(&plan.metrics).expect("a capped axis");
+//!     assert!(value <= cap.limit * (1.0 + 1e-9) + 1e-12);
 //! }
 //! # Ok(())
 //! # }

@@ -29,7 +29,10 @@
 //! `y_{p,j}` the model chooses, under the same rules the slots of `A` keep (seven instances per
 //! spread group per AZ; each AZ's partitions, and each pool's instances over them, within one
 //! instance), and with as many spread groups as needed a pool heavier than the cap is left out
-//! (any lighter instance can sit in a group alone).
+//! (any lighter instance can sit in a group alone). The slot columns are added lazily
+//! (`run_placed`): the model is first solved without them, with the slots assigned afterwards by
+//! the rule aws mode fills by, and only when those slots break a cap is it solved again with
+//! them — exact, since the first model is a relaxation.
 //!
 //! then, with the cost fixed at its optimum, minimises expected interruptions (ties on cost
 //! break towards less risk), then — `capacityOptimizedPrioritized` — spot capacity × priority
@@ -103,6 +106,7 @@ pub(crate) mod rows;
 #[cfg(test)]
 mod tests;
 
+use std::collections::BTreeMap;
 use std::time::Instant;
 
 use fleetopt_instances::Market;
@@ -317,10 +321,10 @@ pub fn plan_with(
         StagedFailure::TimeLimit => OptimalError::TimeLimit { limit },
         StagedFailure::Solver(error) => OptimalError::Solver(error),
     };
-    let staged = match run_lazily(request, candidates, backend, &stages, caps, start) {
+    let staged = match run_placed(request, candidates, backend, &stages, caps, start) {
         Err(StagedFailure::Infeasible) if caps.any() => {
             caps = relax(request, candidates, backend, &stages, caps, start).map_err(to_error)?;
-            run_lazily(request, candidates, backend, &stages, caps, start).map_err(to_error)?
+            run_placed(request, candidates, backend, &stages, caps, start).map_err(to_error)?
         }
         outcome => outcome.map_err(to_error)?,
     };
@@ -417,6 +421,67 @@ fn reference_as_incumbent(request: &FleetRequest, reference: &Plan, found: &Plan
     })
 }
 
+/// Runs the stages with placement slot columns added lazily: first with the slots assigned
+/// after the solve (`slots::assign`, the rule aws mode fills by) and the dominance reduction
+/// on; when those slots break a group or partition cap, again with slot columns
+/// ([`rows::placement_caps`]). Exact: the first model leaves out only the slot caps, so it is a
+/// relaxation, and an optimum whose own slots keep the caps is feasible for the whole problem.
+fn run_placed(
+    request: &FleetRequest,
+    candidates: &CandidateSet<'_>,
+    backend: Backend,
+    stages: &[Stage],
+    caps: RiskCaps,
+    start: Instant,
+) -> Result<Staged, StagedFailure> {
+    let staged = run_lazily(request, candidates, backend, stages, caps, false, start)?;
+    if prepare::slot_kind(request, &caps).is_none()
+        || slots_keep_caps(request, candidates, &staged, caps)
+    {
+        return Ok(staged);
+    }
+    if staged.stopped {
+        // Out of time with a plan whose slots break a cap: there is no plan to return.
+        return Err(StagedFailure::TimeLimit);
+    }
+    run_lazily(request, candidates, backend, stages, caps, true, start)
+}
+
+/// Whether the slots `slots::assign` gives `staged`'s counts keep the group and partition
+/// caps (within the verifier's relative noise).
+fn slots_keep_caps(
+    request: &FleetRequest,
+    candidates: &CandidateSet<'_>,
+    staged: &Staged,
+    caps: RiskCaps,
+) -> bool {
+    let placed = slots::assign(
+        request.placement,
+        allocations(candidates, &staged.prep, &staged.counts),
+        caps.group,
+    );
+    let mut groups: BTreeMap<(&str, &str), f64> = BTreeMap::new();
+    let mut partitions: BTreeMap<(&str, &str, u32), f64> = BTreeMap::new();
+    for a in &placed {
+        let Some(slot) = &a.placement else { continue };
+        let zone = a.availability_zone_id.as_str();
+        *groups.entry((slot.group.as_str(), zone)).or_insert(0.0) += a.capacity;
+        if let Some(p) = slot.partition {
+            *partitions
+                .entry((slot.group.as_str(), zone, p))
+                .or_insert(0.0) += a.capacity;
+        }
+    }
+    let within = |cap: Option<f64>, held: Vec<f64>| {
+        cap.is_none_or(|cap| {
+            held.into_iter()
+                .all(|c| c <= cap + TYPE_CAP_SLACK * cap.abs().max(1.0))
+        })
+    };
+    within(caps.group, groups.into_values().collect())
+        && within(caps.partition, partitions.into_values().collect())
+}
+
 /// The capacity one instance type may hold: the tighter of `max_type_share` and the anchor's
 /// worst-type cap, when either is set.
 fn type_limit(request: &FleetRequest, caps: RiskCaps) -> Option<f64> {
@@ -464,6 +529,7 @@ fn run_lazily(
     backend: Backend,
     stages: &[Stage],
     caps: RiskCaps,
+    slot_columns: bool,
     start: Instant,
 ) -> Result<Staged, StagedFailure> {
     // A tight cap binds for many types, and each binding type costs a re-run of every stage;
@@ -473,19 +539,22 @@ fn run_lazily(
         .filter(|_| prepare::lazy_types_allowed(request))
         .filter(loose);
     let Some(limit) = limit else {
-        return run_stages(request, candidates, backend, stages, caps, None, start);
+        let bounds = Bounds {
+            caps,
+            slot_columns,
+            ..Bounds::default()
+        };
+        return run_stages(request, candidates, backend, stages, bounds, start);
     };
     let mut rows = prepare::LazyTypes::new();
     loop {
-        let staged = run_stages(
-            request,
-            candidates,
-            backend,
-            stages,
+        let bounds = Bounds {
             caps,
-            Some(&rows),
-            start,
-        )?;
+            lazy_types: Some(&rows),
+            slot_columns,
+            ..Bounds::default()
+        };
+        let staged = run_stages(request, candidates, backend, stages, bounds, start)?;
         let over: Vec<usize> = overfilled(&staged, limit)
             .into_iter()
             .filter(|k| !rows.contains(k))
@@ -501,28 +570,26 @@ fn run_lazily(
     }
 }
 
-/// Solves the stages in turn, each with the earlier optima fixed, under `caps`, with the type
-/// cap rows of `lazy_types` only (`None`: every type's).
+/// The best plan of the stages so far: counts per model pool, per pool and slot when the model
+/// chose slots, and the pools they count.
+type Incumbent = (Vec<u32>, Option<Vec<Vec<u32>>>, prepare::Prepared);
+
+/// Solves the stages in turn, each with the earlier optima fixed, under `bounds` (the caps, the
+/// type cap rows of `lazy_types` only (`None`: every type's), and slot columns or not).
 fn run_stages(
     request: &FleetRequest,
     candidates: &CandidateSet<'_>,
     backend: Backend,
     stages: &[Stage],
-    caps: RiskCaps,
-    lazy_types: Option<&prepare::LazyTypes>,
+    bounds: Bounds<'_>,
     start: Instant,
 ) -> Result<Staged, StagedFailure> {
     let limit = request.solver.time_limit_seconds;
     let gap = request.solver.mip_gap;
-    let bounds = Bounds {
-        caps,
-        lazy_types,
-        ..Bounds::default()
-    };
     let mut prep = prepare::prepare(request, candidates, stages, true, bounds);
     let mut fixed: Vec<(Stage, f64)> = Vec::new();
     let mut reports: Vec<StageReport> = Vec::new();
-    let mut best: Option<(Vec<u32>, Option<Vec<Vec<u32>>>, prepare::Prepared)> = None;
+    let mut best: Option<Incumbent> = None;
     let mut stopped = false;
     let mut unsolved: Option<Stage> = None;
     for (position, &stage) in stages.iter().enumerate() {
@@ -617,6 +684,7 @@ fn relax(
     let bounds = Bounds {
         caps,
         relaxing: true,
+        slot_columns: true,
         ..Bounds::default()
     };
     let prep = prepare::prepare(request, candidates, stages, false, bounds);
@@ -640,6 +708,44 @@ fn relative_gap(objective: f64, bound: f64) -> f64 {
     }
 }
 
+/// The allocation of `count` instances of a model pool, without a slot.
+fn allocation(candidates: &CandidateSet<'_>, pool: &ModelPool, count: u32) -> Allocation {
+    let c = &candidates.pools[pool.candidate];
+    Allocation {
+        instance_type: c.pool.instance_type.clone(),
+        availability_zone_id: c.pool.zone.clone(),
+        market: c.pool.market,
+        count,
+        weight: c.weight,
+        capacity: f64::from(count) * c.weight,
+        price_per_hour: c.pool.price_per_hour,
+        placement: None,
+    }
+}
+
+/// The used pools of `counts` as allocations sorted by (market, AZ, type), without slots.
+fn allocations(
+    candidates: &CandidateSet<'_>,
+    prep: &prepare::Prepared,
+    counts: &[u32],
+) -> Vec<Allocation> {
+    let mut out: Vec<Allocation> = prep
+        .pools
+        .iter()
+        .zip(counts)
+        .filter(|(_, n)| **n > 0)
+        .map(|(p, &count)| allocation(candidates, p, count))
+        .collect();
+    out.sort_by(|a, b| {
+        (a.market, &a.availability_zone_id, &a.instance_type).cmp(&(
+            b.market,
+            &b.availability_zone_id,
+            &b.instance_type,
+        ))
+    });
+    out
+}
+
 /// What the solve chose: instances per model pool and, when the model chose placement slots,
 /// per pool and slot.
 #[derive(Clone, Copy)]
@@ -656,44 +762,23 @@ fn build_plan(
     chosen: Chosen<'_>,
     report: SolverReport,
 ) -> Plan {
-    let pools: Vec<(Allocation, Vec<u32>)> = prep
-        .pools
-        .iter()
-        .enumerate()
-        .zip(chosen.counts)
-        .filter(|(_, n)| **n > 0)
-        .map(|((i, p), &count)| {
-            let c = &candidates.pools[p.candidate];
-            let allocation = Allocation {
-                instance_type: c.pool.instance_type.clone(),
-                availability_zone_id: c.pool.zone.clone(),
-                market: c.pool.market,
-                count,
-                weight: c.weight,
-                capacity: f64::from(count) * c.weight,
-                price_per_hour: c.pool.price_per_hour,
-                placement: None,
-            };
-            let per_slot = chosen
-                .slots
-                .and_then(|slots| slots.get(i).cloned())
-                .unwrap_or_default();
-            (allocation, per_slot)
-        })
-        .collect();
-    let allocations = match prep.slots.filter(|_| chosen.slots.is_some()) {
-        Some(kind) => slots::from_counts(kind, pools),
-        None => {
-            let mut allocations: Vec<Allocation> = pools.into_iter().map(|(a, _)| a).collect();
-            allocations.sort_by(|a, b| {
-                (a.market, &a.availability_zone_id, &a.instance_type).cmp(&(
-                    b.market,
-                    &b.availability_zone_id,
-                    &b.instance_type,
-                ))
-            });
-            slots::assign(request.placement, allocations, prep.caps.group)
+    let allocations = match (prep.slots, chosen.slots) {
+        (Some(kind), Some(per_slot)) => {
+            let pools = prep
+                .pools
+                .iter()
+                .zip(chosen.counts)
+                .zip(per_slot)
+                .filter(|((_, n), _)| **n > 0)
+                .map(|((p, &count), slots)| (allocation(candidates, p, count), slots.clone()))
+                .collect();
+            slots::from_counts(kind, pools)
         }
+        _ => slots::assign(
+            request.placement,
+            allocations(candidates, prep, chosen.counts),
+            prep.caps.group,
+        ),
     };
     let metrics = metrics::compute(
         request,

@@ -209,6 +209,9 @@ pub(crate) struct Bounds<'a> {
     pub relaxing: bool,
     /// Lazy type caps: only these types' cap rows ([`LazyTypes`]); `None`: every type's.
     pub lazy_types: Option<&'a LazyTypes>,
+    /// Whether the model chooses placement slots under the caps ([`slot_kind`]); without, the
+    /// slots are assigned after the solve and checked ([`super::plan_with`]).
+    pub slot_columns: bool,
 }
 
 /// Builds the model's pools (see the module docs); `reduce` applies the dominance reduction.
@@ -224,6 +227,7 @@ pub(crate) fn prepare(
         caps,
         relaxing,
         lazy_types,
+        slot_columns,
     } = bounds;
     let reduce = reduce && !relaxing;
     let target = request.target.capacity;
@@ -231,7 +235,7 @@ pub(crate) fn prepare(
     let spot_part = (target - od_part).max(0.0);
     let strategy = group_strategy(request.placement);
     let any_groups = request.placement == PlacementSpec::Spread { groups: None };
-    let slots = slot_kind(request, &caps);
+    let slots = slot_columns.then(|| slot_kind(request, &caps)).flatten();
     let zones: Vec<String> = candidates.zones.iter().map(|z| z.to_string()).collect();
     let mut types: Vec<String> = candidates
         .pools

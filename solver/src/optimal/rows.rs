@@ -443,13 +443,17 @@ pub(crate) fn placement_caps(m: &mut Built, prep: &Prepared, request: &FleetRequ
             }
             SlotKind::SpreadGroups(_) => None,
         };
-        for j in 0..slots as usize {
-            let mut held = Expression::with_capacity(pools.len());
-            let mut capacity = Expression::with_capacity(pools.len());
-            for (i, p) in pools.iter().enumerate().filter(|(_, p)| p.zone == z) {
-                held.add_mul(1.0, m.var(columns[i][j]));
-                capacity.add_mul(p.weight, m.var(columns[i][j]));
+        // Per slot of the AZ: its instances and its capacity.
+        let empty = || Expression::with_capacity(pools.len());
+        let mut held: Vec<Expression> = (0..slots).map(|_| empty()).collect();
+        let mut capacities: Vec<Expression> = (0..slots).map(|_| empty()).collect();
+        for (i, p) in pools.iter().enumerate().filter(|(_, p)| p.zone == z) {
+            for ((h, c), &y) in held.iter_mut().zip(&mut capacities).zip(&columns[i]) {
+                h.add_mul(1.0, m.var(y));
+                c.add_mul(p.weight, m.var(y));
             }
+        }
+        for (held, capacity) in held.into_iter().zip(capacities) {
             match balance {
                 Some(q) => {
                     let even = held - m.var(q);

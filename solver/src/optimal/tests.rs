@@ -716,39 +716,66 @@ fn placement_plans_are_held_to_the_aws_plans_group_and_partition_losses() {
     }
 }
 
-/// A partition cap binds: with one AZ and two partitions, the cheapest plan alone would put
-/// an uneven mix of weights in one partition; the plan keeps the aws-mode plan's worst
-/// partition and its slots keep each pool within one instance over the partitions.
+/// A partition cap the slots of `slots::assign` break, which only chosen slots keep. One AZ,
+/// two partitions, 21 vCPU. The aws-mode plan (capacityOptimized: the one bucket-0 pool) is 21
+/// `b.small`, 11 and 10 per partition, so the cap is 11 vCPU. The cheapest plan is one each of
+/// `a.big` (10 vCPU), `b.small` and `c.big` (10 vCPU; one instance available of each big
+/// type). Dealt round-robin in allocation order, `a.big` and `c.big` share partition 1
+/// (20 vCPU); the model puts them in different partitions instead (11 and 10).
 #[test]
-fn the_partition_cap_is_kept_by_the_chosen_slots() {
-    let catalog = catalog(
-        vec![itype("s.large", 2, 8192), itype("s.4xlarge", 16, 65536)],
-        &[
-            ("s.large", AZ1, SPOT, 0.020, Some(0)),
-            ("s.4xlarge", AZ1, SPOT, 0.150, Some(0)),
-        ],
-    );
-    for target in [18.0, 20.0, 34.0, 36.0, 40.0] {
-        let mut r = request(target);
-        r.spot.strategy = SpotStrategy::CapacityOptimized;
-        r.placement = PlacementSpec::Partition {
-            partitions_per_az: 2,
-        };
-        let theirs = aws_plan(&catalog, &r);
-        let ours = solve(&catalog, &r).unwrap();
-        assert_dominates(&ours, &theirs);
-        let cap = ours
-            .as_safe_as
-            .as_ref()
-            .unwrap()
-            .caps
-            .iter()
-            .find(|c| c.axis == crate::plan::RiskAxis::WorstPartitionLoss)
-            .cloned()
-            .unwrap();
-        assert!(!cap.relaxed, "{target}: {cap:?}");
-        assert!(ours.metrics.worst_partition_loss.unwrap() <= cap.limit * (1.0 + 1e-9));
+fn a_partition_cap_round_robin_breaks_is_kept_by_chosen_slots() {
+    use crate::test_support::{pool, region_catalog, zones_of};
+    let mut pools: Vec<_> = [
+        ("a.big", AZ1, SPOT, 0.5, Some(1)),
+        ("b.small", AZ1, SPOT, 0.1, Some(0)),
+        ("c.big", AZ1, SPOT, 0.5, Some(1)),
+    ]
+    .into_iter()
+    .map(pool)
+    .collect();
+    for p in &mut pools {
+        if p.instance_type.as_str() != "b.small" {
+            p.available_instances = Some(1);
+        }
     }
+    let catalog = region_catalog(
+        vec![
+            itype("a.big", 10, 40960),
+            itype("b.small", 1, 4096),
+            itype("c.big", 10, 40960),
+        ],
+        zones_of(&pools),
+        pools,
+    );
+    let mut r = request(21.0);
+    r.spot.strategy = SpotStrategy::CapacityOptimized;
+    r.placement = PlacementSpec::Partition {
+        partitions_per_az: 2,
+    };
+    let theirs = aws_plan(&catalog, &r);
+    assert_eq!(theirs.metrics.worst_partition_loss, Some(11.0 / 21.0));
+    let ours = solve(&catalog, &r).unwrap();
+    assert_dominates(&ours, &theirs);
+    assert!((ours.metrics.cost_per_hour - 1.1).abs() < 1e-9, "{ours:#?}");
+    assert_eq!(ours.metrics.worst_partition_loss, Some(11.0 / 21.0));
+    let partition_of = |name: &str| {
+        ours.allocations
+            .iter()
+            .find(|a| a.instance_type.as_str() == name)
+            .and_then(|a| a.placement.as_ref()?.partition)
+            .unwrap()
+    };
+    assert_ne!(partition_of("a.big"), partition_of("c.big"));
+    let cap = ours
+        .as_safe_as
+        .as_ref()
+        .unwrap()
+        .caps
+        .iter()
+        .find(|c| c.axis == crate::plan::RiskAxis::WorstPartitionLoss)
+        .cloned()
+        .unwrap();
+    assert!(!cap.relaxed, "{cap:?}");
 }
 
 // ---- infeasibility ---------------------------------------------------------------------------------

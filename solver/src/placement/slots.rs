@@ -78,8 +78,9 @@ pub(crate) fn from_counts(kind: SlotKind, pools: Vec<(Allocation, Vec<u32>)>) ->
 }
 
 /// Splits per-pool allocations (sorted by market, AZ, type) into placement slots and sorts
-/// them as plans require. `group_cap` (spread only) is the most capacity one spread group may
-/// hold in one AZ; no instance weighs more (the model keeps heavier pools out).
+/// them as plans require. `group_cap` (spread with as many groups as needed only) is the most
+/// capacity one spread group may hold in one AZ; no instance weighs more (the model keeps
+/// heavier pools out).
 pub(crate) fn assign(
     placement: PlacementSpec,
     pools: Vec<Allocation>,
@@ -97,7 +98,10 @@ pub(crate) fn assign(
                 a
             })
             .collect(),
-        PlacementSpec::Spread { .. } => {
+        PlacementSpec::Spread { groups } => {
+            // A fixed number of groups is filled seven at a time (the model bounds each AZ by
+            // 7 × groups); the cap only closes groups when there may be as many as needed.
+            let group_cap = group_cap.filter(|_| groups.is_none());
             // Per AZ: the open group's number, instances and capacity.
             let mut open: BTreeMap<String, (u32, u32, f64)> = BTreeMap::new();
             let mut out = Vec::new();
