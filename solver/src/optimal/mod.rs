@@ -88,8 +88,9 @@
 //! The solver report's `objective`, `bound` and `gap` are the cost stage's; `stages` lists all.
 //!
 //! AWS-only mechanisms have no optimal-mode meaning and are noted, not applied: spot `pools`
-//! (InstancePoolsToUseCount; ask for `min_pools` instead) and ASG zone balancing (ask for
-//! `max_az_share` or `survive_az_loss`).
+//! (InstancePoolsToUseCount; ask for `min_pools` instead). An Auto Scaling group's zone balance
+//! is not a choice but what the group does, so it is a hard rule (`rows::zone_balance`): each
+//! AZ within one instance of its even share, both markets together.
 //!
 //! # Limits
 //! `request.solver.time_limit_seconds` bounds the whole solve (all stages) and `mip_gap` is the
@@ -819,7 +820,7 @@ fn build_plan(
     }
     if request.balance_zones {
         notes.push(
-            "ASG zone balancing is an aws-mode mechanism and is not applied; use constraints.max_az_share or survive_az_loss".to_owned(),
+            "ASG zone balance: an Auto Scaling group balances itself over its AZs, so each AZ holds its even share of the target within one instance, both markets together (aws-semantics §2.3)".to_owned(),
         );
     }
     Plan {

@@ -276,6 +276,7 @@ fn build_with(
     rows::az_loss_survival(&mut m, prep, request);
     rows::overshoot(&mut m, request, total);
     rows::spread_groups(&mut m, prep, request);
+    rows::zone_balance(&mut m, prep, request);
     rows::pools_used(&mut m, prep, request);
     rows::types_used(&mut m, prep, request);
     rows::single_az(&mut m, prep, request);

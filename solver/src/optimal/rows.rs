@@ -338,6 +338,51 @@ pub(crate) fn overshoot(m: &mut Built, request: &FleetRequest, total: Expression
     }
 }
 
+/// ASG zone balance (`balance_zones`, an Auto Scaling request; aws-semantics §2.3): the group,
+/// both markets together, is balanced evenly over its AZs `Z` (those with a model pool), each
+/// within one instance of its share `s = T ÷ |Z|`: with `W` the largest weight of a model pool,
+/// `min(s − W, U_z) ≤ Σ_{P_z} w_p x_p ≤ s + W + D` for every AZ `z`, where `U_z = Σ_{P_z} cap_p w_p`
+/// is the most the AZ can hold and `D = Σ_z max(0, s − W − U_z)` what AZs that cannot reach
+/// their share leave to the others (ASG's default `balanced-best-effort`). aws mode's fill keeps
+/// it: each AZ fills to the running total of shares and overshoots by less than one instance.
+/// Not for one-AZ requests (`single_az`, a cluster group), which aws mode does not balance.
+pub(crate) fn zone_balance(m: &mut Built, prep: &Prepared, request: &FleetRequest) {
+    let one_az =
+        request.constraints.single_az || matches!(request.placement, PlacementSpec::Cluster { .. });
+    if !request.balance_zones || one_az {
+        return;
+    }
+    let pools = &prep.pools;
+    let zones: Vec<usize> = (0..prep.zones.len())
+        .filter(|&z| pools.iter().any(|p| p.zone == z))
+        .collect();
+    if zones.len() < 2 {
+        return;
+    }
+    let share = request.target.capacity / zones.len() as f64;
+    let largest = pools.iter().map(|p| p.weight).fold(0.0_f64, f64::max);
+    let most = |z: usize| -> f64 {
+        pools
+            .iter()
+            .filter(|p| p.zone == z)
+            .map(|p| f64::from(p.cap) * p.weight)
+            .sum()
+    };
+    let floor = share - largest;
+    let deficit: f64 = zones.iter().map(|&z| (floor - most(z)).max(0.0)).sum();
+    for &z in &zones {
+        let name = prep.zones[z].clone();
+        let lower = floor.min(most(z));
+        if lower > 0.0 {
+            let row = capacity_row(m, prep, |i| pools[i].zone == z, true, lower);
+            m.row(row.expression, true, row.rhs, "balance_zones", name.clone());
+        }
+        let upper = share + largest + deficit;
+        let row = capacity_row(m, prep, |i| pools[i].zone == z, false, upper);
+        m.row(row.expression, false, row.rhs, "balance_zones", name);
+    }
+}
+
 /// Spread with a fixed number of groups `g`: for each AZ `z` with a pool,
 /// `Σ_{P_z} x_p ≤ 7 g` (AWS's seven running instances per AZ per group).
 pub(crate) fn spread_groups(m: &mut Built, prep: &Prepared, request: &FleetRequest) {

@@ -778,6 +778,49 @@ fn a_partition_cap_round_robin_breaks_is_kept_by_chosen_slots() {
     assert!(!cap.relaxed, "{cap:?}");
 }
 
+/// An Auto Scaling group balances itself over its AZs (aws-semantics §2.3), so optimal mode
+/// cannot put the group where one AZ is cheapest: 10 instances over 3 AZs are 4/3/3 (AWS's
+/// own balance), not 10/0/0, with or without the anchor.
+#[test]
+fn an_asg_request_stays_balanced_over_its_azs_in_optimal_mode() {
+    let catalog = catalog(
+        vec![itype("u.one", 1, 4096)],
+        &[
+            ("u.one", AZ1, SPOT, 0.010, Some(0)),
+            ("u.one", AZ2, SPOT, 0.030, Some(0)),
+            ("u.one", AZ3, SPOT, 0.040, Some(0)),
+        ],
+    );
+    for safety in [SafetyReference::Aws, SafetyReference::None] {
+        for strategy in [
+            SpotStrategy::LowestPrice,
+            SpotStrategy::PriceCapacityOptimized,
+        ] {
+            let mut r = request(10.0);
+            r.target.unit = CapacityUnit::Units;
+            r.balance_zones = true;
+            r.spot.strategy = strategy;
+            r.constraints.as_safe_as = Some(safety);
+            let ours = solve(&catalog, &r).unwrap();
+            let mut per_zone: Vec<u32> = [AZ1, AZ2, AZ3]
+                .iter()
+                .map(|z| {
+                    ours.allocations
+                        .iter()
+                        .filter(|a| a.availability_zone_id.as_str() == *z)
+                        .map(|a| a.count)
+                        .sum()
+                })
+                .collect();
+            per_zone.sort_unstable();
+            assert_eq!(per_zone, [3, 3, 4], "{safety:?} {strategy:?}");
+            // The cheapest AZ gets the extra instance.
+            let cheapest_balanced = 4.0 * 0.010 + 3.0 * 0.030 + 3.0 * 0.040;
+            assert!((ours.metrics.cost_per_hour - cheapest_balanced).abs() < 1e-12);
+        }
+    }
+}
+
 // ---- infeasibility ---------------------------------------------------------------------------------
 
 fn explanation(r: &FleetRequest) -> String {
@@ -1160,12 +1203,14 @@ mod dominance {
             max_price_percent in proptest::option::weighted(0.2, 30u32..=100),
             budget in proptest::option::weighted(0.15, 5u32..=200),
             placement in proptest::option::weighted(0.3, (0u8..4, 1u32..=4)),
+            asg in proptest::bool::weighted(0.25),
         ) {
             let catalog = random_catalog(&spot, &od_per_vcpu);
             let mut r = random_request(
                 strategy, target, instances_unit, od, prioritized, max_price_percent, budget,
             );
             r.placement = placement_of(placement);
+            r.balance_zones = asg;
             let set = resolve(&catalog, &r).unwrap();
             let theirs = crate::aws_mode::emulate(&r, &set);
             prop_assume!(theirs.shortfall.is_none());
