@@ -819,9 +819,10 @@ fn build_plan(
         );
     }
     if request.balance_zones {
-        notes.push(
-            "ASG zone balance: an Auto Scaling group balances itself over its AZs, so each AZ holds its even share of the target within one instance, both markets together (aws-semantics §2.3)".to_owned(),
-        );
+        notes.push(match rows::balanced_zones(prep, request) {
+            Some(_) => "ASG zone balance: an Auto Scaling group balances itself over its AZs, so each AZ holds its even share of the target within one instance, both markets together (aws-semantics §2.3)".to_owned(),
+            None => "ASG zone balance is not modelled for this request: it has one AZ, or an AZ cannot hold a market's whole part, where the group's balanced-best-effort moves the rest to other AZs (aws-semantics §2.3); use constraints.max_az_share or survive_az_loss".to_owned(),
+        });
     }
     Plan {
         schema: PLAN_SCHEMA.to_owned(),

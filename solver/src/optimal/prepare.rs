@@ -82,6 +82,8 @@ pub(crate) struct ModelPool {
     pub rank: f64,
     /// Upper bound on instances.
     pub cap: u32,
+    /// The catalogue's estimate of the instances available in the pool, when it has one.
+    pub available: Option<u32>,
 }
 
 /// Why pools were left out of the model, for notes and explanations.
@@ -328,6 +330,7 @@ pub(crate) fn prepare(
             hazard: request.risk.hazard.pool_hazard(candidate.pool),
             rank,
             cap,
+            available: candidate.pool.available_instances,
         });
     }
     od_weights.sort_by(f64::total_cmp);

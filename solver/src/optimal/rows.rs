@@ -338,47 +338,60 @@ pub(crate) fn overshoot(m: &mut Built, request: &FleetRequest, total: Expression
     }
 }
 
-/// ASG zone balance (`balance_zones`, an Auto Scaling request; aws-semantics §2.3): the group,
-/// both markets together, is balanced evenly over its AZs `Z` (those with a model pool), each
-/// within one instance of its share `s = T ÷ |Z|`: with `W` the largest weight of a model pool,
-/// `min(s − W, U_z) ≤ Σ_{P_z} w_p x_p ≤ s + W + D` for every AZ `z`, where `U_z = Σ_{P_z} cap_p w_p`
-/// is the most the AZ can hold and `D = Σ_z max(0, s − W − U_z)` what AZs that cannot reach
-/// their share leave to the others (ASG's default `balanced-best-effort`). aws mode's fill keeps
-/// it: each AZ fills to the running total of shares and overshoots by less than one instance.
-/// Not for one-AZ requests (`single_az`, a cluster group), which aws mode does not balance.
-pub(crate) fn zone_balance(m: &mut Built, prep: &Prepared, request: &FleetRequest) {
+/// The AZs an Auto Scaling request's zone balance spreads the group over, when optimal mode
+/// holds it to the balance ([`zone_balance`]): `balance_zones`, not one AZ (`single_az`, a
+/// cluster group, which aws mode does not balance), at least two AZs with a model pool, and
+/// every one of them with a pool of each market that has a part and no availability estimate
+/// (so it can hold the market's whole part). Where an AZ cannot, ASG's `balanced-best-effort`
+/// moves what it cannot hold to the other AZs, market by market, which a fixed per-AZ band does
+/// not describe; the plan then says the balance was not modelled.
+pub(crate) fn balanced_zones(prep: &Prepared, request: &FleetRequest) -> Option<Vec<usize>> {
     let one_az =
         request.constraints.single_az || matches!(request.placement, PlacementSpec::Cluster { .. });
     if !request.balance_zones || one_az {
-        return;
+        return None;
     }
     let pools = &prep.pools;
     let zones: Vec<usize> = (0..prep.zones.len())
         .filter(|&z| pools.iter().any(|p| p.zone == z))
         .collect();
-    if zones.len() < 2 {
+    let parts = [
+        (Market::OnDemand, prep.od_part),
+        (Market::Spot, prep.spot_part),
+    ];
+    let holds_alone = |z: usize| {
+        parts
+            .iter()
+            .filter(|(_, part)| *part > 0.0)
+            .all(|(market, _)| {
+                pools
+                    .iter()
+                    .any(|p| p.zone == z && p.market == *market && p.available.is_none())
+            })
+    };
+    (zones.len() >= 2 && zones.iter().all(|&z| holds_alone(z))).then_some(zones)
+}
+
+/// ASG zone balance (`balance_zones`, an Auto Scaling request; aws-semantics §2.3): the group,
+/// both markets together, is balanced evenly over its AZs `Z` ([`balanced_zones`]), each within
+/// one instance of its share `s = T ÷ |Z|`: with `W` the largest weight of a model pool,
+/// `s − W ≤ Σ_{P_z} w_p x_p ≤ s + W` for every AZ `z`. aws mode's fill keeps it: the On-Demand
+/// part is split evenly, then each AZ fills to the running total of its group share and
+/// overshoots by less than one instance.
+pub(crate) fn zone_balance(m: &mut Built, prep: &Prepared, request: &FleetRequest) {
+    let Some(zones) = balanced_zones(prep, request) else {
         return;
-    }
+    };
+    let pools = &prep.pools;
     let share = request.target.capacity / zones.len() as f64;
     let largest = pools.iter().map(|p| p.weight).fold(0.0_f64, f64::max);
-    let most = |z: usize| -> f64 {
-        pools
-            .iter()
-            .filter(|p| p.zone == z)
-            .map(|p| f64::from(p.cap) * p.weight)
-            .sum()
-    };
-    let floor = share - largest;
-    let deficit: f64 = zones.iter().map(|&z| (floor - most(z)).max(0.0)).sum();
     for &z in &zones {
         let name = prep.zones[z].clone();
-        let lower = floor.min(most(z));
-        if lower > 0.0 {
-            let row = capacity_row(m, prep, |i| pools[i].zone == z, true, lower);
+        if share - largest > 0.0 {
+            let row = capacity_row(m, prep, |i| pools[i].zone == z, true, share - largest);
             m.row(row.expression, true, row.rhs, "balance_zones", name.clone());
         }
-        let upper = share + largest + deficit;
-        let row = capacity_row(m, prep, |i| pools[i].zone == z, false, upper);
+        let row = capacity_row(m, prep, |i| pools[i].zone == z, false, share + largest);
         m.row(row.expression, false, row.rhs, "balance_zones", name);
     }
 }
