@@ -331,7 +331,11 @@ pub(crate) fn resolve_zone(region: &Region, zone: &ZoneRef) -> Option<ZoneId> {
 /// the catalogue's zone names (no `--zones` mapping was given, which would have made them AZ
 /// IDs already): the names, the IDs they became, and where the catalogue's mapping came from.
 /// AZ names are account-specific (aws-semantics §3.1), so the note says how to use one's own.
-pub fn zone_names_note(catalog: &Catalog, region: &Region, request: &FleetRequest) -> Option<String> {
+pub fn zone_names_note(
+    catalog: &Catalog,
+    region: &Region,
+    request: &FleetRequest,
+) -> Option<String> {
     let named = request.candidates.zones.iter().chain(
         request
             .candidates
@@ -425,13 +429,13 @@ pub fn subnet_zones(
             free
         };
         // Most overrides offered first; `BTreeSet` order makes ties go to the lower AZ ID.
-        let best = pool
-            .into_iter()
-            .map(|zone| (offered(zone), zone))
-            .fold(None::<(usize, &ZoneId)>, |best, (n, zone)| match best {
+        let best = pool.into_iter().map(|zone| (offered(zone), zone)).fold(
+            None::<(usize, &ZoneId)>,
+            |best, (n, zone)| match best {
                 Some((m, _)) if m >= n => best,
                 _ => Some((n, zone)),
-            });
+            },
+        );
         if let Some((_, zone)) = best {
             chosen.push((subnet.to_owned(), zone.clone()));
         }

@@ -116,9 +116,11 @@ pub fn solve(
     let mut request = effective_request(request, options);
     let candidates = candidates::resolve(catalog, &request)?;
     // Whose AZ-name mapping was used, when the request names AZs (aws-semantics §3.1).
-    request
-        .notes
-        .extend(candidates::zone_names_note(catalog, candidates.region, &request));
+    request.notes.extend(candidates::zone_names_note(
+        catalog,
+        candidates.region,
+        &request,
+    ));
     request
         .notes
         .extend(candidates::subnet_zones_note(candidates.region, &request));

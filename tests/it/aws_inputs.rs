@@ -32,7 +32,12 @@ fn solve(name: &str, extra: &[&str]) -> (Run, Option<Plan>) {
 fn zones(plan: &Plan) -> BTreeSet<(String, String)> {
     plan.allocations
         .iter()
-        .map(|a| (a.instance_type.to_string(), a.availability_zone_id.to_string()))
+        .map(|a| {
+            (
+                a.instance_type.to_string(),
+                a.availability_zone_id.to_string(),
+            )
+        })
         .collect()
 }
 
@@ -179,15 +184,19 @@ fn min_target_capacity_is_all_or_nothing() {
         "us-east-1",
     ]);
     assert!(
-        table.stdout.contains("so AWS launches no instances (all or nothing)"),
+        table
+            .stdout
+            .contains("so AWS launches no instances (all or nothing)"),
         "{}",
         table.stdout
     );
     // AWS's rules on the member, refused with AWS's words.
     let text = std::fs::read_to_string("fixtures/aws-inputs/create-fleet-min-target.json")
         .unwrap_or_else(|_| {
-            std::fs::read_to_string(crate::support::fixture("aws-inputs/create-fleet-min-target.json"))
-                .unwrap()
+            std::fs::read_to_string(crate::support::fixture(
+                "aws-inputs/create-fleet-min-target.json",
+            ))
+            .unwrap()
         });
     let cases = [
         (
@@ -229,17 +238,20 @@ fn launch_template_file_gives_the_type_placement_and_tenancy() {
     assert!(plan.notes.iter().any(|n| n
         == "LaunchTemplateConfigs[0] has no Overrides: launch template lt-0e8c754449b27161c \
             version 2 (--launch-template) gives its instance type c5.large"));
-    assert!(plan.notes.iter().any(|n| n.contains("placement group `my-cluster`")));
+    assert!(
+        plan.notes
+            .iter()
+            .any(|n| n.contains("placement group `my-cluster`"))
+    );
     // $Default is version 1: m5.large, no zone.
     let text = std::fs::read_to_string(crate::support::fixture(
         "aws-inputs/create-fleet-template-only.json",
     ))
     .unwrap();
-    let versions =
-        fleetopt::instances::load::launch_templates::load(&crate::support::fixture(
-            "aws/describe-launch-template-versions.json",
-        ))
-        .unwrap();
+    let versions = fleetopt::instances::load::launch_templates::load(&crate::support::fixture(
+        "aws/describe-launch-template-versions.json",
+    ))
+    .unwrap();
     let options = request::ReadOptions {
         launch_templates: Some(request::aws::LaunchTemplates {
             source: "lt.json".to_owned(),
@@ -293,4 +305,145 @@ fn launch_template_file_gives_the_type_placement_and_tenancy() {
         "m5.large",
     ]);
     assert_eq!(both.code, 2, "{}", both.render());
+}
+
+/// Solves `fixtures/aws-inputs/{name}` in `mode` into a plan file in `dir`.
+fn plan_file(dir: &std::path::Path, name: &str, mode: &str) -> String {
+    let out = dir.join(format!("{mode}.json"));
+    let out = out.to_str().unwrap().to_owned();
+    let run = fleetopt([
+        "solve",
+        &format!("fixtures/aws-inputs/{name}"),
+        "--region",
+        "us-east-1",
+        "--mode",
+        mode,
+        "--format",
+        "json",
+        "-o",
+        &out,
+    ]);
+    assert_eq!(run.code, 0, "{}", run.render());
+    out
+}
+
+#[test]
+fn maintain_exports_of_optimal_plans_say_what_aws_would_hand_you() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = plan_file(dir.path(), "spot-fleet-one-subnet.json", "optimal");
+    for target in ["ec2-fleet", "spot-fleet", "asg"] {
+        let run = fleetopt(["export", &plan, "--to", target]);
+        assert_eq!(run.code, 0, "{target}: {}", run.render());
+        let note = run
+            .stderr
+            .lines()
+            .find(|l| l.starts_with("note: what AWS would hand you for this document"))
+            .unwrap_or_else(|| panic!("{target}: {}", run.stderr));
+        // With numbers: instances, pools, cost per hour and capacity.
+        assert!(
+            note.contains(" instance(s) in ")
+                && note.contains("/h, ")
+                && note.contains(" of 30 units"),
+            "{note}"
+        );
+        // The document reads back (the note is made from it).
+        request::read("export.json", &run.stdout).unwrap_or_else(|e| panic!("{target}: {e}"));
+    }
+    // The exact export needs no such note: it launches the plan's counts.
+    let exact = fleetopt(["export", &plan, "--to", "ec2-fleet-exact"]);
+    assert!(
+        !exact.stderr.contains("what AWS would hand you"),
+        "{}",
+        exact.stderr
+    );
+}
+
+#[test]
+fn keep_flexibility_keeps_the_requests_template_subnets_and_types() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = plan_file(dir.path(), "spot-fleet-one-subnet.json", "aws");
+    let request_file = "fixtures/aws-inputs/spot-fleet-one-subnet.json";
+    for target in ["ec2-fleet", "spot-fleet"] {
+        let run = fleetopt([
+            "export",
+            &plan,
+            "--to",
+            target,
+            "--request",
+            request_file,
+            "--keep-flexibility",
+        ]);
+        assert_eq!(run.code, 0, "{target}: {}", run.render());
+        let document: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        let overrides = document["LaunchTemplateConfigs"][0]["Overrides"]
+            .as_array()
+            .unwrap();
+        // Every override of the request, in its subnet (not shrunk to AZ IDs).
+        let kept: Vec<(&str, &str)> = overrides
+            .iter()
+            .map(|o| {
+                (
+                    o["InstanceType"].as_str().unwrap(),
+                    o["SubnetId"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            kept,
+            [
+                ("c5.2xlarge", "subnet-1a2b3c4d"),
+                ("m5.2xlarge", "subnet-1a2b3c4d"),
+                ("r5.2xlarge", "subnet-1a2b3c4d")
+            ]
+        );
+        // It reads back, and aws mode on it gives the same 10/10/10 in one AZ.
+        let back = request::read("export.json", &run.stdout).unwrap();
+        assert_eq!(back.candidates.overrides.len(), 3);
+        assert!(
+            run.stderr.contains("the plan's own pools and counts"),
+            "{target}: {}",
+            run.stderr
+        );
+    }
+    // The EC2 Fleet form keeps the request's own launch template specification.
+    let templated = plan_file(dir.path(), "create-fleet-az-names.json", "aws");
+    let run = fleetopt([
+        "export",
+        &templated,
+        "--to",
+        "ec2-fleet",
+        "--request",
+        "fixtures/aws-inputs/create-fleet-az-names.json",
+        "--keep-flexibility",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.render());
+    let document: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let config = &document["LaunchTemplateConfigs"][0];
+    assert_eq!(
+        config["LaunchTemplateSpecification"]["LaunchTemplateName"],
+        "ec2-fleet-lt1"
+    );
+    assert_eq!(config["Overrides"][0]["AvailabilityZone"], "us-east-1a");
+    assert_eq!(config["Overrides"][1]["AvailabilityZone"], "us-east-1b");
+    request::read("export.json", &run.stdout).unwrap();
+    // Refusals: no request; a target it is not written for.
+    let no_request = fleetopt(["export", &plan, "--to", "ec2-fleet", "--keep-flexibility"]);
+    assert_eq!(no_request.code, 2, "{}", no_request.render());
+    let karpenter = fleetopt([
+        "export",
+        &plan,
+        "--to",
+        "karpenter",
+        "--request",
+        request_file,
+        "--keep-flexibility",
+    ]);
+    assert_eq!(karpenter.code, 2, "{}", karpenter.render());
+    assert!(
+        karpenter
+            .stderr
+            .contains("--keep-flexibility is written for ec2-fleet and spot-fleet"),
+        "{}",
+        karpenter.stderr
+    );
 }

@@ -69,7 +69,9 @@ pub fn parse(label: &str, text: &str) -> Result<Vec<LaunchTemplateVersion>, Load
             return Err(LoadError::at_path(
                 label,
                 format!("{path}.LaunchTemplateId"),
-                format!("expected a launch template ID such as `lt-0abcd1234example`, found `{id}`"),
+                format!(
+                    "expected a launch template ID such as `lt-0abcd1234example`, found `{id}`"
+                ),
             ));
         }
         let name = string(label, object, &path, "LaunchTemplateName")?.unwrap_or_default();
@@ -116,7 +118,11 @@ pub fn parse(label: &str, text: &str) -> Result<Vec<LaunchTemplateVersion>, Load
         let instance_type = string(label, data, &data_path, "InstanceType")?;
         let requirements = match data.get("InstanceRequirements") {
             None | Some(Value::Null) => None,
-            Some(v) => Some(requirements(label, v, &format!("{data_path}.InstanceRequirements"))?),
+            Some(v) => Some(requirements(
+                label,
+                v,
+                &format!("{data_path}.InstanceRequirements"),
+            )?),
         };
         let placement_path = format!("{data_path}.Placement");
         let placement = match data.get("Placement") {
@@ -167,9 +173,9 @@ fn object<'v>(
     value: &'v Value,
     path: &str,
 ) -> Result<&'v Map<String, Value>, LoadError> {
-    value
-        .as_object()
-        .ok_or_else(|| LoadError::at_path(label, path, format!("expected an object, found {value}")))
+    value.as_object().ok_or_else(|| {
+        LoadError::at_path(label, path, format!("expected an object, found {value}"))
+    })
 }
 
 /// A member that must be a non-empty string when present.
@@ -192,7 +198,11 @@ fn string(
 
 fn requirements(label: &str, value: &Value, path: &str) -> Result<Requirements, LoadError> {
     if let Some((member, message)) = missing_aws_range(value) {
-        return Err(LoadError::at_path(label, format!("{path}.{member}"), message));
+        return Err(LoadError::at_path(
+            label,
+            format!("{path}.{member}"),
+            message,
+        ));
     }
     let requirements: Requirements = serde_json::from_value(value.clone())
         .map_err(|e| LoadError::at_path(label, path, e.to_string()))?;
@@ -213,6 +223,9 @@ mod tests {
         }
     }
 
+    /// (name, version, default, instance type, AZ name) of one version.
+    type Summary<'a> = (&'a str, u64, bool, Option<&'a str>, Option<&'a str>);
+
     #[test]
     fn fixture_versions_with_type_placement_and_requirements() {
         let path = concat!(
@@ -220,7 +233,7 @@ mod tests {
             "/../fixtures/aws/describe-launch-template-versions.json"
         );
         let versions = load(Path::new(path)).unwrap_or_else(|e| panic!("{e}"));
-        let summary: Vec<(&str, u64, bool, Option<&str>, Option<&str>)> = versions
+        let summary: Vec<Summary<'_>> = versions
             .iter()
             .map(|v| {
                 (
@@ -235,14 +248,23 @@ mod tests {
         assert_eq!(
             summary,
             [
-                ("ec2-fleet-lt1", 2, false, Some("c5.large"), Some("us-east-1a")),
+                (
+                    "ec2-fleet-lt1",
+                    2,
+                    false,
+                    Some("c5.large"),
+                    Some("us-east-1a")
+                ),
                 ("ec2-fleet-lt1", 1, true, Some("m5.large"), None),
                 ("abs-lt", 1, true, None, None),
                 ("dedicated-lt", 1, true, Some("m5.large"), None),
             ]
         );
         assert_eq!(versions[0].group.as_deref(), Some("my-cluster"));
-        assert_eq!(versions[2].requirements.as_ref().map(|r| r.vcpus.min), Some(Some(2)));
+        assert_eq!(
+            versions[2].requirements.as_ref().map(|r| r.vcpus.min),
+            Some(Some(2))
+        );
         assert_eq!(versions[3].tenancy.as_deref(), Some("dedicated"));
     }
 
@@ -258,7 +280,9 @@ mod tests {
             "lt.json: at LaunchTemplateVersions[0].LaunchTemplateData.Placement.Tenancy: expected default, dedicated or host, found `shared`"
         );
         assert_eq!(
-            error_of(&one(r#"{"InstanceRequirements": {"VCpuCount": {"Min": 2}}}"#)),
+            error_of(&one(
+                r#"{"InstanceRequirements": {"VCpuCount": {"Min": 2}}}"#
+            )),
             "lt.json: at LaunchTemplateVersions[0].LaunchTemplateData.InstanceRequirements.MemoryMiB: missing; AWS requires MemoryMiB with a Min in every InstanceRequirements (Min 0 means no minimum)"
         );
         assert_eq!(

@@ -14,7 +14,11 @@ use crate::request::{CapacityUnit, FleetRequest};
 /// run did not reach, as the plan's shortfall.
 pub(super) fn unmet(request: &FleetRequest, on_demand: f64, spot: f64) -> Option<Shortfall> {
     [
-        (Market::OnDemand, request.on_demand.min_target_capacity, on_demand),
+        (
+            Market::OnDemand,
+            request.on_demand.min_target_capacity,
+            on_demand,
+        ),
         (Market::Spot, request.spot.min_target_capacity, spot),
     ]
     .into_iter()

@@ -127,7 +127,8 @@ pub(crate) fn export(
             max: MAX_FLEET_OVERRIDES,
         });
     }
-    if candidates.overrides.iter().any(|o| o.max_price.is_some()) || request.spot.max_price.is_some()
+    if candidates.overrides.iter().any(|o| o.max_price.is_some())
+        || request.spot.max_price.is_some()
     {
         notes.push(
             "the request's spot max prices are not written (AWS advises against setting one; \

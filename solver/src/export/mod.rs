@@ -470,7 +470,11 @@ pub(crate) fn aws_outcome_note(
         let mut counts: BTreeMap<(TypeName, ZoneId, Market), u32> = BTreeMap::new();
         for a in &p.allocations {
             *counts
-                .entry((a.instance_type.clone(), a.availability_zone_id.clone(), a.market))
+                .entry((
+                    a.instance_type.clone(),
+                    a.availability_zone_id.clone(),
+                    a.market,
+                ))
                 .or_insert(0) += a.count;
         }
         counts

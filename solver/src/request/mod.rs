@@ -896,11 +896,7 @@ pub fn read_with(
 }
 
 /// The format detection and dispatch of [`read_with`].
-fn read_form(
-    label: &str,
-    text: &str,
-    options: &ReadOptions,
-) -> Result<FleetRequest, RequestError> {
+fn read_form(label: &str, text: &str, options: &ReadOptions) -> Result<FleetRequest, RequestError> {
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
     if trimmed.starts_with('{') {
         if let Some(kind) = aws::detect(label, trimmed)? {

@@ -42,10 +42,12 @@ impl<'a> Verifier<'a> {
             let Some(Some(subnet)) = admitting.next() else {
                 continue;
             };
-            let requirements = self
-                .catalog
-                .instance_type(name)
-                .is_some_and(|t| candidates.requirements.iter().any(|r| select::matches(t, r)));
+            let requirements = self.catalog.instance_type(name).is_some_and(|t| {
+                candidates
+                    .requirements
+                    .iter()
+                    .any(|r| select::matches(t, r))
+            });
             if admitting.all(|other| other == Some(subnet)) && !requirements {
                 subnets
                     .entry(subnet)

@@ -194,7 +194,11 @@ impl Reader<'_> {
             let Some((value, field)) = found else {
                 continue;
             };
-            let options = if i == 0 { "SpotOptions" } else { "OnDemandOptions" };
+            let options = if i == 0 {
+                "SpotOptions"
+            } else {
+                "OnDemandOptions"
+            };
             let market = if i == 0 { "Spot" } else { "On-Demand" };
             if fleet_type != Some("instant") {
                 return Err(self.err(

@@ -56,31 +56,43 @@ impl<'a> Reader<'a> {
         };
         let spec = self.object(spec, spec_path)?;
         let source = &templates.source;
-        let (key, wanted, of_template): (&str, &str, Vec<&LaunchTemplateVersion>) =
-            match (self.get(spec, "LaunchTemplateId"), self.get(spec, "LaunchTemplateName")) {
-                (Some(id), _) => {
-                    let id = self.string(id, &join(spec_path, "LaunchTemplateId"))?;
-                    let found = templates.versions.iter().filter(|v| v.id == id).collect();
-                    ("LaunchTemplateId", id, found)
-                }
-                (None, Some(name)) => {
-                    let name = self.string(name, &join(spec_path, "LaunchTemplateName"))?;
-                    let found = templates.versions.iter().filter(|v| v.name == name).collect();
-                    ("LaunchTemplateName", name, found)
-                }
-                (None, None) => {
-                    return Err(self.err(
-                        spec_path,
-                        "expected LaunchTemplateId or LaunchTemplateName to match against \
+        let (key, wanted, of_template): (&str, &str, Vec<&LaunchTemplateVersion>) = match (
+            self.get(spec, "LaunchTemplateId"),
+            self.get(spec, "LaunchTemplateName"),
+        ) {
+            (Some(id), _) => {
+                let id = self.string(id, &join(spec_path, "LaunchTemplateId"))?;
+                let found = templates.versions.iter().filter(|v| v.id == id).collect();
+                ("LaunchTemplateId", id, found)
+            }
+            (None, Some(name)) => {
+                let name = self.string(name, &join(spec_path, "LaunchTemplateName"))?;
+                let found = templates
+                    .versions
+                    .iter()
+                    .filter(|v| v.name == name)
+                    .collect();
+                ("LaunchTemplateName", name, found)
+            }
+            (None, None) => {
+                return Err(self.err(
+                    spec_path,
+                    "expected LaunchTemplateId or LaunchTemplateName to match against \
                          --launch-template",
-                    ));
-                }
-            };
+                ));
+            }
+        };
         if of_template.is_empty() {
             let known: Vec<&str> = templates
                 .versions
                 .iter()
-                .map(|v| if key == "LaunchTemplateId" { v.id.as_str() } else { v.name.as_str() })
+                .map(|v| {
+                    if key == "LaunchTemplateId" {
+                        v.id.as_str()
+                    } else {
+                        v.name.as_str()
+                    }
+                })
                 .collect();
             let mut listed = known.clone();
             listed.dedup();

@@ -513,7 +513,10 @@ impl Reader<'_> {
                 self.launch_template = self.get(config, "LaunchTemplateSpecification").cloned();
             }
             let template = match self.template_version(config, &spec_path)? {
-                Some(version) => Some((version, self.template_facts(version, &spec_path, price_key)?)),
+                Some(version) => Some((
+                    version,
+                    self.template_facts(version, &spec_path, price_key)?,
+                )),
                 None => None,
             };
             let first = raws.len();
