@@ -322,7 +322,155 @@ pub(crate) fn resolve_zone(region: &Region, zone: &ZoneRef) -> Option<ZoneId> {
             .zones()
             .find(|z| z.name.as_deref() == Some(name.as_str()))
             .map(|z| z.id.clone()),
+        // A subnet's AZ is chosen with the other subnets' (`subnet_zones`), not alone.
+        ZoneRef::Subnet(_) => None,
     }
+}
+
+/// The note a plan carries when its request names AZs by name and they were resolved through
+/// the catalogue's zone names (no `--zones` mapping was given, which would have made them AZ
+/// IDs already): the names, the IDs they became, and where the catalogue's mapping came from.
+/// AZ names are account-specific (aws-semantics §3.1), so the note says how to use one's own.
+pub fn zone_names_note(
+    catalog: &Catalog,
+    region: &Region,
+    request: &FleetRequest,
+) -> Option<String> {
+    let named = request.candidates.zones.iter().chain(
+        request
+            .candidates
+            .overrides
+            .iter()
+            .filter_map(|o| o.zone.as_ref()),
+    );
+    let mut pairs: BTreeMap<&str, ZoneId> = BTreeMap::new();
+    for zone in named {
+        if let ZoneRef::Name(name) = zone
+            && let Some(id) = resolve_zone(region, zone)
+        {
+            pairs.insert(name.as_str(), id);
+        }
+    }
+    if pairs.is_empty() {
+        return None;
+    }
+    let sources: Vec<String> = catalog
+        .info()
+        .sources
+        .iter()
+        .filter(|s| s.kind == "zones")
+        .map(|s| match &s.date {
+            Some(date) => format!("{} of {date}", s.origin),
+            None => s.origin.clone(),
+        })
+        .collect();
+    let whose = if sources.is_empty() {
+        "the catalogue's zone names (it records no zones source)".to_owned()
+    } else {
+        format!(
+            "the catalogue's mapping (zones source {}), which may not be your account's",
+            sources.join(", ")
+        )
+    };
+    let pairs: Vec<String> = pairs
+        .iter()
+        .map(|(name, id)| format!("{name} → {id}"))
+        .collect();
+    Some(format!(
+        "AZ names mapped to AZ IDs with {whose}: {}; AZ names differ between accounts, so give \
+         your account's aws ec2 describe-availability-zones output with --zones (aws-semantics \
+         §3.1)",
+        pairs.join(", ")
+    ))
+}
+
+/// The AZ fleetopt assumes for each subnet the request names but cannot map to an AZ
+/// ([`ZoneRef::Subnet`]: an AWS form's `SubnetId` without `--subnets`), by subnet, in the order
+/// the overrides first name them. AWS launches a subnet's instances in the subnet's one AZ, so
+/// the overrides that share a subnet share an AZ; which one is unknown, and the rule is stated
+/// rather than optimised: the allowed AZ where the most of the subnet's overrides have a pool
+/// in the request's platform, ties by AZ ID, each subnet taking an AZ no earlier subnet took
+/// while any is left (AWS rejects two subnets of one AZ in a fleet, aws-semantics §1.2).
+pub fn subnet_zones(
+    region: &Region,
+    request: &FleetRequest,
+    allowed: &BTreeSet<ZoneId>,
+) -> Vec<(String, ZoneId)> {
+    let mut subnets: Vec<(&str, Vec<&str>)> = Vec::new();
+    for line in &request.candidates.overrides {
+        if let Some(ZoneRef::Subnet(subnet)) = &line.zone {
+            match subnets.iter_mut().find(|(s, _)| *s == subnet.as_str()) {
+                Some((_, patterns)) => patterns.push(&line.pattern),
+                None => subnets.push((subnet, vec![&line.pattern])),
+            }
+        }
+    }
+    let mut chosen: Vec<(String, ZoneId)> = Vec::new();
+    for (subnet, patterns) in subnets {
+        let offered = |zone: &ZoneId| {
+            patterns
+                .iter()
+                .filter(|pattern| {
+                    region.pools().iter().any(|p| {
+                        &p.zone == zone
+                            && p.platform == request.platform
+                            && wildcard_match(pattern, p.instance_type.as_str())
+                    })
+                })
+                .count()
+        };
+        let free: Vec<&ZoneId> = allowed
+            .iter()
+            .filter(|z| chosen.iter().all(|(_, taken)| taken != *z))
+            .collect();
+        let pool: Vec<&ZoneId> = if free.is_empty() {
+            allowed.iter().collect()
+        } else {
+            free
+        };
+        // Most overrides offered first; `BTreeSet` order makes ties go to the lower AZ ID.
+        let best = pool.into_iter().map(|zone| (offered(zone), zone)).fold(
+            None::<(usize, &ZoneId)>,
+            |best, (n, zone)| match best {
+                Some((m, _)) if m >= n => best,
+                _ => Some((n, zone)),
+            },
+        );
+        if let Some((_, zone)) = best {
+            chosen.push((subnet.to_owned(), zone.clone()));
+        }
+    }
+    chosen
+}
+
+/// The note a plan carries for each subnet [`subnet_zones`] placed: the subnet was not
+/// resolved, its overrides are one AZ, and which AZ fleetopt assumed.
+pub fn subnet_zones_note(region: &Region, request: &FleetRequest) -> Vec<String> {
+    let Ok(allowed) = allowed_zones(region, request) else {
+        return Vec::new();
+    };
+    subnet_zones(region, request, &allowed)
+        .into_iter()
+        .map(|(subnet, zone)| {
+            let lines: Vec<String> = request
+                .candidates
+                .overrides
+                .iter()
+                .enumerate()
+                .filter(|(_, o)| o.zone == Some(ZoneRef::Subnet(subnet.clone())))
+                .map(|(index, _)| request.candidates.override_field(index))
+                .collect();
+            format!(
+                "subnet {subnet} was not resolved to an AZ (no --subnets): AWS launches a subnet's \
+                 instances in its one AZ, so its {} override(s) ({}) are planned in one AZ, and \
+                 fleetopt assumes {zone} (the allowed AZ offering the most of them, lowest AZ ID \
+                 on ties, another subnet's AZ only when none is left); give aws ec2 \
+                 describe-subnets output with --subnets to plan in the subnet's own AZ",
+                lines.len(),
+                lines.join(", ")
+            )
+        })
+        .collect()
 }
 
 /// Resolves a request's candidates against a catalogue.
@@ -332,6 +480,9 @@ pub fn resolve<'c>(
 ) -> Result<CandidateSet<'c>, CandidateError> {
     let region = region_of(catalog, request)?;
     let allowed_zones = allowed_zones(region, request)?;
+    let subnet_zone: BTreeMap<String, ZoneId> = subnet_zones(region, request, &allowed_zones)
+        .into_iter()
+        .collect();
     let offered: BTreeSet<&TypeName> = region.offered_types();
 
     // (type, zone restriction) → (override index, override) in request order; first wins.
@@ -339,6 +490,7 @@ pub fn resolve<'c>(
     for (index, line) in request.candidates.overrides.iter().enumerate() {
         let field = request.candidates.override_field(index);
         let zone = match &line.zone {
+            Some(ZoneRef::Subnet(subnet)) => subnet_zone.get(subnet).cloned(),
             Some(zone) => Some(resolve_zone(region, zone).ok_or_else(|| {
                 error(
                     request.candidates.override_zone_field(index),

@@ -395,6 +395,16 @@ pub enum Shortfall {
         /// The instances one AZ may hold: 7 × the request's spread groups.
         per_az: u32,
     },
+    /// An instant fleet's `MinTargetCapacity` (all or nothing) is not reached in this market,
+    /// so AWS launches no instances at all and the plan holds none.
+    MinTargetCapacity {
+        /// The market whose minimum is not reached.
+        market: Market,
+        /// The minimum, in the target's unit.
+        min_target_capacity: f64,
+        /// What the market would have reached, in the target's unit.
+        reached: f64,
+    },
 }
 
 #[cfg(test)]

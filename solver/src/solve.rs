@@ -113,8 +113,17 @@ pub fn solve(
     request: &FleetRequest,
     options: &SolveOptions,
 ) -> Result<Plan, SolveError> {
-    let request = effective_request(request, options);
+    let mut request = effective_request(request, options);
     let candidates = candidates::resolve(catalog, &request)?;
+    // Whose AZ-name mapping was used, when the request names AZs (aws-semantics §3.1).
+    request.notes.extend(candidates::zone_names_note(
+        catalog,
+        candidates.region,
+        &request,
+    ));
+    request
+        .notes
+        .extend(candidates::subnet_zones_note(candidates.region, &request));
     let plan = match request.mode {
         Mode::Aws => aws_mode::emulate(&request, &candidates),
         Mode::Optimal => optimal::plan(&request, &candidates).map_err(|e| match e {

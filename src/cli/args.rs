@@ -281,6 +281,11 @@ pub struct ExportArgs {
     /// The Karpenter EC2NodeClass the NodePool refers to.
     #[arg(long, value_name = "NAME", default_value = "default")]
     pub node_class: String,
+    /// Keep the request's flexibility (its launch template, subnets and every override type)
+    /// instead of shrinking the document to the planned pools (ec2-fleet and spot-fleet; needs
+    /// --request). The notes say what AWS would launch for it.
+    #[arg(long, requires = "request")]
+    pub keep_flexibility: bool,
     /// Write the document to this file (atomically) instead of stdout.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -372,6 +377,15 @@ pub struct RequestInputs {
     /// `VPCZoneIdentifier` subnets to their AZ IDs.
     #[arg(long, value_name = "FILE")]
     pub subnets: Option<PathBuf>,
+    /// `aws ec2 describe-availability-zones` output of your account: maps the AZ names the
+    /// request gives to AZ IDs with your account's mapping instead of the catalogue's.
+    #[arg(long, value_name = "FILE")]
+    pub zones: Option<PathBuf>,
+    /// `aws ec2 describe-launch-template-versions` output: the launch templates an AWS form
+    /// names give their instance type or InstanceRequirements (configs without overrides),
+    /// their Placement zone and their tenancy (dedicated and host are refused).
+    #[arg(long, value_name = "FILE", conflicts_with = "launch_template_type")]
+    pub launch_template: Option<PathBuf>,
     /// The instance type of the launch template an AWS form names, for launch-template
     /// configs without overrides (EC2 Fleet Examples 1–3).
     #[arg(long, value_name = "TYPE")]

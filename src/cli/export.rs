@@ -27,6 +27,7 @@ pub fn export(args: &ExportArgs) -> Result<(), Failure> {
         asg_max_size: args.max_size,
         node_pool_name: args.node_pool_name.clone(),
         node_class_name: args.node_class.clone(),
+        keep_flexibility: args.keep_flexibility,
     };
     let exported =
         export::export(&plan, request.as_ref(), &catalog, target, &options).map_err(|e| {

@@ -1,5 +1,6 @@
 //! Reading the inputs commands share: the catalogue (`--catalog` or the embedded one), a request
-//! file and a plan file. The CLI reads the files; the library parses them (`request::read`,
+//! file with what is given beside it (`--subnets`, `--zones`, `--launch-template`,
+//! `--launch-template-type`) and a plan file. The CLI reads the files; the library parses them (`request::read`,
 //! `plan::read`), so every command reads a request or a plan the same way and says the same
 //! things about a bad one.
 
@@ -25,7 +26,8 @@ pub fn request(path: &Path) -> Result<FleetRequest, Failure> {
     request_with(path, &RequestInputs::default())
 }
 
-/// Reads and parses a request file with what `--subnets` and `--launch-template-type` add.
+/// Reads and parses a request file with what `--subnets`, `--zones`, `--launch-template` and
+/// `--launch-template-type` add.
 pub fn request_with(path: &Path, inputs: &RequestInputs) -> Result<FleetRequest, Failure> {
     let label = path.display().to_string();
     let text = std::fs::read_to_string(path)
@@ -38,6 +40,22 @@ pub fn request_with(path: &Path, inputs: &RequestInputs) -> Result<FleetRequest,
         for subnet in fleetopt::instances::load::subnets::load(file)? {
             options.subnets.insert(subnet.id, subnet.zone);
         }
+    }
+    if let Some(file) = &inputs.zones {
+        let ids = fleetopt::instances::load::zones::load(file)?
+            .into_iter()
+            .map(|zone| (zone.name, zone.id))
+            .collect();
+        options.zones = Some(request::ZoneNames {
+            source: file.display().to_string(),
+            ids,
+        });
+    }
+    if let Some(file) = &inputs.launch_template {
+        options.launch_templates = Some(request::aws::LaunchTemplates {
+            source: file.display().to_string(),
+            versions: fleetopt::instances::load::launch_templates::load(file)?,
+        });
     }
     Ok(request::read_with(&label, &text, &options)?)
 }

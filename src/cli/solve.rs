@@ -181,6 +181,15 @@ fn plan_table(plan: &Plan) -> String {
             Shortfall::SpreadLimit { market, per_az } => format!(
                 "every AZ with an eligible {market} pool holds its {per_az} instances ({SPREAD_LIMIT} per AZ per spread group)"
             ),
+            Shortfall::MinTargetCapacity {
+                market,
+                min_target_capacity,
+                reached,
+            } => format!(
+                "the {market} part would reach only {} of its MinTargetCapacity {}, so AWS launches no instances (all or nothing)",
+                number(*reached),
+                number(*min_target_capacity)
+            ),
         };
         let short = plan.metrics.target - plan.metrics.capacity;
         if short > 0.0 {

@@ -6,6 +6,8 @@ mod support;
 
 /// AWS's documented examples under `fixtures/aws-docs/`: each outcome AWS's text states.
 mod aws_docs;
+/// What is given beside AWS forms (`fixtures/aws-inputs/`): --zones, --launch-template, unmapped subnets, MinTargetCapacity.
+mod aws_inputs;
 /// The bad-input corpus under `fixtures/bad/`: every file's exact error and exit code.
 mod bad_inputs;
 /// `fleetopt batch | merge`: determinism across threads, shards, kill and resume, bad scenarios.

@@ -9,6 +9,7 @@
 pub mod advisor;
 pub mod catalog;
 pub mod instance_types;
+pub mod launch_templates;
 pub mod offerings;
 pub mod on_demand;
 pub mod placement_scores;

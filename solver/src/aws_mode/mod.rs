@@ -82,12 +82,16 @@
 //!     by at most one (EC2 spreads instances evenly over partitions on a best-effort basis,
 //!     aws-semantics §4). So the plan reports its group and partition losses, and optimal
 //!     mode's safety anchor caps them.
+//! 12. **`MinTargetCapacity`** (instant fleets, §1.9): all or nothing. When a market stays below
+//!     its minimum, "no instances are launched": the plan holds none and its shortfall is
+//!     [`Shortfall::MinTargetCapacity`] (`minimum.rs`).
 //!
 //! Determinism: pools are kept in `BTreeMap`s keyed by candidate index, every ordering ends
 //! with price key, type name, AZ ID (floats by [`f64::total_cmp`]), and allocations are sorted
 //! by (market, AZ ID, type) as `plan.rs` requires.
 
 mod fill;
+mod minimum;
 mod notes;
 pub(crate) use notes::broken_constraints;
 mod on_demand;
@@ -287,6 +291,12 @@ pub fn emulate(request: &FleetRequest, candidates: &CandidateSet<'_>) -> Plan {
         .filter(|(_, count)| **count > 0)
         .map(|(&index, &count)| allocation(&pools[index], count))
         .collect();
+    // Rule 12: MinTargetCapacity, all or nothing.
+    let unmet_minimum = minimum::unmet(request, od.ledger.delivered, spot.ledger.delivered);
+    if let Some(unmet) = &unmet_minimum {
+        allocations.clear();
+        notes.extend(minimum::note(unmet, unit));
+    }
     allocations.sort_by(|a, b| {
         (a.market, &a.availability_zone_id, &a.instance_type).cmp(&(
             b.market,
@@ -351,7 +361,7 @@ pub fn emulate(request: &FleetRequest, candidates: &CandidateSet<'_>) -> Plan {
         metrics,
         solver: None,
         as_safe_as: None,
-        shortfall: od_shortfall.or(spot_shortfall),
+        shortfall: unmet_minimum.or(od_shortfall).or(spot_shortfall),
         notes,
     }
 }
@@ -621,6 +631,7 @@ fn shortfall_note(
         Shortfall::NoEligiblePool { .. } => {
             format!("{market} part of {part} {unit}: no eligible pool")
         }
+        Shortfall::MinTargetCapacity { .. } => minimum::note(short, unit).unwrap_or_default(),
         Shortfall::SpreadLimit { per_az, .. } => format!(
             "{market} part reached {reached} of {part} {unit}, short by {}: every AZ with an eligible pool holds its {per_az} instances, EC2's limit of {SPREAD_LIMIT} running instances per AZ per spread group (aws-semantics §4)",
             num(spec.target - outcome.ledger.delivered)

@@ -45,6 +45,7 @@
 mod asg;
 mod ec2_fleet;
 mod ec2_fleet_exact;
+mod flexible;
 mod karpenter;
 mod spot_fleet;
 
@@ -126,6 +127,10 @@ pub struct ExportOptions {
     pub node_pool_name: String,
     /// The `EC2NodeClass` the NodePool refers to (default `default`).
     pub node_class_name: String,
+    /// Keep the request's flexibility (its launch template, subnets and every override type)
+    /// instead of shrinking the document to the planned pools (`ec2-fleet`, `spot-fleet`;
+    /// needs the request).
+    pub keep_flexibility: bool,
 }
 
 impl Default for ExportOptions {
@@ -139,6 +144,7 @@ impl Default for ExportOptions {
             asg_max_size: None,
             node_pool_name: "fleetopt".to_owned(),
             node_class_name: "default".to_owned(),
+            keep_flexibility: false,
         }
     }
 }
@@ -276,6 +282,12 @@ pub enum ExportError {
         /// `MaxSize` as given or defaulted.
         max: u64,
     },
+    /// `--keep-flexibility` cannot be honoured for this plan, request or target.
+    #[error("--keep-flexibility {why}")]
+    Flexibility {
+        /// Why not.
+        why: String,
+    },
     /// The document could not be rendered.
     #[error("cannot render the document: {source}")]
     Render {
@@ -348,6 +360,7 @@ impl ExportError {
             | ExportError::SeveralGroups { .. }
             | ExportError::ConflictingWeights { .. }
             | ExportError::Weight { .. }
+            | ExportError::Flexibility { .. }
             | ExportError::AsgSize { .. } => ErrorClass::Input,
         }
     }
@@ -391,13 +404,94 @@ pub fn export(
     target: Target,
     options: &ExportOptions,
 ) -> Result<Export, ExportError> {
-    let facts = Facts::new(plan, request)?;
-    match target {
-        Target::Ec2Fleet => ec2_fleet::export(facts, options),
-        Target::Ec2FleetExact => ec2_fleet_exact::export(facts, options),
-        Target::SpotFleet => spot_fleet::export(facts, options),
-        Target::Asg => asg::export(facts, catalog, options),
-        Target::Karpenter => karpenter::export(facts, catalog, options),
+    let mut exported = if options.keep_flexibility {
+        flexible::export(plan, request, catalog, target, options)?
+    } else {
+        let facts = Facts::new(plan, request)?;
+        match target {
+            Target::Ec2Fleet => ec2_fleet::export(facts, options)?,
+            Target::Ec2FleetExact => ec2_fleet_exact::export(facts, options)?,
+            Target::SpotFleet => spot_fleet::export(facts, options)?,
+            Target::Asg => asg::export(facts, catalog, options)?,
+            Target::Karpenter => karpenter::export(facts, catalog, options)?,
+        }
+    };
+    let fleet_document = matches!(target, Target::Ec2Fleet | Target::SpotFleet | Target::Asg);
+    if fleet_document && (plan.mode == Mode::Optimal || options.keep_flexibility) {
+        exported
+            .notes
+            .push(aws_outcome_note(&exported, plan, request, catalog));
+    }
+    Ok(exported)
+}
+
+/// What AWS would hand you for an exported fleet document, with numbers: the document read
+/// back ([`crate::request::read`]) and solved in aws mode in the plan's region (with the
+/// request's platform and risk settings when it is given), against the plan; when the two
+/// differ, `ec2-fleet-exact` launches the plan's exact counts.
+pub(crate) fn aws_outcome_note(
+    exported: &Export,
+    plan: &Plan,
+    request: Option<&FleetRequest>,
+    catalog: &Catalog,
+) -> String {
+    const WHAT: &str = "what AWS would hand you for this document (fleetopt's aws mode on it)";
+    let mut read = match crate::request::read("export.json", &exported.to_json()) {
+        Ok(read) => read,
+        Err(e) => return format!("{WHAT} is not known: the document does not read back ({e})"),
+    };
+    if let Some(request) = request {
+        read.platform = request.platform;
+        read.risk = request.risk.clone();
+    }
+    let options = crate::solve::SolveOptions {
+        mode: Some(Mode::Aws),
+        region: Some(plan.region.clone()),
+        ..crate::solve::SolveOptions::default()
+    };
+    let emulated = match crate::solve::solve(catalog, &read, &options) {
+        Ok(emulated) => emulated,
+        Err(e) => return format!("{WHAT} is not known: {e}"),
+    };
+    let summary = |p: &Plan| {
+        let instances: u64 = p.allocations.iter().map(|a| u64::from(a.count)).sum();
+        let pools = p
+            .allocations
+            .iter()
+            .map(|a| (&a.instance_type, &a.availability_zone_id, a.market))
+            .collect::<BTreeSet<_>>()
+            .len();
+        format!(
+            "{instances} instance(s) in {pools} pool(s), ${:.4}/h, {} of {} {}",
+            p.metrics.cost_per_hour, p.metrics.capacity, p.metrics.target, p.metrics.unit
+        )
+    };
+    let key = |p: &Plan| {
+        let mut counts: BTreeMap<(TypeName, ZoneId, Market), u32> = BTreeMap::new();
+        for a in &p.allocations {
+            *counts
+                .entry((
+                    a.instance_type.clone(),
+                    a.availability_zone_id.clone(),
+                    a.market,
+                ))
+                .or_insert(0) += a.count;
+        }
+        counts
+    };
+    if key(&emulated) == key(plan) {
+        format!(
+            "{WHAT}: {}, the plan's own pools and counts",
+            summary(&emulated)
+        )
+    } else {
+        format!(
+            "{WHAT}: {}; the {} plan: {}; they differ, so export ec2-fleet-exact to launch the \
+             plan's exact counts",
+            summary(&emulated),
+            plan.mode,
+            summary(plan)
+        )
     }
 }
 

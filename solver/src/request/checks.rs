@@ -176,6 +176,7 @@ pub(super) fn parse_zone_name(
 ) -> Result<ZoneRef, RequestError> {
     match parse_zone(label, field, text)? {
         ZoneRef::Name(name) => Ok(ZoneRef::Name(name)),
+        subnet @ ZoneRef::Subnet(_) => Ok(subnet),
         ZoneRef::Id(id) => Err(RequestError::new(
             label,
             field,

@@ -5,7 +5,8 @@
 //! The rooms: [`syntax`] turns text (TOML, JSON, YAML) into a JSON value whose errors carry
 //! paths, `checks` holds the field checks both readers apply (targets, prices, type names,
 //! zones), [`native`] is fleetopt's own schema and [`aws`] the three AWS forms. Neither reader
-//! imports the other.
+//! imports the other. `zone_names` maps a request's AZ names with the planner's own mapping
+//! ([`ZoneNames`], `--zones`) after either reader, whatever the format.
 //!
 //! The readers check every request they build (positive targets, weights > 0, shares in
 //! (0, 1], no conflicting fields), so strategies and the verifier can trust a `FleetRequest`
@@ -15,6 +16,7 @@ pub mod aws;
 mod checks;
 pub mod native;
 pub mod syntax;
+mod zone_names;
 
 use std::fmt;
 
@@ -25,6 +27,7 @@ use serde::{Deserialize, Serialize};
 
 pub(crate) use checks::MAX_CAPACITY;
 use syntax::Syntax;
+pub use zone_names::ZoneNames;
 
 use crate::risk::{HazardModel, RiskError};
 
@@ -360,6 +363,10 @@ pub enum ZoneRef {
     Id(ZoneId),
     /// `us-east-1a`, resolved through the catalogue's zone names.
     Name(String),
+    /// The AZ of a subnet the request names but nothing maps to an AZ (an AWS form's `SubnetId`
+    /// without `--subnets`): one AZ, not known. The overrides that share the subnet share that
+    /// AZ; candidate resolution chooses it by a stated rule (`candidates::subnet_zones`).
+    Subnet(String),
 }
 
 impl fmt::Display for ZoneRef {
@@ -367,6 +374,7 @@ impl fmt::Display for ZoneRef {
         match self {
             ZoneRef::Id(id) => write!(f, "{id}"),
             ZoneRef::Name(name) => f.write_str(name),
+            ZoneRef::Subnet(subnet) => write!(f, "the AZ of {subnet}"),
         }
     }
 }
@@ -400,6 +408,10 @@ pub struct CandidateSources {
     pub requirements: Vec<String>,
     /// Per allowed zone: the member that named it (`AvailabilityZones[2]`).
     pub zones: Vec<String>,
+    /// Per override: the `SubnetId` it came from, when `--subnets` mapped it to the override's
+    /// zone (an unmapped subnet is the zone itself, [`ZoneRef::Subnet`]); `export
+    /// --keep-flexibility` writes the subnet back.
+    pub subnets: Vec<Option<String>>,
 }
 
 impl Candidates {
@@ -461,6 +473,9 @@ pub struct SpotOptions {
     pub max_price: Option<MaxPrice>,
     /// Spot budget, USD/hour.
     pub max_total_price: Option<f64>,
+    /// An instant fleet's `SpotOptions.MinTargetCapacity`: unless the Spot part reaches this
+    /// much (in the target's unit), AWS launches no instances (aws-semantics §1.9).
+    pub min_target_capacity: Option<f64>,
 }
 
 /// On-Demand options.
@@ -470,6 +485,9 @@ pub struct OnDemandOptions {
     pub strategy: OnDemandStrategy,
     /// On-Demand budget, USD/hour.
     pub max_total_price: Option<f64>,
+    /// An instant fleet's `OnDemandOptions.MinTargetCapacity`: unless the On-Demand part
+    /// reaches this much, AWS launches no instances (aws-semantics §1.9).
+    pub min_target_capacity: Option<f64>,
 }
 
 /// Shape constraints; `None`/`false` = unconstrained.
@@ -665,6 +683,9 @@ pub struct FleetRequest {
     /// What reading the request assumed or ignored (e.g. a `SubnetId` fleetopt cannot map to an
     /// AZ); carried into the plan's notes.
     pub notes: Vec<String>,
+    /// An AWS form's first `LaunchTemplateSpecification`, as given: what `export
+    /// --keep-flexibility` writes back instead of a placeholder template.
+    pub launch_template: Option<serde_json::Value>,
 }
 
 impl FleetRequest {
@@ -688,10 +709,12 @@ impl FleetRequest {
                 pools: None,
                 max_price: None,
                 max_total_price: None,
+                min_target_capacity: None,
             },
             on_demand: OnDemandOptions {
                 strategy: OnDemandStrategy::LowestPrice,
                 max_total_price: None,
+                min_target_capacity: None,
             },
             constraints: Constraints::default(),
             placement: PlacementSpec::None,
@@ -700,6 +723,7 @@ impl FleetRequest {
             balance_zones: false,
             source: RequestSource::Native,
             notes: Vec::new(),
+            launch_template: None,
         }
     }
 
@@ -837,8 +861,8 @@ fn field_prefix(field: &str) -> String {
     }
 }
 
-/// What a request file cannot say by itself, supplied beside it: the CLI's `--subnets` and
-/// `--launch-template-type`. The default supplies nothing, as [`read`] does.
+/// What a request file cannot say by itself, supplied beside it: the CLI's `--subnets`,
+/// `--zones`, `--launch-template` and `--launch-template-type`. The default supplies nothing, as [`read`] does.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ReadOptions {
     /// Subnet ID → AZ ID, from `aws ec2 describe-subnets` output: an AWS form's `SubnetId` and
@@ -847,15 +871,32 @@ pub struct ReadOptions {
     /// The instance type of the launch template an AWS form names, for launch-template configs
     /// without overrides (EC2 Fleet Examples 1–3): it becomes one override of that type.
     pub launch_template_type: Option<String>,
+    /// The planner's account mapping of AZ names to AZ IDs, from `aws ec2
+    /// describe-availability-zones` output (`--zones`): every AZ name in the request, native or
+    /// AWS, is mapped with it instead of the catalogue's names, and the request notes so.
+    pub zones: Option<ZoneNames>,
+    /// `aws ec2 describe-launch-template-versions` output (`--launch-template`): the versions
+    /// an AWS form's `LaunchTemplateSpecification`s name give their instance type or
+    /// requirements (configs without overrides), their placement zone and their tenancy.
+    pub launch_templates: Option<aws::LaunchTemplates>,
 }
 
-/// [`read`] with what the file cannot say itself ([`ReadOptions`]); native requests ignore the
-/// options, which only AWS forms need.
+/// [`read`] with what the file cannot say itself ([`ReadOptions`]). Native requests use only
+/// the zone mapping; subnets and launch templates are AWS forms' members.
 pub fn read_with(
     label: &str,
     text: &str,
     options: &ReadOptions,
 ) -> Result<FleetRequest, RequestError> {
+    let mut request = read_form(label, text, options)?;
+    if let Some(names) = &options.zones {
+        zone_names::apply(label, &mut request, names)?;
+    }
+    Ok(request)
+}
+
+/// The format detection and dispatch of [`read_with`].
+fn read_form(label: &str, text: &str, options: &ReadOptions) -> Result<FleetRequest, RequestError> {
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
     if trimmed.starts_with('{') {
         if let Some(kind) = aws::detect(label, trimmed)? {

@@ -825,10 +825,12 @@ mod tests {
                 pools: None,
                 max_price: Some(MaxPrice::PercentOfOnDemand(100.0)),
                 max_total_price: None,
+                min_target_capacity: None,
             },
             on_demand: OnDemandOptions {
                 strategy: OnDemandStrategy::LowestPrice,
                 max_total_price: None,
+                min_target_capacity: None,
             },
             constraints: Constraints {
                 max_pool_share: Some(0.25),
@@ -850,6 +852,7 @@ mod tests {
             balance_zones: false,
             source: RequestSource::Native,
             notes: vec![],
+            launch_template: None,
         };
         assert_eq!(request, expected);
         // 20% of 400 above a base of 0 is On-Demand.

@@ -1,19 +1,69 @@
 //! Rule sections 2–3: each allocation on its own — its pool exists in the catalogue at the
 //! catalogue's price, its type is a candidate in an allowed zone, its market is sold and asked
-//! for, its weight and capacity are right — and no pool holds more than its available instances.
+//! for, its weight and capacity are right — the overrides of one unmapped subnet share one AZ, and
+//! no pool holds more than its available instances.
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use fleetopt_instances::Market;
+use fleetopt_instances::select::{self, wildcard_match};
 
 use super::describe::{label, list, num, pool_name};
 use super::tolerance::{PRICE_TOLERANCE, close, le};
 use super::{Check, Verifier};
 use crate::plan::Allocation;
+use crate::request::ZoneRef;
 
 impl<'a> Verifier<'a> {
     pub(super) fn check_allocations(&mut self) {
         let allocations = self.allocations();
         for a in allocations {
             self.check_allocation(a);
+        }
+        self.check_subnet_zones();
+    }
+
+    /// A subnet no mapping resolved (`ZoneRef::Subnet`) is one AZ: the allocations of the types
+    /// that only that subnet's overrides admit (no other override, no requirement) lie in one
+    /// AZ. Types that other overrides admit too are not attributed to a subnet here.
+    fn check_subnet_zones(&mut self) {
+        let candidates = &self.request.candidates;
+        let mut subnets: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+        for a in self.plan.allocations.iter() {
+            let name = a.instance_type.as_str();
+            let mut admitting = candidates
+                .overrides
+                .iter()
+                .filter(|o| wildcard_match(&o.pattern, name))
+                .map(|o| match &o.zone {
+                    Some(ZoneRef::Subnet(subnet)) => Some(subnet.as_str()),
+                    _ => None,
+                });
+            let Some(Some(subnet)) = admitting.next() else {
+                continue;
+            };
+            let requirements = self.catalog.instance_type(name).is_some_and(|t| {
+                candidates
+                    .requirements
+                    .iter()
+                    .any(|r| select::matches(t, r))
+            });
+            if admitting.all(|other| other == Some(subnet)) && !requirements {
+                subnets
+                    .entry(subnet)
+                    .or_default()
+                    .insert(a.availability_zone_id.as_str());
+            }
+        }
+        for (subnet, zones) in subnets {
+            if zones.len() > 1 {
+                let zones: Vec<&str> = zones.into_iter().collect();
+                let message = format!(
+                    "subnet {subnet} is one AZ, but the types only its overrides admit are in {}",
+                    zones.join(", ")
+                );
+                self.push(Check::Zone, message);
+            }
         }
     }
 

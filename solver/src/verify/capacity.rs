@@ -1,6 +1,7 @@
 //! Rule section 4: total capacity against the target, every shortfall claim checked to be true
-//! (budget, availability, no eligible pool, spread limit), and aws mode's overshoot of less than
-//! one instance.
+//! (budget, availability, no eligible pool, spread limit, an unmet `MinTargetCapacity` with an
+//! empty plan), no aws-mode plan below a market's `MinTargetCapacity` with instances in it, and
+//! aws mode's overshoot of less than one instance.
 
 use fleetopt_instances::{CapacityPool, Market};
 
@@ -12,6 +13,13 @@ use crate::plan::Shortfall;
 use crate::request::Mode;
 
 impl<'a> Verifier<'a> {
+    fn min_target_capacity(&self, market: Market) -> Option<f64> {
+        match market {
+            Market::Spot => self.request.spot.min_target_capacity,
+            Market::OnDemand => self.request.on_demand.min_target_capacity,
+        }
+    }
+
     fn market_part(&self, market: Market) -> f64 {
         match market {
             Market::OnDemand => self.on_demand_target(),
@@ -34,6 +42,22 @@ impl<'a> Verifier<'a> {
                 }
             }
             Some(shortfall) => self.check_shortfall(shortfall),
+        }
+        // An instant fleet launches all of a market's minimum or nothing (aws-semantics §1.9).
+        if self.request.mode == Mode::Aws && !self.plan.allocations.is_empty() {
+            for market in [Market::OnDemand, Market::Spot] {
+                let delivered = self.market_capacity(market);
+                if let Some(minimum) = self.min_target_capacity(market)
+                    && lt(delivered, minimum)
+                {
+                    let message = format!(
+                        "{market} capacity {} is below its MinTargetCapacity {}, yet the plan holds instances; AWS launches none when the minimum is not reached",
+                        num(delivered),
+                        num(minimum)
+                    );
+                    self.push(Check::Capacity, message);
+                }
+            }
         }
         if self.request.mode == Mode::Aws
             && let Some(largest) = self.largest_weight(None)
@@ -58,6 +82,7 @@ impl<'a> Verifier<'a> {
             Shortfall::Availability { market } => (*market, "availability"),
             Shortfall::NoEligiblePool { market } => (*market, "no eligible pool"),
             Shortfall::SpreadLimit { market, .. } => (*market, "spread limit"),
+            Shortfall::MinTargetCapacity { market, .. } => (*market, "min target capacity"),
         };
         let delivered = self.market_capacity(market);
         let part = self.market_part(market);
@@ -168,6 +193,35 @@ impl<'a> Verifier<'a> {
                 if let Some(open) = open {
                     let message = format!(
                         "the plan claims every eligible {market} pool is at the spread limit but {open}"
+                    );
+                    self.push(Check::Capacity, message);
+                }
+            }
+            Shortfall::MinTargetCapacity {
+                min_target_capacity,
+                reached,
+                ..
+            } => {
+                let minimum = self.min_target_capacity(market);
+                if minimum.is_none_or(|m| !close(m, *min_target_capacity)) {
+                    let message = format!(
+                        "the plan claims a {market} MinTargetCapacity of {} but the request's is {}",
+                        num(*min_target_capacity),
+                        minimum.map_or("not set".to_owned(), num)
+                    );
+                    self.push(Check::Capacity, message);
+                }
+                if !lt(*reached, *min_target_capacity) {
+                    let message = format!(
+                        "the plan claims the {market} part reaches only {} but that meets its MinTargetCapacity {}",
+                        num(*reached),
+                        num(*min_target_capacity)
+                    );
+                    self.push(Check::Capacity, message);
+                }
+                if !self.plan.allocations.is_empty() {
+                    let message = format!(
+                        "the plan claims an unmet {market} MinTargetCapacity but holds instances; AWS launches none when the minimum is not reached"
                     );
                     self.push(Check::Capacity, message);
                 }

@@ -108,7 +108,8 @@ impl<'a> Verifier<'a> {
             Shortfall::Budget { market, .. }
             | Shortfall::Availability { market }
             | Shortfall::NoEligiblePool { market }
-            | Shortfall::SpreadLimit { market, .. } => *market,
+            | Shortfall::SpreadLimit { market, .. }
+            | Shortfall::MinTargetCapacity { market, .. } => *market,
         })
     }
 }

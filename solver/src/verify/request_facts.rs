@@ -28,6 +28,9 @@ impl<'a> Verifier<'a> {
                 .zones()
                 .find(|z| z.name.as_deref() == Some(name.as_str()))
                 .map(|z| z.id.clone()),
+            // An unmapped subnet's AZ is not known here; `check_subnet_zones` holds its
+            // overrides to one AZ.
+            ZoneRef::Subnet(_) => None,
         }
     }
 
@@ -58,7 +61,7 @@ impl<'a> Verifier<'a> {
     ) -> bool {
         wildcard_match(&line.pattern, instance_type)
             && match &line.zone {
-                None => true,
+                None | Some(ZoneRef::Subnet(_)) => true,
                 Some(pin) => Self::resolve_zone(region, pin).is_some_and(|id| id.as_str() == zone),
             }
     }

@@ -11,6 +11,13 @@ use crate::request::Mode;
 
 impl<'a> Verifier<'a> {
     pub(super) fn check_split(&mut self) {
+        // An unmet MinTargetCapacity launches nothing in either market (section 4 checks it).
+        if matches!(
+            self.plan.shortfall,
+            Some(crate::plan::Shortfall::MinTargetCapacity { .. })
+        ) {
+            return;
+        }
         let short = self.shortfall_market();
         let target = self.request.target.capacity;
         let on_demand_target = self.on_demand_target();

@@ -194,6 +194,39 @@ impl Reader<'_> {
             Some(v) => self.array(v, &overrides_path)?,
             None => &[],
         };
+        let spec_path = join(&template_path, "LaunchTemplateSpecification");
+        self.launch_template = self.get(template, "LaunchTemplateSpecification").cloned();
+        if let Some(version) = self.template_version(template, &spec_path)? {
+            let facts = self.template_facts(version, &spec_path, "MaxPrice")?;
+            if facts.zone.is_some() {
+                self.notes.push(format!(
+                    "{spec_path}: the launch template's Placement zone is not used; an Auto \
+                     Scaling group launches in its own AvailabilityZones / VPCZoneIdentifier"
+                ));
+            }
+            if overrides.is_empty() {
+                let Some(raw) = facts.standing else {
+                    return Err(self.err(
+                        &spec_path,
+                        format!(
+                            "there are no Overrides and launch template {} version {} \
+                             (--launch-template) has neither InstanceType nor \
+                             InstanceRequirements, so there is no instance type to plan",
+                            version.id, version.version
+                        ),
+                    ));
+                };
+                self.template_note(&template_path, version);
+                let attribute_based = raw.requirements.is_some();
+                let raws = vec![RawOverride {
+                    priority: raw.requirements.is_none().then_some(0.0),
+                    zone: None,
+                    zone_path: None,
+                    ..raw
+                }];
+                return self.asg_distribution(request, policy, raws, attribute_based);
+            }
+        }
         let template_type = self.options.launch_template_type.clone();
         if overrides.is_empty()
             && let Some(name) = template_type
@@ -215,8 +248,9 @@ impl Reader<'_> {
             return Err(self.err(
                 &overrides_path,
                 "no overrides: fleetopt needs the instance types (InstanceType or \
-                 InstanceRequirements overrides); it cannot read a launch template, so give \
-                 its instance type with --launch-template-type",
+                 InstanceRequirements overrides); give the launch template with \
+                 --launch-template (describe-launch-template-versions output) or its instance \
+                 type with --launch-template-type",
             ));
         }
         let mut raws = Vec::new();
@@ -513,7 +547,7 @@ mod tests {
             ),
             (
                 asg("", "", ""),
-                "req.json: MixedInstancesPolicy.LaunchTemplate.Overrides: no overrides: fleetopt needs the instance types (InstanceType or InstanceRequirements overrides); it cannot read a launch template, so give its instance type with --launch-template-type",
+                "req.json: MixedInstancesPolicy.LaunchTemplate.Overrides: no overrides: fleetopt needs the instance types (InstanceType or InstanceRequirements overrides); give the launch template with --launch-template (describe-launch-template-versions output) or its instance type with --launch-template-type",
             ),
             (
                 asg(r#"{"InstanceType": "m5.large"}"#, "", r#", "AvailabilityZones": ["use1-az1"]"#),

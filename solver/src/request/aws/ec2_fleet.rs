@@ -97,6 +97,7 @@ impl Reader<'_> {
         let fleet_type = self.fleet_type(root, "")?;
 
         let mut single = [(false, false); 2];
+        let mut minimum: [Option<(f64, String)>; 2] = [None, None];
         for (i, options_key) in ["SpotOptions", "OnDemandOptions"].into_iter().enumerate() {
             let Some(options) = self.get(root, options_key) else {
                 continue;
@@ -128,12 +129,8 @@ impl Reader<'_> {
                 }
             }
             if let Some(v) = self.get(options, "MinTargetCapacity") {
-                let minimum = self.whole(v, &path("MinTargetCapacity"))?;
-                self.notes.push(format!(
-                    "{}: {minimum} is ignored; fleetopt plans the full target (AWS launches \
-                     nothing unless this minimum is reached)",
-                    path("MinTargetCapacity")
-                ));
+                let field = path("MinTargetCapacity");
+                minimum[i] = Some((self.whole(v, &field)?, field));
             }
             if i == 1 && self.get(options, "CapacityReservationOptions").is_some() {
                 self.notes.push(
@@ -160,6 +157,7 @@ impl Reader<'_> {
             request.spot.pools = Some(pools);
         }
         self.single_flags(&mut request, single, fleet_type.as_deref());
+        self.min_target_capacity(&mut request, minimum, single, fleet_type.as_deref())?;
 
         let raws = self.launch_template_overrides(root, "", "MaxPrice")?;
         self.assemble(
@@ -170,6 +168,81 @@ impl Reader<'_> {
             &unit_path,
         )?;
         Ok(request)
+    }
+
+    /// `MinTargetCapacity` per market, all or nothing. AWS's rule, in the API reference's
+    /// words (`SpotOptionsRequest` and `OnDemandOptionsRequest`,
+    /// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_OnDemandOptionsRequest.html):
+    /// "The minimum target capacity for On-Demand Instances in the fleet. If this minimum
+    /// capacity isn't reached, no instances are launched. Constraints: Maximum value of 1000.
+    /// Supported only for fleets of type `instant`. At least one of the following must be
+    /// specified: `SingleAvailabilityZone` | `SingleInstanceType`" (aws-semantics §1.9). The
+    /// constraints are refused as AWS refuses them; a minimum above the market's part can never
+    /// be reached (the fleet stops at its target), so it is refused too.
+    fn min_target_capacity(
+        &mut self,
+        request: &mut FleetRequest,
+        minimum: [Option<(f64, String)>; 2],
+        single: [(bool, bool); 2],
+        fleet_type: Option<&str>,
+    ) -> Result<(), RequestError> {
+        /// AWS's maximum `MinTargetCapacity`.
+        const MAX_MIN_TARGET: f64 = 1000.0;
+        let on_demand = request.on_demand_target();
+        let parts = [request.target.capacity - on_demand, on_demand];
+        for (i, found) in minimum.into_iter().enumerate() {
+            let Some((value, field)) = found else {
+                continue;
+            };
+            let options = if i == 0 {
+                "SpotOptions"
+            } else {
+                "OnDemandOptions"
+            };
+            let market = if i == 0 { "Spot" } else { "On-Demand" };
+            if fleet_type != Some("instant") {
+                return Err(self.err(
+                    &field,
+                    "supported only for fleets of Type instant (AWS: \"Supported only for fleets \
+                     of type instant\"); add \"Type\": \"instant\" or remove it",
+                ));
+            }
+            if value > MAX_MIN_TARGET {
+                return Err(self.err(
+                    &field,
+                    format!("{value} is above AWS's maximum of 1000 (\"Maximum value of 1000\")"),
+                ));
+            }
+            if single[i] == (false, false) {
+                return Err(self.err(
+                    &field,
+                    format!(
+                        "needs {options}.SingleInstanceType or {options}.SingleAvailabilityZone \
+                         (AWS: \"At least one of the following must be specified: \
+                         SingleAvailabilityZone | SingleInstanceType\")"
+                    ),
+                ));
+            }
+            if value > parts[i] {
+                return Err(self.err(
+                    &field,
+                    format!(
+                        "{value} is above the fleet's {market} part of {}; the fleet stops at its \
+                         target, so the minimum could never be reached and AWS would launch \
+                         nothing",
+                        parts[i]
+                    ),
+                ));
+            }
+            if value > 0.0 {
+                if i == 0 {
+                    request.spot.min_target_capacity = Some(value);
+                } else {
+                    request.on_demand.min_target_capacity = Some(value);
+                }
+            }
+        }
+        Ok(())
     }
 
     /// `Single*` flags per market become plan-wide constraints.
@@ -236,17 +309,14 @@ mod tests {
                 TypeOverride {
                     priority: Some(2.0),
                     weight: Some(1.0),
+                    // An unmapped subnet is one AZ, not known (its plan note names the AZ
+                    // assumed).
+                    zone: Some(ZoneRef::Subnet("subnet-e7188bab".to_owned())),
                     ..line("m5.large")
                 },
             ]
         );
-        assert!(request.notes.contains(
-            &"LaunchTemplateConfigs[0].Overrides[1]: SubnetId subnet-e7188bab cannot be mapped \
-              to an AZ without the VPC; the override allows every AZ (give aws ec2 \
-              describe-subnets output with --subnets to map it)"
-                .to_owned()
-        ));
-        assert_eq!(request.notes.len(), 2, "{:#?}", request.notes);
+        assert_eq!(request.notes.len(), 1, "{:#?}", request.notes);
     }
 
     #[test]
@@ -309,14 +379,10 @@ mod tests {
         assert_eq!(request.spot.strategy, SpotStrategy::PriceCapacityOptimized);
         assert!(request.constraints.single_type);
         assert!(request.constraints.single_az);
-        assert_eq!(
-            request.notes,
-            vec![
-                "SpotOptions.MinTargetCapacity: 4 is ignored; fleetopt plans the full target (AWS \
-                 launches nothing unless this minimum is reached)"
-                    .to_owned()
-            ]
-        );
+        // MinTargetCapacity is all or nothing (aws-semantics §1.9), not a note.
+        assert_eq!(request.spot.min_target_capacity, Some(4.0));
+        assert_eq!(request.on_demand.min_target_capacity, None);
+        assert!(request.notes.is_empty(), "{:#?}", request.notes);
         let request = load(&fleet(
             r#"{"InstanceType": "m5.large", "Placement": {"GroupName": "pg-1"}}"#,
             r#", "OnDemandOptions": {"SingleAvailabilityZone": true}"#,

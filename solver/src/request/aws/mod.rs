@@ -4,7 +4,8 @@
 //! `aws autoscaling create-auto-scaling-group --cli-input-json` with a `MixedInstancesPolicy`
 //! ([`asg`]). One file per form, as in `export/`; [`overrides`] holds what the forms share
 //! beyond JSON access: launch-template overrides → type overrides, weights, priorities, max
-//! prices and zones. This module is the map: it recognises the form by its keys, dispatches to
+//! prices and zones (an unmapped subnet as one unknown AZ); [`launch_template`] matches a
+//! `LaunchTemplateSpecification` against `--launch-template` and says what the version gives. This module is the map: it recognises the form by its keys, dispatches to
 //! its reader, and holds the JSON access every form uses.
 //!
 //! Each form is mapped onto [`FleetRequest`] following `aws-semantics.md`: prices given as
@@ -24,10 +25,12 @@
 
 mod asg;
 mod ec2_fleet;
+mod launch_template;
 mod overrides;
 mod shapes;
 mod spot_fleet;
 
+pub use launch_template::LaunchTemplates;
 pub(crate) use shapes::closest_member;
 
 use serde_json::{Map, Value};
@@ -134,6 +137,7 @@ pub(super) fn read(
         label,
         options,
         notes: Vec::new(),
+        launch_template: None,
     };
     let mut request = match kind {
         AwsKind::Ec2Fleet => reader.ec2_fleet(&root)?,
@@ -150,6 +154,7 @@ pub(super) fn read(
     request.mode = Mode::Aws;
     request.notes.extend(reader.notes);
     request.notes.extend(member_notes);
+    request.launch_template = reader.launch_template;
     Ok(request)
 }
 
@@ -169,6 +174,8 @@ struct Reader<'a> {
     /// What the file cannot say itself (subnets, the launch template's type).
     options: &'a ReadOptions,
     notes: Vec<String>,
+    /// The first `LaunchTemplateSpecification` read, for [`FleetRequest::launch_template`].
+    launch_template: Option<Value>,
 }
 
 impl Reader<'_> {

@@ -33,6 +33,8 @@ pub(super) struct RawOverride {
     /// The member that named the zone.
     pub(super) zone_path: Option<String>,
     pub(super) subnet: Option<String>,
+    /// `--subnets` mapped `subnet` to the override's zone.
+    pub(super) subnet_mapped: bool,
     pub(super) weight: Option<f64>,
     pub(super) priority: Option<f64>,
     /// The override's own spot max price, per unit-hour as AWS reads it.
@@ -46,6 +48,7 @@ fn pin_key(zone: &ZoneRef) -> &'static str {
     match zone {
         ZoneRef::Id(_) => "AvailabilityZoneId",
         ZoneRef::Name(_) => "AvailabilityZone",
+        ZoneRef::Subnet(_) => "SubnetId",
     }
 }
 
@@ -64,6 +67,7 @@ impl RawOverride {
             zone: None,
             zone_path: None,
             subnet: None,
+            subnet_mapped: false,
             weight: None,
             priority: None,
             price: None,
@@ -195,6 +199,7 @@ impl Reader<'_> {
             zone,
             zone_path,
             subnet,
+            subnet_mapped: false,
             weight,
             priority,
             price,
@@ -250,8 +255,9 @@ impl Reader<'_> {
             return Err(self.err(
                 overrides_path,
                 "no overrides: fleetopt needs the instance types (InstanceType or \
-                 InstanceRequirements overrides); it cannot read a launch template, so give \
-                 its instance type with --launch-template-type",
+                 InstanceRequirements overrides); give the launch template with \
+                 --launch-template (describe-launch-template-versions output) or its instance \
+                 type with --launch-template-type",
             ));
         }
         let first_type = raws.iter().position(|r| r.instance_type.is_some());
@@ -272,6 +278,9 @@ impl Reader<'_> {
                 ),
             ));
         }
+        // InstanceType overrides with an unmapped subnet are pinned to the subnet's unknown AZ
+        // (`ZoneRef::Subnet`, whose plan note names the AZ assumed); attribute-based ones allow
+        // every AZ.
         for raw in &raws {
             if raw.zone.is_none()
                 && let Some(subnet) = &raw.subnet
@@ -418,14 +427,6 @@ impl Reader<'_> {
                 .iter()
                 .find(|k| k.instance_type.as_deref() == Some(name.as_str()) && k.zone == raw.zone)
             {
-                if raw.zone.is_none() && (raw.subnet.is_some() || previous.subnet.is_some()) {
-                    self.notes.push(format!(
-                        "{}: {name} is already listed at {}; with subnets that cannot be mapped \
-                         to AZs the two are one candidate, and the first one's settings apply",
-                        raw.path, previous.path
-                    ));
-                    continue;
-                }
                 return Err(self.err(
                     &raw.path,
                     format!(
@@ -435,6 +436,25 @@ impl Reader<'_> {
                             .map(|z| format!(" in {z}"))
                             .unwrap_or_default(),
                         previous.path
+                    ),
+                ));
+            }
+            if let Some(ZoneRef::Subnet(subnet)) = &raw.zone
+                && let Some(other) = kept.iter().find(|k| {
+                    k.instance_type.as_deref() == Some(name.as_str())
+                        && matches!(k.zone, Some(ZoneRef::Subnet(_)))
+                        && (k.weight, k.priority, k.price) != (raw.weight, raw.priority, raw.price)
+                })
+            {
+                // Which AZ is which subnet's is unknown, so which settings apply to a pool of
+                // the type would be a guess.
+                return Err(self.err(
+                    &raw.path,
+                    format!(
+                        "{name} in subnet {subnet} has other WeightedCapacity, Priority or {} \
+                         than at {} (another subnet that cannot be mapped to an AZ); give aws \
+                         ec2 describe-subnets output with --subnets so each subnet's AZ is known",
+                        raw.price_key, other.path
                     ),
                 ));
             }
@@ -449,6 +469,11 @@ impl Reader<'_> {
             let sources = &mut request.candidates.sources;
             sources.overrides.push(join(&raw.path, "InstanceType"));
             sources.override_zones.push(raw.zone_path.clone());
+            sources.subnets.push(
+                raw.subnet
+                    .clone()
+                    .filter(|_| matches!(raw.zone, Some(ZoneRef::Id(_))) && raw.subnet_mapped),
+            );
             request.candidates.overrides.push(TypeOverride {
                 pattern: raw.instance_type.unwrap_or_default(),
                 zone: raw.zone,
@@ -483,27 +508,66 @@ impl Reader<'_> {
         for (i, config) in configs.iter().enumerate() {
             let config_path = format!("{path}[{i}]");
             let config = self.object(config, &config_path)?;
-            let Some(overrides) = self.get(config, "Overrides") else {
-                without.push(config_path);
-                continue;
+            let spec_path = join(&config_path, "LaunchTemplateSpecification");
+            if self.launch_template.is_none() {
+                self.launch_template = self.get(config, "LaunchTemplateSpecification").cloned();
+            }
+            let template = match self.template_version(config, &spec_path)? {
+                Some(version) => Some((
+                    version,
+                    self.template_facts(version, &spec_path, price_key)?,
+                )),
+                None => None,
             };
-            let overrides_path = format!("{config_path}.Overrides");
-            let overrides = self.array(overrides, &overrides_path)?;
+            let first = raws.len();
+            let overrides = match self.get(config, "Overrides") {
+                Some(overrides) => self.array(overrides, &format!("{config_path}.Overrides"))?,
+                None => &[],
+            };
             if overrides.is_empty() {
-                without.push(config_path);
+                without.push((config_path, template));
+                continue;
             }
             for (j, value) in overrides.iter().enumerate() {
                 raws.push(self.parse_override(
                     value,
-                    &format!("{overrides_path}[{j}]"),
+                    &format!("{config_path}.Overrides[{j}]"),
                     price_key,
                 )?);
             }
+            // The template's Placement zone holds for the overrides that name no zone or
+            // subnet of their own.
+            if let Some((_, facts)) = &template
+                && let Some((zone, zone_path)) = &facts.zone
+            {
+                for raw in &mut raws[first..] {
+                    if raw.zone.is_none() && raw.subnet.is_none() {
+                        raw.zone = Some(zone.clone());
+                        raw.zone_path = Some(zone_path.clone());
+                    }
+                }
+            }
         }
-        for config_path in without {
+        for (config_path, template) in without {
+            let field = join(&config_path, "LaunchTemplateSpecification");
+            if let Some((version, facts)) = template {
+                let Some(raw) = facts.standing else {
+                    return Err(self.err(
+                        &field,
+                        format!(
+                            "the config has no Overrides and launch template {} version {} \
+                             (--launch-template) has neither InstanceType nor \
+                             InstanceRequirements, so there is no instance type to plan",
+                            version.id, version.version
+                        ),
+                    ));
+                };
+                self.template_note(&config_path, version);
+                raws.push(raw);
+                continue;
+            }
             match self.options.launch_template_type.clone() {
                 Some(name) => {
-                    let field = join(&config_path, "LaunchTemplateSpecification");
                     check_type_name(self.label, &field, &name, false)?;
                     self.notes.push(format!(
                         "{config_path} has no Overrides: its launch template's instance type is \
@@ -513,7 +577,8 @@ impl Reader<'_> {
                 }
                 None if !raws.is_empty() => self.notes.push(format!(
                     "{config_path} has no Overrides; its launch template's own instance type is \
-                     unknown to fleetopt and is ignored (give it with --launch-template-type)"
+                     unknown to fleetopt and is ignored (give it with --launch-template or \
+                     --launch-template-type)"
                 )),
                 None => {}
             }
@@ -573,14 +638,29 @@ impl Reader<'_> {
                         }
                         one.zone = Some(mapped);
                         one.zone_path = Some(field.clone());
+                        one.subnet_mapped = true;
                     }
                 }
             }
             out.push(one);
         }
-        // Unmapped subnets of one override stay one candidate (any AZ), as before.
-        if out.iter().all(|o| o.zone == raw.zone) {
-            return Ok(vec![raw]);
+        if raw.requirements.is_some() {
+            // Attribute-based overrides of unmapped subnets allow every AZ (noted in
+            // `assemble`): their zones become the request's allowed zones, which must be known.
+            if out.iter().all(|o| o.zone == raw.zone) {
+                return Ok(vec![raw]);
+            }
+            return Ok(out);
+        }
+        // An unmapped subnet is one AZ, not known: the overrides that share it share that AZ
+        // (AWS launches a subnet's instances in the subnet's AZ).
+        for one in &mut out {
+            if one.zone.is_none()
+                && let Some(subnet) = &one.subnet
+            {
+                one.zone = Some(ZoneRef::Subnet(subnet.clone()));
+                one.zone_path = Some(field.clone());
+            }
         }
         Ok(out)
     }
@@ -655,14 +735,49 @@ mod tests {
     }
 
     #[test]
-    fn subnet_only_duplicates_merge_with_a_note() {
+    fn unmapped_subnets_are_one_unknown_az_each() {
+        // Two subnets are two AZs (AWS rejects two subnets of one AZ in a fleet), so one type
+        // in both is two candidates, each pinned to its subnet's AZ.
         let request = load(&fleet(
             r#"{"InstanceType": "m5.large", "SubnetId": "subnet-a"}, {"InstanceType": "m5.large", "SubnetId": "subnet-b"}"#,
             "",
         ))
         .unwrap();
-        assert_eq!(request.candidates.overrides.len(), 1);
-        assert_eq!(request.notes.len(), 3, "{:#?}", request.notes);
+        let zones: Vec<Option<ZoneRef>> = request
+            .candidates
+            .overrides
+            .iter()
+            .map(|o| o.zone.clone())
+            .collect();
+        assert_eq!(
+            zones,
+            [
+                Some(ZoneRef::Subnet("subnet-a".to_owned())),
+                Some(ZoneRef::Subnet("subnet-b".to_owned()))
+            ]
+        );
+        assert_eq!(
+            request.candidates.sources.override_zones[1].as_deref(),
+            Some("LaunchTemplateConfigs[0].Overrides[1].SubnetId")
+        );
+        // The same type in one subnet twice is a duplicate pool; with other settings in another
+        // unmapped subnet, which AZ is whose would be a guess.
+        assert_errors(&[
+            (
+                fleet(
+                    r#"{"InstanceType": "m5.large", "SubnetId": "subnet-a"}, {"InstanceType": "m5.large", "SubnetId": "subnet-a"}"#,
+                    "",
+                ),
+                "req.json: LaunchTemplateConfigs[0].Overrides[1]: m5.large in the AZ of subnet-a is already listed at LaunchTemplateConfigs[0].Overrides[0]; AWS rejects duplicate instance pools",
+            ),
+            (
+                fleet(
+                    r#"{"InstanceType": "m5.large", "SubnetId": "subnet-a"}, {"InstanceType": "m5.large", "SubnetId": "subnet-b", "WeightedCapacity": 2}"#,
+                    "",
+                ),
+                "req.json: LaunchTemplateConfigs[0].Overrides[1]: m5.large in subnet subnet-b has other WeightedCapacity, Priority or MaxPrice than at LaunchTemplateConfigs[0].Overrides[0] (another subnet that cannot be mapped to an AZ); give aws ec2 describe-subnets output with --subnets so each subnet's AZ is known",
+            ),
+        ]);
     }
 
     #[test]
@@ -678,7 +793,7 @@ mod tests {
             ),
             (
                 r#"{"TargetCapacitySpecification": {"TotalTargetCapacity": 4}, "LaunchTemplateConfigs": [{"LaunchTemplateSpecification": {"LaunchTemplateName": "lt"}}]}"#.to_owned(),
-                "req.json: LaunchTemplateConfigs: no overrides: fleetopt needs the instance types (InstanceType or InstanceRequirements overrides); it cannot read a launch template, so give its instance type with --launch-template-type",
+                "req.json: LaunchTemplateConfigs: no overrides: fleetopt needs the instance types (InstanceType or InstanceRequirements overrides); give the launch template with --launch-template (describe-launch-template-versions output) or its instance type with --launch-template-type",
             ),
             (
                 fleet(r#"{"InstanceType": "m5.large", "AvailabilityZone": "us-east-1a", "AvailabilityZoneId": "use1-az4"}"#, ""),

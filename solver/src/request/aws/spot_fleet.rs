@@ -261,17 +261,28 @@ mod tests {
                 ("m5.large", Some("us-east-1a".to_owned()), Some(0.04)),
                 ("m5.large", Some("us-east-1c".to_owned()), Some(0.04)),
                 ("c5.large", Some("us-east-1d".to_owned()), Some(0.05)),
-                ("m5.xlarge", None, Some(0.08)),
+                // Two unmapped subnets: one unknown AZ each.
+                (
+                    "m5.xlarge",
+                    Some("the AZ of subnet-1a2b3c4d".to_owned()),
+                    Some(0.08)
+                ),
+                (
+                    "m5.xlarge",
+                    Some("the AZ of subnet-3c4d5e6f".to_owned()),
+                    Some(0.08)
+                ),
             ]
         );
-        // The subnets cannot be mapped without --subnets; the AMIs and the key pair are
-        // accepted launch settings, each reason noted once with every path it applies to.
-        assert_eq!(bare.notes.len(), 3, "{:#?}", bare.notes);
-        assert!(bare.notes[1].starts_with(
+        // The unmapped subnets are pins to unknown AZs (the plan's note names the AZ assumed);
+        // the AMIs and the key pair are accepted launch settings, each reason noted once with
+        // every path it applies to.
+        assert_eq!(bare.notes.len(), 2, "{:#?}", bare.notes);
+        assert!(bare.notes[0].starts_with(
             "LaunchSpecifications[0].ImageId, LaunchSpecifications[1].ImageId, \
              LaunchSpecifications[2].ImageId: the AMI is not read"
         ));
-        assert!(bare.notes[2].starts_with("LaunchSpecifications[0].KeyName: a launch setting"));
+        assert!(bare.notes[1].starts_with("LaunchSpecifications[0].KeyName: a launch setting"));
 
         // Without weights the fleet SpotPrice is the fleet-wide max price.
         let unweighted = load(&spot_fleet(
