@@ -915,6 +915,29 @@ fn every_pool_capped_reports_an_availability_shortfall() {
     );
 }
 
+/// With `single_az` the market is held to the AZ it uses, so an availability shortfall is
+/// judged on that AZ's pools alone: the plan verifies although the other AZ still has room.
+#[test]
+fn a_single_az_availability_shortfall_verifies() {
+    let cat = catalog(vec![
+        od("a.large", AZ1, 0.1),
+        capped(spot("a.large", AZ1, 0.03), 3),
+        capped(spot("a.large", AZ2, 0.03), 2),
+    ]);
+    let mut req = fleet(10.0, &names(&["a.large"]));
+    req.constraints.single_az = true;
+    let plan = solve(&cat, &req);
+    assert_eq!(count(&plan, "a.large", AZ1, Market::Spot), 3);
+    assert_eq!(
+        plan.shortfall,
+        Some(Shortfall::Availability {
+            market: Market::Spot
+        })
+    );
+    let violations = crate::verify::verify(&cat, &req, &plan);
+    assert!(violations.is_empty(), "{violations:#?}");
+}
+
 #[test]
 fn on_demand_part_without_pools_reports_no_eligible_pool() {
     let cat = catalog(vec![spot("a.large", AZ1, 0.03)]);

@@ -95,7 +95,17 @@ impl<'a> Verifier<'a> {
             self.push(Check::Capacity, message);
         }
         let Some(region) = self.region else { return };
-        let eligible = self.eligible_pools(region, market);
+        let mut eligible = self.eligible_pools(region, market);
+        // `single_az` / `single_type` restrict the market to the AZ / type it uses (aws mode's
+        // rule 9): pools elsewhere were never open to it.
+        let c = &self.request.constraints;
+        let in_market = || self.allocations().iter().filter(|a| a.market == market);
+        if c.single_az && in_market().next().is_some() {
+            eligible.retain(|p| in_market().any(|a| a.availability_zone_id == p.zone));
+        }
+        if c.single_type && in_market().next().is_some() {
+            eligible.retain(|p| in_market().any(|a| a.instance_type == p.instance_type));
+        }
         let counts = self.pool_counts();
         let used = |p: &CapacityPool| {
             counts
