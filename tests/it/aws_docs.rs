@@ -2,9 +2,10 @@
 //! `fixtures/aws-docs/README.md` names the guide and example): every one reads, solves on the
 //! embedded catalogue to a verified plan, and the plan has the outcome AWS's text states.
 
+use std::cmp::Reverse;
 use std::collections::BTreeSet;
 
-use fleetopt::instances::{Catalog, Market};
+use fleetopt::instances::{CapacityPool, Catalog, Market, Platform};
 use fleetopt::solver::plan::Plan;
 use fleetopt::solver::request::{self, FleetRequest, Mode, SpotStrategy};
 use fleetopt::solver::solve::{SolveOptions, solve};
@@ -63,10 +64,46 @@ fn pinned() -> BTreeSet<(String, String)> {
     .collect()
 }
 
+/// The Linux Spot pool of `instance_type` in `zone` in the embedded catalogue.
+fn spot_pool<'a>(
+    catalog: &'a Catalog,
+    region: &str,
+    instance_type: &str,
+    zone: &str,
+) -> &'a CapacityPool {
+    catalog
+        .region(region)
+        .unwrap()
+        .pools_of(instance_type)
+        .iter()
+        .find(|p| {
+            p.market == Market::Spot && p.platform == Platform::LinuxUnix && p.zone.as_str() == zone
+        })
+        .unwrap_or_else(|| panic!("no Spot pool {instance_type} in {zone}"))
+}
+
+/// fleetopt's stated proxy for a pool's capacity availability (aws-semantics §2.1, §7):
+/// placement score (higher first), then Spot Advisor bucket (lower first). Smaller is better.
+fn capacity_tier(pool: &CapacityPool) -> (Reverse<Option<u8>>, u16) {
+    (
+        Reverse(pool.placement_score),
+        pool.interruption_bucket.map_or(u16::MAX, u16::from),
+    )
+}
+
+/// The one (type, AZ ID) pool a plan uses; fails if it uses more than one.
+fn single_pool(plan: &Plan) -> (String, String) {
+    let used = pools(plan);
+    assert_eq!(used.len(), 1, "{:?}", plan.allocations);
+    used.into_iter().next().unwrap()
+}
+
 #[test]
-fn ec2_fleet_example_8_launches_50_spot_instances_in_the_three_pinned_pools() {
-    // "the three launch specifications specify three Spot capacity pools. The target capacity
-    // is 50 Spot Instances."
+fn ec2_fleet_example_8_launches_50_spot_instances_into_the_pool_with_optimal_capacity() {
+    // "The EC2 Fleet attempts to launch 50 Spot Instances into the Spot capacity pool with
+    // optimal capacity for the number of instances that are launching": one of the three
+    // pinned pools, the best by capacity (placement score, Advisor bucket, then the
+    // available-instance estimate, fleetopt's stated proxy).
     let catalog = embedded();
     let (request, plan) = plan(
         &catalog,
@@ -76,11 +113,22 @@ fn ec2_fleet_example_8_launches_50_spot_instances_in_the_three_pinned_pools() {
     assert_eq!(request.spot.strategy, SpotStrategy::CapacityOptimized);
     assert_eq!(plan.metrics.capacity, 50.0);
     assert_eq!(plan.metrics.spot_capacity, 50.0);
-    assert!(pools(&plan).is_subset(&pinned()), "{:?}", pools(&plan));
+    assert_eq!(plan.metrics.on_demand_capacity, 0.0);
+    let chosen = single_pool(&plan);
+    assert!(pinned().contains(&chosen), "{chosen:?}");
+    let key = |(t, z): &(String, String)| {
+        let pool = spot_pool(&catalog, "us-west-2", t, z);
+        (capacity_tier(pool), Reverse(pool.available_instances))
+    };
+    let best = pinned().iter().map(key).min().unwrap();
+    assert_eq!(key(&chosen), best, "{chosen:?}");
 }
 
 #[test]
-fn ec2_fleet_example_9_honours_the_pins_with_priorities() {
+fn ec2_fleet_example_9_launches_50_spot_instances_into_the_highest_priority_pool_after_capacity() {
+    // "The EC2 Fleet attempts to launch 50 Spot Instances into the Spot capacity pool with the
+    // highest priority on a best-effort basis, but optimizes for capacity first": one pinned
+    // pool, of the best capacity tier, and within that tier the lowest priority number.
     let catalog = embedded();
     let (request, plan) = plan(
         &catalog,
@@ -99,13 +147,35 @@ fn ec2_fleet_example_9_honours_the_pins_with_priorities() {
         .collect();
     assert_eq!(priorities, [Some(1.0), Some(2.0), Some(3.0)]);
     assert_eq!(plan.metrics.spot_capacity, 50.0);
-    assert!(pools(&plan).is_subset(&pinned()), "{:?}", pools(&plan));
+    assert_eq!(plan.metrics.on_demand_capacity, 0.0);
+    let chosen = single_pool(&plan);
+    // The guide's pools in priority order (Priority 1, 2, 3).
+    let by_priority = [
+        ("r4.2xlarge", "usw2-az2"),
+        ("m4.2xlarge", "usw2-az1"),
+        ("c5.2xlarge", "usw2-az1"),
+    ];
+    let tier = |t: &str, z: &str| capacity_tier(spot_pool(&catalog, "us-west-2", t, z));
+    let best = by_priority.iter().map(|(t, z)| tier(t, z)).min().unwrap();
+    let expected = by_priority
+        .iter()
+        .find(|(t, z)| tier(t, z) == best)
+        .unwrap();
+    assert_eq!(
+        (chosen.0.as_str(), chosen.1.as_str()),
+        *expected,
+        "{:?}",
+        plan.allocations
+    );
 }
 
 #[test]
-fn ec2_fleet_example_10_never_plans_r4_outside_us_west_2a() {
-    // Issue 10: this example once planned r4.2xlarge in us-west-2b although pinned to
-    // us-west-2a. With SingleInstanceType, all 50 Spot Instances are one type.
+fn ec2_fleet_example_10_launches_50_spot_instances_into_the_cheapest_pool_of_optimal_capacity() {
+    // "... into the Spot capacity pool with optimal capacity for the number of instances that
+    // are launching while also choosing the pool that is the lowest priced": an `instant` fleet
+    // of one type (SingleInstanceType) in one pinned pool, the cheapest of the best capacity
+    // tier. Issue 10: this example once planned r4.2xlarge in us-west-2b although pinned to
+    // us-west-2a.
     let catalog = embedded();
     let (request, plan) = plan(
         &catalog,
@@ -116,13 +186,18 @@ fn ec2_fleet_example_10_never_plans_r4_outside_us_west_2a() {
     assert!(request.constraints.single_type);
     assert_eq!(plan.metrics.spot_capacity, 50.0);
     assert_eq!(plan.metrics.on_demand_capacity, 0.0);
-    assert!(pools(&plan).is_subset(&pinned()), "{:?}", pools(&plan));
-    let types: BTreeSet<&str> = plan
-        .allocations
+    let chosen = single_pool(&plan);
+    assert!(pinned().contains(&chosen), "{chosen:?}");
+    let key = |(t, z): &(String, String)| {
+        let pool = spot_pool(&catalog, "us-west-2", t, z);
+        (capacity_tier(pool), pool.price_per_hour)
+    };
+    let best = pinned()
         .iter()
-        .map(|a| a.instance_type.as_str())
-        .collect();
-    assert_eq!(types.len(), 1, "{types:?}");
+        .map(key)
+        .min_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)))
+        .unwrap();
+    assert_eq!(key(&chosen), best, "{chosen:?}");
     for a in &plan.allocations {
         if a.instance_type.as_str() == "r4.2xlarge" {
             assert_eq!(a.availability_zone_id.as_str(), "usw2-az2");
@@ -131,14 +206,41 @@ fn ec2_fleet_example_10_never_plans_r4_outside_us_west_2a() {
 }
 
 #[test]
-fn spot_fleet_example_7_launches_2_on_demand_and_8_spot() {
+fn instant_fleet_example_5_launches_20_spot_instances_of_one_type_in_one_az() {
+    // "The EC2 Fleet launches 20 Spot Instances of the same instance type all in a single AZ
+    // from the Spot Instance pool with optimal capacity": 12 overrides (4 types × 3 subnets),
+    // SingleInstanceType and SingleAvailabilityZone. The subnets are not in any
+    // describe-subnets file, so each is one unknown AZ of the region (us-east-1 here).
+    let catalog = embedded();
+    let (request, plan) = plan(
+        &catalog,
+        "instant-fleet-example-5-single-type-single-az.json",
+        "us-east-1",
+    );
+    assert_eq!(request.spot.strategy, SpotStrategy::CapacityOptimized);
+    assert!(request.constraints.single_type);
+    assert_eq!(request.candidates.overrides.len(), 12);
+    assert_eq!(plan.metrics.spot_capacity, 20.0);
+    assert_eq!(plan.metrics.on_demand_capacity, 0.0);
+    assert_eq!(plan.metrics.instances, 20);
+    let (instance_type, _) = single_pool(&plan);
+    assert!(
+        ["c5.4xlarge", "c5d.4xlarge", "m5.4xlarge", "m5d.4xlarge"]
+            .contains(&instance_type.as_str()),
+        "{instance_type}"
+    );
+}
+
+#[test]
+fn spot_fleet_example_7_launches_5_on_demand_and_5_spot() {
     // Example 7 (Spot Fleet with On-Demand capacity): "LaunchSpecifications": [] beside
-    // LaunchTemplateConfigs is accepted; target 10 of which OnDemandTargetCapacity 2.
+    // LaunchTemplateConfigs is accepted; "Amazon EC2 launches 5 capacity units as On-Demand,
+    // and 5 capacity units (10-5=5) as Spot".
     let catalog = embedded();
     let (request, plan) = plan(&catalog, "spot-fleet-example-7-on-demand.json", "us-east-1");
     assert_eq!(request.source, request::RequestSource::SpotFleet);
-    assert_eq!(plan.metrics.on_demand_capacity, 2.0);
-    assert_eq!(plan.metrics.spot_capacity, 8.0);
+    assert_eq!(plan.metrics.on_demand_capacity, 5.0);
+    assert_eq!(plan.metrics.spot_capacity, 5.0);
     assert!(
         plan.allocations
             .iter()
@@ -160,26 +262,37 @@ fn spot_fleet_example_7_launches_2_on_demand_and_8_spot() {
 #[test]
 fn asg_example_1_is_one_request_in_json_and_yaml() {
     // The Auto Scaling guide gives each example for --cli-input-json and --cli-input-yaml.
-    let json = read("asg-example-1-price-capacity-optimized.json");
-    let yaml = read("asg-example-1-price-capacity-optimized.yaml");
+    let json = read("asg-example-1-capacity-optimized.json");
+    let yaml = read("asg-example-1-capacity-optimized.yaml");
     assert_eq!(json, yaml);
     assert_eq!(json.source, request::RequestSource::AutoScalingGroup);
 }
 
+/// The On-Demand instance types of a plan.
+fn on_demand_types(plan: &Plan) -> BTreeSet<&str> {
+    plan.allocations
+        .iter()
+        .filter(|a| a.market == Market::OnDemand)
+        .map(|a| a.instance_type.as_str())
+        .collect()
+}
+
 #[test]
-fn asg_example_1_keeps_one_on_demand_base_and_half_above_it() {
-    // OnDemandBaseCapacity 1, OnDemandPercentageAboveBaseCapacity 50, DesiredCapacity 3: one
-    // On-Demand base instance, then half of the other 2 On-Demand (aws-semantics §2.3).
+fn asg_example_1_keeps_one_on_demand_base_launches_c5_large_first_and_the_rest_spot() {
+    // OnDemandBaseCapacity 1, OnDemandPercentageAboveBaseCapacity 0, DesiredCapacity 3: the one
+    // base instance On-Demand, the other 2 Spot. "When Amazon EC2 Auto Scaling attempts to
+    // fulfill your On-Demand capacity, it launches the c5.large instance type first."
     let catalog = embedded();
     let (request, plan) = plan(
         &catalog,
-        "asg-example-1-price-capacity-optimized.json",
+        "asg-example-1-capacity-optimized.json",
         "us-east-1",
     );
-    assert_eq!(request.on_demand_target(), 2.0);
-    assert_eq!(plan.metrics.on_demand_capacity, 2.0);
-    assert_eq!(plan.metrics.spot_capacity, 1.0);
-    assert_eq!(request.spot.strategy, SpotStrategy::PriceCapacityOptimized);
+    assert_eq!(request.on_demand_target(), 1.0);
+    assert_eq!(plan.metrics.on_demand_capacity, 1.0);
+    assert_eq!(plan.metrics.spot_capacity, 2.0);
+    assert_eq!(request.spot.strategy, SpotStrategy::CapacityOptimized);
+    assert_eq!(on_demand_types(&plan), BTreeSet::from(["c5.large"]));
     // The subnets cannot be mapped to AZs without describe-subnets output, and the plan says so.
     assert!(
         plan.notes
@@ -188,8 +301,25 @@ fn asg_example_1_keeps_one_on_demand_base_and_half_above_it() {
         "{:#?}",
         plan.notes
     );
-    let markets: BTreeSet<Market> = plan.allocations.iter().map(|a| a.market).collect();
-    assert_eq!(markets.len(), 2);
+}
+
+#[test]
+fn asg_example_4_rounds_30_percent_of_3_up_to_one_on_demand_c5_large() {
+    // OnDemandPercentageAboveBaseCapacity 30, no base, DesiredCapacity 3: 0.9 On-Demand
+    // instances, which Auto Scaling "rounds up to the next integer in favor of On-Demand
+    // Instances" (aws-semantics §2.3): 1 On-Demand, 2 Spot. "When Amazon EC2 Auto Scaling
+    // attempts to fulfill your On-Demand capacity, it launches the c5.large instance type first."
+    let catalog = embedded();
+    let (request, plan) = plan(
+        &catalog,
+        "asg-example-4-price-capacity-optimized.json",
+        "us-east-1",
+    );
+    assert_eq!(request.spot.strategy, SpotStrategy::PriceCapacityOptimized);
+    assert_eq!(request.on_demand_target(), 1.0);
+    assert_eq!(plan.metrics.on_demand_capacity, 1.0);
+    assert_eq!(plan.metrics.spot_capacity, 2.0);
+    assert_eq!(on_demand_types(&plan), BTreeSet::from(["c5.large"]));
 }
 
 #[test]
@@ -217,14 +347,14 @@ fn every_aws_docs_fixture_reads_and_is_listed_in_the_readme() {
         assert_ne!(request.source, request::RequestSource::Native, "{name}");
         count += 1;
     }
-    assert!(count >= 6, "only {count} fixtures");
+    assert!(count >= 11, "only {count} fixtures");
 }
 
 #[test]
 fn the_cli_solves_an_aws_docs_yaml_form() {
     let run = fleetopt([
         "solve",
-        "fixtures/aws-docs/asg-example-1-price-capacity-optimized.yaml",
+        "fixtures/aws-docs/asg-example-1-capacity-optimized.yaml",
         "--region",
         "us-east-1",
         "--format",
@@ -339,7 +469,7 @@ fn ec2_fleet_example_4_with_subnets_launches_2_of_the_cheapest_type_in_the_subne
 #[test]
 fn asg_example_1_with_subnets_plans_in_the_subnets_azs() {
     let (run, plan) = solve_cli(
-        "asg-example-1-price-capacity-optimized.yaml",
+        "asg-example-1-capacity-optimized.yaml",
         &["--subnets", "fixtures/aws/describe-subnets.json"],
     );
     assert_eq!(run.code, 0, "{}", run.render());
@@ -362,6 +492,51 @@ fn asg_example_1_with_subnets_plans_in_the_subnets_azs() {
     assert!(plan.notes.iter().any(|n| n.starts_with(
         "VPCZoneIdentifier: subnets subnet-5ea0c127,subnet-6194ea3b,subnet-c934b782 are in"
     )));
+    // "The Spot Instances come from the optimal Spot pool in each Availability Zone based on
+    // Spot Instance capacity": in each AZ, the Spot pool of the eight types that ranks best by
+    // fleetopt's capacity proxy.
+    let catalog = embedded();
+    let types = [
+        "c5.large",
+        "c5a.large",
+        "m5.large",
+        "m5a.large",
+        "c4.large",
+        "m4.large",
+        "c3.large",
+        "m3.large",
+    ];
+    let key = |t: &str, z: &str| {
+        let pool = spot_pool(&catalog, "us-east-1", t, z);
+        (capacity_tier(pool), Reverse(pool.available_instances))
+    };
+    let spot: Vec<_> = plan
+        .allocations
+        .iter()
+        .filter(|a| a.market == Market::Spot)
+        .collect();
+    assert_eq!(spot.len(), 2, "{:?}", plan.allocations);
+    for a in spot {
+        let zone = a.availability_zone_id.as_str();
+        let best = types
+            .iter()
+            .filter(|t| {
+                catalog
+                    .region("us-east-1")
+                    .unwrap()
+                    .pools_of(t)
+                    .iter()
+                    .any(|p| {
+                        p.market == Market::Spot
+                            && p.platform == Platform::LinuxUnix
+                            && p.zone.as_str() == zone
+                    })
+            })
+            .map(|t| key(t, zone))
+            .min()
+            .unwrap();
+        assert_eq!(key(a.instance_type.as_str(), zone), best, "{a:?}");
+    }
     // A subnets file that lacks one of the group's subnets is refused, not guessed.
     let dir = tempfile::tempdir().unwrap();
     let partial = dir.path().join("subnets.json");
@@ -371,7 +546,7 @@ fn asg_example_1_with_subnets_plans_in_the_subnets_azs() {
     )
     .unwrap();
     let (run, _) = solve_cli(
-        "asg-example-1-price-capacity-optimized.yaml",
+        "asg-example-1-capacity-optimized.yaml",
         &["--subnets", partial.to_str().unwrap()],
     );
     assert_eq!(run.code, 2, "{}", run.render());

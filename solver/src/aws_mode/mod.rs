@@ -76,7 +76,7 @@
 //!     7 × `g` instances per AZ, both markets together; what does not fit is a `spread_limit`
 //!     shortfall.
 //! 11. **Placement slots**. The plan's instances sit in the slots EC2 would fill, as
-//!     [`placement::slots`](crate::placement::slots) models them: a cluster's one group;
+//!     `placement::slots` models them: a cluster's one group;
 //!     spread groups filled seven at a time per AZ in allocation order; partitions dealt
 //!     round-robin per AZ, so each AZ's partitions, and each pool's instances in them, differ
 //!     by at most one (EC2 spreads instances evenly over partitions on a best-effort basis,
