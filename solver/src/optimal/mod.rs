@@ -107,7 +107,6 @@ pub(crate) mod rows;
 #[cfg(test)]
 mod tests;
 
-use std::collections::BTreeMap;
 use std::time::Instant;
 
 use fleetopt_instances::Market;
@@ -120,6 +119,7 @@ use self::prepare::{Bounds, ModelPool};
 use crate::aws_mode;
 use crate::candidates::CandidateSet;
 use crate::metrics;
+use crate::placement::domains::{DomainKind, FailureDomains};
 use crate::placement::slots;
 use crate::plan::{
     Allocation, PLAN_SCHEMA, Plan, SolverReport, SolverStatus, StageReport, StrategyUsed,
@@ -449,7 +449,8 @@ fn run_placed(
 }
 
 /// Whether the slots `slots::assign` gives `staged`'s counts keep the group and partition
-/// caps (within the verifier's relative noise).
+/// caps (within the verifier's relative noise), read off the plan's failure domains as the
+/// metrics read them.
 fn slots_keep_caps(
     request: &FleetRequest,
     candidates: &CandidateSet<'_>,
@@ -461,26 +462,12 @@ fn slots_keep_caps(
         allocations(candidates, &staged.prep, &staged.counts),
         caps.group,
     );
-    let mut groups: BTreeMap<(&str, &str), f64> = BTreeMap::new();
-    let mut partitions: BTreeMap<(&str, &str, u32), f64> = BTreeMap::new();
-    for a in &placed {
-        let Some(slot) = &a.placement else { continue };
-        let zone = a.availability_zone_id.as_str();
-        *groups.entry((slot.group.as_str(), zone)).or_insert(0.0) += a.capacity;
-        if let Some(p) = slot.partition {
-            *partitions
-                .entry((slot.group.as_str(), zone, p))
-                .or_insert(0.0) += a.capacity;
-        }
-    }
-    let within = |cap: Option<f64>, held: Vec<f64>| {
-        cap.is_none_or(|cap| {
-            held.into_iter()
-                .all(|c| c <= cap + TYPE_CAP_SLACK * cap.abs().max(1.0))
-        })
+    let domains = FailureDomains::new(&placed);
+    let within = |cap: Option<f64>, kind: DomainKind| match (cap, domains.worst(kind)) {
+        (Some(cap), Some(held)) => held <= cap + TYPE_CAP_SLACK * cap.abs().max(1.0),
+        _ => true,
     };
-    within(caps.group, groups.into_values().collect())
-        && within(caps.partition, partitions.into_values().collect())
+    within(caps.group, DomainKind::Group) && within(caps.partition, DomainKind::Partition)
 }
 
 /// The capacity one instance type may hold: the tighter of `max_type_share` and the anchor's

@@ -71,6 +71,8 @@ pub(crate) struct Built {
     /// The slot columns per pool and slot, when the model chooses placement slots
     /// ([`rows::placement_caps`]).
     pub slots: Option<Vec<Vec<usize>>>,
+    /// Whether rows hold earlier stages at their optima (a later lexicographic stage).
+    holds_earlier_stages: bool,
 }
 
 impl Built {
@@ -266,6 +268,7 @@ fn build_with(
         axis_slacks: [None; AXES],
         axis_scales: [1.0; AXES],
         slots: None,
+        holds_earlier_stages: !fixed.is_empty(),
     };
     rows::instance_columns(&mut m, prep);
     let total = rows::target(&mut m, prep, request);
@@ -477,8 +480,27 @@ pub(crate) fn solve(
     }
 }
 
+/// A first stage with at most this many columns is solved without HiGHS's presolve; a later
+/// stage (rows holding the earlier optima) with at most [`LATER_STAGE_PRESOLVE_MIN_COLUMNS`].
+/// Measured (benches/README.md, "Presolve by model size"): on M's models (172 columns)
+/// presolve and the restart it triggers cost more than the whole branch and bound (M
+/// lowestPrice's cost stage 0.36 s with it, 0.08 s without; its hazard tie stage 0.16 s and
+/// 0.09 s), while larger models need it: L's hazard tie stage over 661 columns takes 2.3 s
+/// with presolve and reaches the 10 s time limit without, and the whole-region first stages
+/// without a reduction (L diversified) are slower without it. A solver option, not part of the
+/// model: the optimum and its proof are the same either way.
+const PRESOLVE_MIN_COLUMNS: usize = 1_000;
+
+/// See [`PRESOLVE_MIN_COLUMNS`].
+const LATER_STAGE_PRESOLVE_MIN_COLUMNS: usize = 250;
+
 fn solve_highs(built: Built, time_limit: f64, gap: f64) -> Result<Solved, Failure> {
     use highs::{HighsModelStatus, HighsSolutionStatus};
+    let presolve = built.columns.len()
+        > match built.holds_earlier_stages {
+            true => LATER_STAGE_PRESOLVE_MIN_COLUMNS,
+            false => PRESOLVE_MIN_COLUMNS,
+        };
     let Built {
         vars,
         objective,
@@ -523,6 +545,11 @@ fn solve_highs(built: Built, time_limit: f64, gap: f64) -> Result<Solved, Failur
     model
         .try_set_option("threads", 1)
         .map_err(rejected("threads"))?;
+    if !presolve {
+        model
+            .try_set_option("presolve", "off")
+            .map_err(rejected("presolve"))?;
+    }
     let solved = model.try_solve().map_err(BackendError::SolveFailed)?;
     let status = match solved.status() {
         HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => {
