@@ -110,6 +110,15 @@ pub enum BatchError {
         /// The header this run would write.
         expected: Box<Header>,
     },
+    /// Another run holds the journal's lock (two runs on one output at once).
+    #[error(
+        "{}: another fleetopt run is writing this journal (it holds its lock); wait for it to finish, or choose another -o",
+        path.display()
+    )]
+    JournalLocked {
+        /// The journal.
+        path: PathBuf,
+    },
     /// A scenario of the run has no journal record when the output is assembled (a bug).
     #[error(
         "{}: scenario {index} has no result in the journal (internal error)",
@@ -300,6 +309,7 @@ impl BatchError {
     /// for anything else (writing the output or the journal).
     pub fn class(&self) -> ErrorClass {
         match self {
+            BatchError::File(e) if e.is_usage() => ErrorClass::Input,
             BatchError::UnknownInputKind { .. }
             | BatchError::ReadInput { .. }
             | BatchError::Sweep(_)
@@ -311,6 +321,7 @@ impl BatchError {
             | BatchError::JournalExists { .. }
             | BatchError::NotAJournal { .. }
             | BatchError::JournalOfAnotherRun { .. }
+            | BatchError::JournalLocked { .. }
             | BatchError::NoShardOutputs
             | BatchError::NotAShardOutput { .. }
             | BatchError::BadShardHeader { .. }
