@@ -67,6 +67,19 @@ pub enum BatchError {
     /// A shard spec is wrong.
     #[error(transparent)]
     Shard(#[from] ShardError),
+    /// More scenarios than the run's bound.
+    #[error(
+        "{}: {scenarios} scenarios, more than the limit of {limit} per run; split it with --shard K/N, or raise --max-scenarios",
+        path.display()
+    )]
+    TooManyScenarios {
+        /// The input.
+        path: PathBuf,
+        /// Its scenarios (in the shard).
+        scenarios: u64,
+        /// The bound.
+        limit: u64,
+    },
     /// A chunk size of 0.
     #[error("the chunk size must be at least 1")]
     ChunkSizeZero,
@@ -316,6 +329,7 @@ impl BatchError {
             | BatchError::Catalog(_)
             | BatchError::Shard(_)
             | BatchError::ChunkSizeZero
+            | BatchError::TooManyScenarios { .. }
             | BatchError::NoThreads
             | BatchError::ResumeWithoutFile
             | BatchError::JournalExists { .. }

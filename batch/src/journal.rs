@@ -90,6 +90,14 @@ pub fn record_checksum(index: u64, failed: bool, line: &str) -> String {
     digest[..16].iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The header as the journal's first line (compact JSON, without the newline).
+pub fn header_line(header: &Header) -> Result<String, BatchError> {
+    serde_json::to_string(header).map_err(|source| BatchError::Render {
+        what: "the journal header",
+        source,
+    })
+}
+
 /// Takes the journal's exclusive lock, or says another run holds it.
 fn lock(file: &File, path: &Path) -> Result<(), BatchError> {
     match file.try_lock() {
@@ -122,10 +130,7 @@ impl Journal {
             .open(path)
             .map_err(|e| io(path, FileAction::CreateJournal, e))?;
         lock(&file, path)?;
-        let mut line = serde_json::to_string(header).map_err(|source| BatchError::Render {
-            what: "the journal header",
-            source,
-        })?;
+        let mut line = header_line(header)?;
         line.push('\n');
         file.write_all(line.as_bytes())
             .and_then(|()| file.sync_all())

@@ -39,6 +39,9 @@ use crate::scenario::{self, Catalogs, Prepared, ScenarioError};
 use crate::shard::Shard;
 use crate::summary::Summary;
 
+/// The default bound on the scenarios of one run ([`Options::max_scenarios`]).
+pub const DEFAULT_MAX_SCENARIOS: u64 = 1_000_000;
+
 /// The default number of scenarios solved (and journaled) together.
 pub const DEFAULT_CHUNK_SIZE: usize = 256;
 
@@ -60,6 +63,10 @@ pub struct Options {
     /// The `exit_code` of an error line: the exit code the caller's program gives a failure of
     /// that class. The library knows classes, not exit codes; the binary owns the map.
     pub exit_code: fn(ErrorClass) -> u8,
+    /// The most scenarios a run (the shard's, or the whole input) may have, checked from the
+    /// input's count (a sweep's product) before any work: memory holds a journal offset per
+    /// scenario and the time grows with them.
+    pub max_scenarios: u64,
 }
 
 impl Options {
@@ -73,6 +80,7 @@ impl Options {
             chunk_size: DEFAULT_CHUNK_SIZE,
             catalog: None,
             exit_code,
+            max_scenarios: DEFAULT_MAX_SCENARIOS,
         }
     }
 }
@@ -130,6 +138,13 @@ pub fn run(
     let range = options
         .shard
         .map_or(0..input.len(), |shard| shard.range(input.len()));
+    if range.end - range.start > options.max_scenarios {
+        return Err(BatchError::TooManyScenarios {
+            path: input.path.clone(),
+            scenarios: range.end - range.start,
+            limit: options.max_scenarios,
+        });
+    }
     let default = match &options.catalog {
         Some(path) => Some(Arc::new(fleetopt_instances::load::catalog::load(path)?)),
         None => None,

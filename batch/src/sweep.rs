@@ -340,7 +340,7 @@ impl Sweep {
         let syntax = syntax_of(path).ok_or_else(|| SweepError::NotASweepName {
             file: path.to_path_buf(),
         })?;
-        let text = std::fs::read_to_string(path).map_err(|source| SweepError::Read {
+        let text = fleetopt_instances::read::read_to_string(path).map_err(|source| SweepError::Read {
             file: path.to_path_buf(),
             source,
         })?;
@@ -392,7 +392,7 @@ impl Sweep {
                     base: base.clone(),
                 })?;
                 let text =
-                    std::fs::read_to_string(&path).map_err(|source| SweepError::ReadBase {
+                    fleetopt_instances::read::read_to_string(&path).map_err(|source| SweepError::ReadBase {
                         file: sweep_file(),
                         base: path.clone(),
                         source,

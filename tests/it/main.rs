@@ -24,6 +24,8 @@ mod embedded;
 mod export_cli;
 /// optimal mode end to end: fixtures, optimal ≤ aws for lowestPrice, exit codes 3 and 4.
 mod optimal;
+/// Hostile input and faults: -o onto devices, FIFOs, symlinks; lying journals; size, sweep, thread and work bounds.
+mod hostile;
 /// `fleetopt pareto` and `compare --plot`: the risk-weight sweep and the SVG pictures.
 mod pareto_cli;
 /// Property tests of aws mode: every plan verifies, output is deterministic, capacity and overshoot bounds hold.

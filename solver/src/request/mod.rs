@@ -772,6 +772,9 @@ pub enum RequestErrorKind {
     /// The text is not JSON.
     #[error("{}", syntax::json_syntax_message(.0))]
     Json(#[source] serde_json::Error),
+    /// A JSON object names a key twice.
+    #[error("{} (line {}, column {})", .0, .0.line, .0.column)]
+    DuplicateKey(fleetopt_instances::json::DuplicateKey),
     /// The text is not TOML.
     #[error("invalid TOML at line {line}, column {column}: {}", .source.message().trim())]
     Toml {
@@ -910,6 +913,9 @@ fn read_form(label: &str, text: &str, options: &ReadOptions) -> Result<FleetRequ
         .unwrap_or("")
         .to_ascii_lowercase();
     let syntax = match extension.as_str() {
+        // A `.json` file that is not an object (an array, a bare value, garbage) is still
+        // reported as JSON, not as the TOML or YAML it was never meant to be.
+        "json" => Syntax::Json,
         "yaml" | "yml" => Syntax::Yaml,
         "toml" => Syntax::Toml,
         // Without a telling extension: TOML tables and keys use `=`, YAML uses `:`.
