@@ -159,7 +159,7 @@ fn a_journal_record_whose_index_lies_is_recomputed() {
 #[test]
 fn inputs_beyond_the_size_limit_are_refused_with_the_flag() {
     let run = fleetopt([
-        "--max-input-size", "100", "solve", REQUEST, "--catalog", CATALOG,
+        "--max-input-size", "100", "solve", REQUEST,
     ]);
     assert_eq!(run.code, 2, "{}", run.render());
     assert_eq!(

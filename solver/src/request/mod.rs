@@ -922,6 +922,26 @@ fn read_form(label: &str, text: &str, options: &ReadOptions) -> Result<FleetRequ
         _ if looks_like_toml(trimmed) => Syntax::Toml,
         _ => Syntax::Yaml,
     };
+    if syntax == Syntax::Json {
+        // A request is an object: say so for an array or bare value instead of a field error.
+        let kind = match syntax::parse_value(label, trimmed, Syntax::Json)? {
+            serde_json::Value::Object(_) => None,
+            serde_json::Value::Array(_) => Some("an array"),
+            serde_json::Value::String(_) => Some("a string"),
+            serde_json::Value::Number(_) => Some("a number"),
+            serde_json::Value::Bool(_) => Some("a boolean"),
+            serde_json::Value::Null => Some("null"),
+        };
+        if let Some(found) = kind {
+            return Err(RequestError::new(
+                label,
+                "",
+                RequestErrorKind::Invalid(format!(
+                    "expected a JSON object (a fleet request), found {found}"
+                )),
+            ));
+        }
+    }
     // The AWS CLI's `--cli-input-yaml` forms are YAML with the JSON forms' keys.
     if syntax == Syntax::Yaml
         && let Some(kind) = aws::detect_yaml(label, trimmed)?
