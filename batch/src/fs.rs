@@ -492,10 +492,7 @@ mod tests {
         let error = write_atomic(dir.path(), b"x").unwrap_err();
         assert_eq!(error.action, FileAction::Refuse);
         assert!(error.is_usage());
-        assert!(
-            error.to_string().contains("it is a folder"),
-            "{error}"
-        );
+        assert!(error.to_string().contains("it is a folder"), "{error}");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 

@@ -189,7 +189,11 @@ fn count_lines(path: &Path) -> Result<(u64, String), BatchError> {
     // Streamed, but within the input size limit like every other input (a device or FIFO
     // without newlines would otherwise grow one line without bound).
     let limit = fleetopt_instances::read::max_input_size();
-    let mut reader = BufReader::new(File::open(path).map_err(cannot)?.take(limit.saturating_add(1)));
+    let mut reader = BufReader::new(
+        File::open(path)
+            .map_err(cannot)?
+            .take(limit.saturating_add(1)),
+    );
     let mut hash = Sha256::new();
     let mut buffer = Vec::new();
     let mut count = 0;

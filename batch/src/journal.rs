@@ -467,7 +467,10 @@ mod tests {
         let path = dir.path().join("j");
         let mut journal = Journal::create(&path, &header(), 0..4).unwrap();
         journal
-            .append(&[(0, false, "{\"a\":0}".into()), (1, true, "{\"b\":1}".into())])
+            .append(&[
+                (0, false, "{\"a\":0}".into()),
+                (1, true, "{\"b\":1}".into()),
+            ])
             .unwrap();
         drop(journal);
         let mut file = OpenOptions::new().append(true).open(&path).unwrap();
@@ -498,7 +501,11 @@ mod tests {
             // The line is changed.
             format!("2\tp\t{checksum}\t{{\"c\":3}}\n"),
             // The checksum is changed (one digit).
-            honest.replacen(&checksum[..1], if &checksum[..1] == "0" { "1" } else { "0" }, 1),
+            honest.replacen(
+                &checksum[..1],
+                if &checksum[..1] == "0" { "1" } else { "0" },
+                1,
+            ),
             // An unknown flag.
             format!("2\tx\t{checksum}\t{{\"c\":2}}\n"),
         ];
@@ -519,7 +526,12 @@ mod tests {
         journal.append(&[(3, false, "{\"d\":3}".into())]).unwrap();
         assert_eq!(
             lines(&mut journal),
-            ["false {\"a\":0}", "true {\"b\":1}", "false {\"c\":2}", "false {\"d\":3}"]
+            [
+                "false {\"a\":0}",
+                "true {\"b\":1}",
+                "false {\"c\":2}",
+                "false {\"d\":3}"
+            ]
         );
     }
 
@@ -529,13 +541,34 @@ mod tests {
         let path = dir.path().join("j");
         drop(Journal::create(&path, &header(), 0..4).unwrap());
         let others = [
-            Header { journal: "fleetopt.journal/v1".into(), ..header() },
-            Header { fleetopt: "9".into(), ..header() },
-            Header { input: "sha256:ff".into(), ..header() },
-            Header { total: 5, ..header() },
-            Header { shard: Some(crate::shard::Shard::parse("1/2").unwrap()), ..header() },
-            Header { catalog: Some("c.json".into()), ..header() },
-            Header { catalog_digest: Some("sha256:01".into()), ..header() },
+            Header {
+                journal: "fleetopt.journal/v1".into(),
+                ..header()
+            },
+            Header {
+                fleetopt: "9".into(),
+                ..header()
+            },
+            Header {
+                input: "sha256:ff".into(),
+                ..header()
+            },
+            Header {
+                total: 5,
+                ..header()
+            },
+            Header {
+                shard: Some(crate::shard::Shard::parse("1/2").unwrap()),
+                ..header()
+            },
+            Header {
+                catalog: Some("c.json".into()),
+                ..header()
+            },
+            Header {
+                catalog_digest: Some("sha256:01".into()),
+                ..header()
+            },
         ];
         for other in others {
             let error = Journal::resume(&path, &other, 0..4).unwrap_err();
@@ -548,7 +581,10 @@ mod tests {
         let text = std::fs::read_to_string(&path).unwrap();
         std::fs::write(&path, text.replace("sha256:00", "sha256:01")).unwrap();
         let error = Journal::resume(&path, &header(), 0..4).unwrap_err();
-        assert!(matches!(error, BatchError::JournalOfAnotherRun { .. }), "{error}");
+        assert!(
+            matches!(error, BatchError::JournalOfAnotherRun { .. }),
+            "{error}"
+        );
     }
 
     #[test]
@@ -559,7 +595,10 @@ mod tests {
         let error = Journal::resume(&path, &header(), 0..4).unwrap_err();
         assert!(matches!(error, BatchError::JournalLocked { .. }), "{error}");
         assert_eq!(error.class(), fleetopt_solver::ErrorClass::Input);
-        assert!(error.to_string().contains("another fleetopt run"), "{error}");
+        assert!(
+            error.to_string().contains("another fleetopt run"),
+            "{error}"
+        );
         drop(first);
         assert!(Journal::resume(&path, &header(), 0..4).is_ok());
     }

@@ -276,7 +276,10 @@ fn file_digest(path: &Path) -> Result<String, BatchError> {
     let digest = hasher.finalize();
     Ok(format!(
         "sha256:{}",
-        digest.iter().map(|b| format!("{b:02x}")).collect::<String>()
+        digest
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
     ))
 }
 

@@ -375,12 +375,13 @@ impl Job {
                 fleetopt_solver::request::syntax::Syntax::Json,
             ),
             RequestText::File(path) => {
-                let text =
-                    fleetopt_instances::read::read_to_string(path).map_err(|source| ScenarioError::RequestFile {
+                let text = fleetopt_instances::read::read_to_string(path).map_err(|source| {
+                    ScenarioError::RequestFile {
                         scenario: self.label.trim_end_matches(".request").to_owned(),
                         path: path.clone(),
                         source,
-                    })?;
+                    }
+                })?;
                 request::read(&path.display().to_string(), &text)
             }
         }?;

@@ -144,13 +144,24 @@ mod tests {
             found.to_string(),
             "duplicate key `b` (a JSON object may name a key once; TOML and YAML refuse it too)"
         );
-        assert_eq!(find_duplicate_key("{\"a\": 1, \"a\": 1}").unwrap().path, "a");
+        assert_eq!(
+            find_duplicate_key("{\"a\": 1, \"a\": 1}").unwrap().path,
+            "a"
+        );
     }
 
     #[test]
     fn distinct_keys_and_invalid_json_find_nothing() {
-        assert_eq!(find_duplicate_key("{\"a\": {\"a\": 1}, \"b\": [{\"a\": 1}, {\"a\": 2}]}"), None);
+        assert_eq!(
+            find_duplicate_key("{\"a\": {\"a\": 1}, \"b\": [{\"a\": 1}, {\"a\": 2}]}"),
+            None
+        );
         assert_eq!(find_duplicate_key("{\"a\": "), None);
-        assert_eq!(find_duplicate_key("[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["), None);
+        assert_eq!(
+            find_duplicate_key(
+                "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
+            ),
+            None
+        );
     }
 }

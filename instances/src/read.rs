@@ -165,6 +165,8 @@ mod tests {
         // Not UTF-8: the bytes come back with the error, nothing is read a second time.
         let error = read_text(&fifo).unwrap_err();
         writer.join().unwrap();
-        assert!(matches!(&error, ReadError::NotUtf8 { offset: 0, bytes } if bytes.starts_with(b"\xff\xfe")));
+        assert!(
+            matches!(&error, ReadError::NotUtf8 { offset: 0, bytes } if bytes.starts_with(b"\xff\xfe"))
+        );
     }
 }

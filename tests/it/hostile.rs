@@ -21,7 +21,14 @@ fn path(p: &Path) -> &str {
 
 fn solve_to(out: &str) -> Run {
     fleetopt([
-        "solve", REQUEST, "--catalog", CATALOG, "--format", "json", "-o", out,
+        "solve",
+        REQUEST,
+        "--catalog",
+        CATALOG,
+        "--format",
+        "json",
+        "-o",
+        out,
     ])
 }
 
@@ -43,7 +50,11 @@ fn output_to_a_device_writes_through_and_leaves_the_device() {
     assert!(meta.file_type().is_char_device(), "{meta:?}");
     let run = solve_to("/dev/full");
     assert_eq!(run.code, 1, "{}", run.render());
-    assert!(run.stderr.contains("/dev/full: cannot write"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("/dev/full: cannot write"),
+        "{}",
+        run.stderr
+    );
     assert!(
         std::fs::metadata("/dev/full")
             .unwrap()
@@ -66,9 +77,21 @@ fn output_to_a_fifo_is_written_through() {
     let run = solve_to(path(&fifo));
     assert_eq!(run.code, 0, "{}", run.render());
     let text = reader.join().unwrap();
-    assert!(text.starts_with("{\n  \"schema\": \"fleetopt.plan/v1\""), "{text}");
-    assert!(std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
-    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary left");
+    assert!(
+        text.starts_with("{\n  \"schema\": \"fleetopt.plan/v1\""),
+        "{text}"
+    );
+    assert!(
+        std::fs::symlink_metadata(&fifo)
+            .unwrap()
+            .file_type()
+            .is_fifo()
+    );
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "no temporary left"
+    );
 }
 
 #[cfg(unix)]
@@ -81,8 +104,17 @@ fn output_through_a_symlink_writes_its_target_and_keeps_the_link() {
     std::os::unix::fs::symlink(&real, &link).unwrap();
     let run = solve_to(path(&link));
     assert_eq!(run.code, 0, "{}", run.render());
-    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
-    assert!(std::fs::read_to_string(&real).unwrap().contains("fleetopt.plan/v1"));
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(
+        std::fs::read_to_string(&real)
+            .unwrap()
+            .contains("fleetopt.plan/v1")
+    );
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
 }
 
@@ -149,7 +181,11 @@ fn a_journal_record_whose_index_lies_is_recomputed() {
         .unwrap();
     let run = fleetopt(["batch", SWEEP, "-o", path(&out), "--resume"]);
     assert_eq!(run.code, 0, "{}", run.render());
-    assert!(run.stderr.contains("1 taken from the journal"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("1 taken from the journal"),
+        "{}",
+        run.stderr
+    );
     assert!(
         std::fs::read(&out).unwrap() == reference,
         "the resumed output differs from an uninterrupted run"
@@ -158,9 +194,7 @@ fn a_journal_record_whose_index_lies_is_recomputed() {
 
 #[test]
 fn inputs_beyond_the_size_limit_are_refused_with_the_flag() {
-    let run = fleetopt([
-        "--max-input-size", "100", "solve", REQUEST,
-    ]);
+    let run = fleetopt(["--max-input-size", "100", "solve", REQUEST]);
     assert_eq!(run.code, 2, "{}", run.render());
     assert_eq!(
         run.stderr,
@@ -168,10 +202,18 @@ fn inputs_beyond_the_size_limit_are_refused_with_the_flag() {
             "error: {REQUEST}: cannot read the request: the file is larger than the input size limit of 100 bytes (100 B); raise it with --max-input-size BYTES\n"
         )
     );
-    let run = fleetopt(["catalog", "info", "--catalog", CATALOG, "--max-input-size", "1000"]);
+    let run = fleetopt([
+        "catalog",
+        "info",
+        "--catalog",
+        CATALOG,
+        "--max-input-size",
+        "1000",
+    ]);
     assert_eq!(run.code, 2, "{}", run.render());
     assert!(
-        run.stderr.contains("larger than the input size limit of 1000 bytes"),
+        run.stderr
+            .contains("larger than the input size limit of 1000 bytes"),
         "{}",
         run.stderr
     );
@@ -222,7 +264,10 @@ fn a_sweep_beyond_the_scenario_limit_is_refused_before_work() {
             "error: {SWEEP}: 12 scenarios, more than the limit of 5 per run; split it with --shard K/N, or raise --max-scenarios\n"
         )
     );
-    assert!(!journal::path_for(&out).exists(), "no journal is left behind");
+    assert!(
+        !journal::path_for(&out).exists(),
+        "no journal is left behind"
+    );
     // A sweep of 10^12 scenarios (a 6 kB file) is refused by the default limit.
     let huge = dir.path().join("huge.toml");
     let values: Vec<String> = (1..=1000).map(|v| v.to_string()).collect();
@@ -233,16 +278,30 @@ fn a_sweep_beyond_the_scenario_limit_is_refused_before_work() {
     std::fs::write(&huge, text).unwrap();
     let run = fleetopt(["batch", path(&huge), "-o", path(&out)]);
     assert_eq!(run.code, 2, "{}", run.render());
-    assert!(run.stderr.contains("more than the limit of 1000000"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("more than the limit of 1000000"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
 fn threads_beyond_four_per_core_are_refused() {
     let run = fleetopt(["batch", SWEEP, "-j", "100000"]);
     assert_eq!(run.code, 2, "{}", run.render());
-    assert!(run.stderr.contains("-j/--jobs: 100000 threads is more than the limit of"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("-j/--jobs: 100000 threads is more than the limit of"),
+        "{}",
+        run.stderr
+    );
     let run = fleetopt([
-        "simulate", "fixtures/plans/simulate/asg-style.json", "--catalog", CATALOG, "-j", "100000",
+        "simulate",
+        "fixtures/plans/simulate/asg-style.json",
+        "--catalog",
+        CATALOG,
+        "-j",
+        "100000",
     ]);
     assert_eq!(run.code, 2, "{}", run.render());
 }
@@ -279,11 +338,25 @@ fn a_plan_far_above_its_target_simulates_in_bounded_memory() {
     .unwrap();
     let plan = dir.path().join("plan.json");
     let run = fleetopt([
-        "solve", path(&request), "--catalog", CATALOG, "--format", "json", "-o", path(&plan),
+        "solve",
+        path(&request),
+        "--catalog",
+        CATALOG,
+        "--format",
+        "json",
+        "-o",
+        path(&plan),
     ]);
     assert_eq!(run.code, 0, "{}", run.render());
     let run = fleetopt([
-        "simulate", path(&plan), "--catalog", CATALOG, "--trials", "50", "--format", "json",
+        "simulate",
+        path(&plan),
+        "--catalog",
+        CATALOG,
+        "--trials",
+        "50",
+        "--format",
+        "json",
     ]);
     assert_eq!(run.code, 0, "{}", run.render());
     let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
@@ -320,7 +393,11 @@ fn counts_that_cannot_be_represented_are_bad_input() {
         CATALOG,
     ]);
     assert_eq!(run.code, 2, "{}", run.render());
-    assert!(run.stderr.contains("more than a plan can count"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("more than a plan can count"),
+        "{}",
+        run.stderr
+    );
     assert!(!run.stderr.contains("internal error"), "{}", run.stderr);
 }
 
@@ -333,6 +410,10 @@ fn terminal_escapes_from_input_are_escaped_in_messages() {
         CATALOG,
     ]);
     assert_eq!(run.code, 2, "{}", run.render());
-    assert!(!run.stderr.contains('\u{1b}') && !run.stderr.contains('\u{7}'), "{:?}", run.stderr);
+    assert!(
+        !run.stderr.contains('\u{1b}') && !run.stderr.contains('\u{7}'),
+        "{:?}",
+        run.stderr
+    );
     assert!(run.stderr.contains("\\u{1b}[2J"), "{}", run.stderr);
 }

@@ -22,10 +22,10 @@ mod doc_refs;
 mod embedded;
 /// `fleetopt export`: snapshots of every format, round trips through the request readers, AWS members.
 mod export_cli;
-/// optimal mode end to end: fixtures, optimal ≤ aws for lowestPrice, exit codes 3 and 4.
-mod optimal;
 /// Hostile input and faults: -o onto devices, FIFOs, symlinks; lying journals; size, sweep, thread and work bounds.
 mod hostile;
+/// optimal mode end to end: fixtures, optimal ≤ aws for lowestPrice, exit codes 3 and 4.
+mod optimal;
 /// `fleetopt pareto` and `compare --plot`: the risk-weight sweep and the SVG pictures.
 mod pareto_cli;
 /// Property tests of aws mode: every plan verifies, output is deterministic, capacity and overshoot bounds hold.

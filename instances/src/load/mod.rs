@@ -148,9 +148,8 @@ pub(crate) fn load_with<T>(
         Err(crate::read::ReadError::NotUtf8 { offset, bytes }) => {
             return Err(LoadError::whole_file(
                 &label,
-                not_text(&bytes).unwrap_or_else(|| {
-                    format!("not UTF-8 text (invalid byte at offset {offset})")
-                }),
+                not_text(&bytes)
+                    .unwrap_or_else(|| format!("not UTF-8 text (invalid byte at offset {offset})")),
             ));
         }
         Err(error) => return Err(LoadError::whole_file(&label, error.to_string())),

@@ -374,7 +374,9 @@ pub enum PlanProblem {
         found: f64,
     },
     /// Two allocations of one pool with different weights.
-    #[error("weight {found} differs from the weight {first} an earlier allocation of the same pool has")]
+    #[error(
+        "weight {found} differs from the weight {first} an earlier allocation of the same pool has"
+    )]
     WeightsDiffer {
         /// The first allocation's weight.
         first: f64,
@@ -382,7 +384,10 @@ pub enum PlanProblem {
         found: f64,
     },
     /// One pool's instances do not fit a 32-bit count.
-    #[error("the pool's instances add up to more than {} (the most a count can hold)", u32::MAX)]
+    #[error(
+        "the pool's instances add up to more than {} (the most a count can hold)",
+        u32::MAX
+    )]
     TooManyInstances,
     /// Capacity and target too far apart to simulate.
     #[error(

@@ -235,12 +235,7 @@ mod tests {
         assert_eq!(grid.bucket(1e30), MAX_BUCKETS - 1);
         assert_eq!(grid.bucket(0.0), 0);
         // Extreme values stay in range.
-        for (target, capacity) in [
-            (1e-6, 1.0),
-            (1.0, 1e12),
-            (1e300, 1e300),
-            (1e-300, 1e-290),
-        ] {
+        for (target, capacity) in [(1e-6, 1.0), (1.0, 1e12), (1e300, 1e300), (1e-300, 1e-290)] {
             let grid = Grid::new(target, capacity);
             assert!(grid.buckets >= 2 && grid.buckets <= MAX_BUCKETS, "{grid:?}");
             assert!(grid.bucket(capacity) < grid.buckets);
