@@ -15,7 +15,15 @@ fn main() -> ExitCode {
     match cli::run(args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
-            eprintln!("error: {}", failure.message);
+            // Messages repeat text from input files: control characters (terminal escape codes)
+            // are written as escapes, line breaks kept.
+            let message = failure
+                .message
+                .lines()
+                .map(|line| fleetopt::instances::escape::escape_controls(line).into_owned())
+                .collect::<Vec<_>>()
+                .join("\n");
+            eprintln!("error: {message}");
             ExitCode::from(failure.kind.exit_code())
         }
     }

@@ -67,6 +67,19 @@ pub enum BatchError {
     /// A shard spec is wrong.
     #[error(transparent)]
     Shard(#[from] ShardError),
+    /// More scenarios than the run's bound.
+    #[error(
+        "{}: {scenarios} scenarios, more than the limit of {limit} per run; split it with --shard K/N, or raise --max-scenarios",
+        path.display()
+    )]
+    TooManyScenarios {
+        /// The input.
+        path: PathBuf,
+        /// Its scenarios (in the shard).
+        scenarios: u64,
+        /// The bound.
+        limit: u64,
+    },
     /// A chunk size of 0.
     #[error("the chunk size must be at least 1")]
     ChunkSizeZero,
@@ -109,6 +122,15 @@ pub enum BatchError {
         found: Box<Header>,
         /// The header this run would write.
         expected: Box<Header>,
+    },
+    /// Another run holds the journal's lock (two runs on one output at once).
+    #[error(
+        "{}: another fleetopt run is writing this journal (it holds its lock); wait for it to finish, or choose another -o",
+        path.display()
+    )]
+    JournalLocked {
+        /// The journal.
+        path: PathBuf,
     },
     /// A scenario of the run has no journal record when the output is assembled (a bug).
     #[error(
@@ -300,17 +322,20 @@ impl BatchError {
     /// for anything else (writing the output or the journal).
     pub fn class(&self) -> ErrorClass {
         match self {
+            BatchError::File(e) if e.is_usage() => ErrorClass::Input,
             BatchError::UnknownInputKind { .. }
             | BatchError::ReadInput { .. }
             | BatchError::Sweep(_)
             | BatchError::Catalog(_)
             | BatchError::Shard(_)
             | BatchError::ChunkSizeZero
+            | BatchError::TooManyScenarios { .. }
             | BatchError::NoThreads
             | BatchError::ResumeWithoutFile
             | BatchError::JournalExists { .. }
             | BatchError::NotAJournal { .. }
             | BatchError::JournalOfAnotherRun { .. }
+            | BatchError::JournalLocked { .. }
             | BatchError::NoShardOutputs
             | BatchError::NotAShardOutput { .. }
             | BatchError::BadShardHeader { .. }

@@ -10,7 +10,7 @@
 //! a merge never mixes results of different inputs). Nothing is held but the current line.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -186,14 +186,28 @@ fn cannot_read(path: &Path, source: std::io::Error) -> BatchError {
 
 fn count_lines(path: &Path) -> Result<(u64, String), BatchError> {
     let cannot = |e| cannot_read(path, e);
-    let mut reader = BufReader::new(File::open(path).map_err(cannot)?);
+    // Streamed, but within the input size limit like every other input (a device or FIFO
+    // without newlines would otherwise grow one line without bound).
+    let limit = fleetopt_instances::read::max_input_size();
+    let mut reader = BufReader::new(
+        File::open(path)
+            .map_err(cannot)?
+            .take(limit.saturating_add(1)),
+    );
     let mut hash = Sha256::new();
     let mut buffer = Vec::new();
     let mut count = 0;
+    let mut total: u64 = 0;
     loop {
         buffer.clear();
         if reader.read_until(b'\n', &mut buffer).map_err(cannot)? == 0 {
             break;
+        }
+        total += buffer.len() as u64;
+        if total > limit {
+            return Err(cannot(
+                fleetopt_instances::read::ReadError::TooLarge { limit }.into(),
+            ));
         }
         hash.update(&buffer);
         if !is_blank(&buffer) {

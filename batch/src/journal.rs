@@ -5,14 +5,23 @@
 //! journal whose header differs. Every other line is one record:
 //!
 //! ```text
-//! <index>\t<p|e>\t<fnv1a-64 hex of the result line>\t<result line>\n
+//! <index>\t<p|e>\t<checksum>\t<result line>\n
 //! ```
 //!
-//! (`p` plan, `e` error). Records are appended as scenarios complete, in completion order, and
+//! (`p` plan, `e` error). The checksum ([`record_checksum`]) is the first 128 bits of the
+//! SHA-256 of everything the record asserts: `<index>\t<p|e>\t<result line>`, so a record whose
+//! index, kind, line or checksum was changed does not verify. The header binds the journal to the
+//! exact input (its SHA-256 fingerprint), the SHA-256 of the batch-wide catalogue file's bytes and
+//! the options that shape the output (shard, catalogue); a journal of `fleetopt.journal/v1`
+//! (whose checksums covered only the line) is refused as of another run.
+//!
+//! An open journal holds an exclusive advisory lock ([`File::try_lock`]) for as long as the run
+//! lasts, so a second run (`--resume` twice at once) is refused instead of interleaving records;
+//! the lock goes with the process, so a killed run never leaves a journal locked. Records are appended as scenarios complete, in completion order, and
 //! the file is fsync'd after each small group of them, so a kill or a crash loses only the
 //! scenarios in flight and the last unsynced group. On resume, a last line without its newline
-//! (a write torn by `kill -9`) is cut off and its scenario recomputed; a record whose checksum
-//! or index does not hold is ignored the same way; a repeated index keeps its first record. The final output is assembled from the journal in index order (one offset
+//! (a write torn by `kill -9`) is cut off and its scenario recomputed; a record that does not verify (checksum, index
+//! in range, kind) is ignored the same way and its scenario recomputed; a repeated index keeps its first record. The final output is assembled from the journal in index order (one offset
 //! per scenario is kept in memory, never the results), then the journal is deleted.
 
 use std::fs::{File, OpenOptions};
@@ -30,7 +39,7 @@ use crate::shard::Shard;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Header {
-    /// Always `fleetopt.journal/v1`.
+    /// Always `fleetopt.journal/v2`.
     pub journal: String,
     /// The fleetopt version that wrote it (results of another version may differ).
     pub fleetopt: String,
@@ -42,10 +51,13 @@ pub struct Header {
     pub shard: Option<Shard>,
     /// The batch-wide default catalogue (`--catalog`), as given.
     pub catalog: Option<String>,
+    /// The SHA-256 of that catalogue file's bytes (`sha256:<hex>`), so a catalogue edited
+    /// between a run and its resume is noticed.
+    pub catalog_digest: Option<String>,
 }
 
 /// The schema tag of journals.
-pub const JOURNAL_SCHEMA: &str = "fleetopt.journal/v1";
+pub const JOURNAL_SCHEMA: &str = "fleetopt.journal/v2";
 
 /// Where a finished scenario's record sits in the journal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,14 +77,36 @@ pub struct Journal {
     slots: Vec<Option<Slot>>,
 }
 
-/// The FNV-1a 64-bit hash: a cheap check that a record was written whole.
-pub fn fnv1a(bytes: &[u8]) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes {
-        hash ^= u64::from(*b);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+/// A record's checksum: the first 16 bytes of the SHA-256 of `<index>\t<p|e>\t<line>`, as 32
+/// lowercase hex digits. It covers everything the record asserts, so a changed index, kind or
+/// line is caught, not only a torn write.
+pub fn record_checksum(index: u64, failed: bool, line: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    hasher.update(index.to_string().as_bytes());
+    hasher.update(if failed { b"\te\t" } else { b"\tp\t" });
+    hasher.update(line.as_bytes());
+    let digest = hasher.finalize();
+    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The header as the journal's first line (compact JSON, without the newline).
+pub fn header_line(header: &Header) -> Result<String, BatchError> {
+    serde_json::to_string(header).map_err(|source| BatchError::Render {
+        what: "the journal header",
+        source,
+    })
+}
+
+/// Takes the journal's exclusive lock, or says another run holds it.
+fn lock(file: &File, path: &Path) -> Result<(), BatchError> {
+    match file.try_lock() {
+        Ok(()) => Ok(()),
+        Err(std::fs::TryLockError::WouldBlock) => Err(BatchError::JournalLocked {
+            path: path.to_path_buf(),
+        }),
+        Err(std::fs::TryLockError::Error(e)) => Err(io(path, FileAction::LockJournal, e)),
     }
-    hash
 }
 
 /// `OUT.jsonl` → `OUT.jsonl.journal`.
@@ -95,10 +129,8 @@ impl Journal {
             .create_new(true)
             .open(path)
             .map_err(|e| io(path, FileAction::CreateJournal, e))?;
-        let mut line = serde_json::to_string(header).map_err(|source| BatchError::Render {
-            what: "the journal header",
-            source,
-        })?;
+        lock(&file, path)?;
+        let mut line = header_line(header)?;
         line.push('\n');
         file.write_all(line.as_bytes())
             .and_then(|()| file.sync_all())
@@ -121,6 +153,7 @@ impl Journal {
             .write(true)
             .open(path)
             .map_err(|e| io(path, FileAction::OpenJournal, e))?;
+        lock(&file, path)?;
         let mut reader = BufReader::new(file);
         let mut line = Vec::new();
         reader
@@ -193,9 +226,9 @@ impl Journal {
         for (index, failed, line) in records {
             let start = text.len();
             text.push_str(&format!(
-                "{index}\t{}\t{:016x}\t{line}\n",
+                "{index}\t{}\t{}\t{line}\n",
                 if *failed { 'e' } else { 'p' },
-                fnv1a(line.as_bytes())
+                record_checksum(*index, *failed, line)
             ));
             slots.push((*index, self.end + start as u64, text.len() - start, *failed));
         }
@@ -241,14 +274,15 @@ impl Journal {
             let changed = || BatchError::JournalRecordChanged {
                 path: self.path.clone(),
             };
+            // The record is verified again: it was read at resume or written by this run, and
+            // what is emitted must be what was checked.
+            let index = self.range.start + i as u64;
             let text = std::str::from_utf8(&record).map_err(|_| changed())?;
-            // index \t flag \t checksum \t line \n
-            let line = text
-                .splitn(4, '\t')
-                .nth(3)
-                .and_then(|l| l.strip_suffix('\n'))
-                .ok_or_else(changed)?;
-            emit(line, slot.failed)?;
+            let (found, failed, line) = verify_record(text).ok_or_else(changed)?;
+            if found != index || failed != slot.failed {
+                return Err(changed());
+            }
+            emit(line, failed)?;
         }
         Ok(())
     }
@@ -266,28 +300,45 @@ impl Journal {
 /// A header in words, for the message refusing a journal of another run.
 pub(crate) fn describe(header: &Header) -> String {
     format!(
-        "input {} ({} scenarios), shard {}, catalog {}, fleetopt {}",
+        "{}: input {} ({} scenarios), shard {}, catalog {} ({}), fleetopt {}",
+        header.journal,
         header.input,
         header.total,
         header.shard.map_or("none".to_owned(), |s| s.to_string()),
         header.catalog.as_deref().unwrap_or("default"),
+        header.catalog_digest.as_deref().unwrap_or("embedded"),
         header.fleetopt
     )
 }
 
-/// Parses one complete record line (with its newline) starting at `offset`.
-fn parse_record(line: &[u8], offset: u64, range: &Range<u64>) -> Option<(u64, Slot)> {
-    let text = std::str::from_utf8(line).ok()?.strip_suffix('\n')?;
+/// Splits one record (with its newline) into index, kind and result line, if its checksum
+/// verifies; the index is written in canonical decimal (no sign, no leading zeros).
+pub fn verify_record(text: &str) -> Option<(u64, bool, &str)> {
+    let text = text.strip_suffix('\n')?;
     let mut parts = text.splitn(4, '\t');
-    let index: u64 = parts.next()?.parse().ok()?;
+    let index_text = parts.next()?;
+    let index: u64 = index_text.parse().ok()?;
+    if index.to_string() != index_text {
+        return None;
+    }
     let failed = match parts.next()? {
         "p" => false,
         "e" => true,
         _ => return None,
     };
-    let checksum = u64::from_str_radix(parts.next()?, 16).ok()?;
+    let checksum = parts.next()?;
     let result = parts.next()?;
-    if !range.contains(&index) || fnv1a(result.as_bytes()) != checksum {
+    if record_checksum(index, failed, result) != checksum {
+        return None;
+    }
+    Some((index, failed, result))
+}
+
+/// Parses one complete record line (with its newline) starting at `offset`.
+fn parse_record(line: &[u8], offset: u64, range: &Range<u64>) -> Option<(u64, Slot)> {
+    let text = std::str::from_utf8(line).ok()?;
+    let (index, failed, _) = verify_record(text)?;
+    if !range.contains(&index) {
         return None;
     }
     Some((
@@ -313,6 +364,7 @@ mod tests {
             total: 4,
             shard: None,
             catalog: None,
+            catalog_digest: None,
         }
     }
 
@@ -341,9 +393,12 @@ mod tests {
         drop(journal);
         let mut file = OpenOptions::new().append(true).open(&path).unwrap();
         // A corrupt record (bad checksum), a duplicate, then a torn record.
-        file.write_all(b"2\tp\t0000000000000000\t{\"c\":1}\n")
+        file.write_all(b"2\tp\t00000000000000000000000000000000\t{\"c\":1}\n")
             .unwrap();
-        let dup = format!("1\tp\t{:016x}\t{{\"z\":1}}\n", fnv1a(b"{\"z\":1}"));
+        let dup = format!(
+            "1\tp\t{}\t{{\"z\":1}}\n",
+            record_checksum(1, false, "{\"z\":1}")
+        );
         file.write_all(dup.as_bytes()).unwrap();
         file.write_all(b"3\tp\t12").unwrap();
         drop(file);
@@ -404,5 +459,147 @@ mod tests {
         journal.append(&[(0, false, "x".into())]).unwrap();
         let error = journal.replay(|_, _| Ok(())).unwrap_err().to_string();
         assert!(error.contains("scenario 1 has no result"), "{error}");
+    }
+
+    /// A journal holding scenarios 0 (plan) and 1 (error), then `extra` appended raw.
+    fn journal_with(extra: &str) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j");
+        let mut journal = Journal::create(&path, &header(), 0..4).unwrap();
+        journal
+            .append(&[
+                (0, false, "{\"a\":0}".into()),
+                (1, true, "{\"b\":1}".into()),
+            ])
+            .unwrap();
+        drop(journal);
+        let mut file = OpenOptions::new().append(true).open(&path).unwrap();
+        file.write_all(extra.as_bytes()).unwrap();
+        (dir, path)
+    }
+
+    #[test]
+    fn every_field_of_a_record_is_covered_by_its_checksum() {
+        let good = |index: u64, failed: bool, line: &str| {
+            format!(
+                "{index}\t{}\t{}\t{line}\n",
+                if failed { 'e' } else { 'p' },
+                record_checksum(index, failed, line)
+            )
+        };
+        // The record of scenario 2, honest, then with each field changed in turn.
+        let honest = good(2, false, "{\"c\":2}");
+        assert!(verify_record(&honest).is_some());
+        let checksum = record_checksum(2, false, "{\"c\":2}");
+        let forged = [
+            // The index lies (the record is scenario 2's, it claims 3).
+            format!("3\tp\t{checksum}\t{{\"c\":2}}\n"),
+            // The same index spelt differently.
+            format!("02\tp\t{checksum}\t{{\"c\":2}}\n"),
+            // The kind flag is flipped.
+            format!("2\te\t{checksum}\t{{\"c\":2}}\n"),
+            // The line is changed.
+            format!("2\tp\t{checksum}\t{{\"c\":3}}\n"),
+            // The checksum is changed (one digit).
+            honest.replacen(
+                &checksum[..1],
+                if &checksum[..1] == "0" { "1" } else { "0" },
+                1,
+            ),
+            // An unknown flag.
+            format!("2\tx\t{checksum}\t{{\"c\":2}}\n"),
+        ];
+        for record in &forged {
+            assert_eq!(verify_record(record), None, "{record:?} verified");
+            let (_dir, path) = journal_with(record);
+            let journal = Journal::resume(&path, &header(), 0..4).unwrap();
+            assert_eq!(journal.done(), 2, "{record:?} was trusted");
+            assert!(!journal.is_done(2) && !journal.is_done(3), "{record:?}");
+        }
+        // A record that verifies but lies about an index outside the run is dropped too.
+        let (_dir, path) = journal_with(&good(9, false, "{\"c\":9}"));
+        assert_eq!(Journal::resume(&path, &header(), 0..4).unwrap().done(), 2);
+        // The honest record is kept, and replays with its own kind.
+        let (_dir, path) = journal_with(&honest);
+        let mut journal = Journal::resume(&path, &header(), 0..4).unwrap();
+        assert_eq!(journal.done(), 3);
+        journal.append(&[(3, false, "{\"d\":3}".into())]).unwrap();
+        assert_eq!(
+            lines(&mut journal),
+            [
+                "false {\"a\":0}",
+                "true {\"b\":1}",
+                "false {\"c\":2}",
+                "false {\"d\":3}"
+            ]
+        );
+    }
+
+    #[test]
+    fn every_field_of_the_header_binds_the_journal() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j");
+        drop(Journal::create(&path, &header(), 0..4).unwrap());
+        let others = [
+            Header {
+                journal: "fleetopt.journal/v1".into(),
+                ..header()
+            },
+            Header {
+                fleetopt: "9".into(),
+                ..header()
+            },
+            Header {
+                input: "sha256:ff".into(),
+                ..header()
+            },
+            Header {
+                total: 5,
+                ..header()
+            },
+            Header {
+                shard: Some(crate::shard::Shard::parse("1/2").unwrap()),
+                ..header()
+            },
+            Header {
+                catalog: Some("c.json".into()),
+                ..header()
+            },
+            Header {
+                catalog_digest: Some("sha256:01".into()),
+                ..header()
+            },
+        ];
+        for other in others {
+            let error = Journal::resume(&path, &other, 0..4).unwrap_err();
+            assert!(
+                matches!(error, BatchError::JournalOfAnotherRun { .. }),
+                "{other:?}: {error}"
+            );
+        }
+        // A header edited in the file is refused the same way.
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, text.replace("sha256:00", "sha256:01")).unwrap();
+        let error = Journal::resume(&path, &header(), 0..4).unwrap_err();
+        assert!(
+            matches!(error, BatchError::JournalOfAnotherRun { .. }),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_second_writer_is_refused_while_the_first_holds_the_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j");
+        let first = Journal::create(&path, &header(), 0..4).unwrap();
+        let error = Journal::resume(&path, &header(), 0..4).unwrap_err();
+        assert!(matches!(error, BatchError::JournalLocked { .. }), "{error}");
+        assert_eq!(error.class(), fleetopt_solver::ErrorClass::Input);
+        assert!(
+            error.to_string().contains("another fleetopt run"),
+            "{error}"
+        );
+        drop(first);
+        assert!(Journal::resume(&path, &header(), 0..4).is_ok());
     }
 }

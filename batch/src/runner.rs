@@ -39,6 +39,9 @@ use crate::scenario::{self, Catalogs, Prepared, ScenarioError};
 use crate::shard::Shard;
 use crate::summary::Summary;
 
+/// The default bound on the scenarios of one run ([`Options::max_scenarios`]).
+pub const DEFAULT_MAX_SCENARIOS: u64 = 1_000_000;
+
 /// The default number of scenarios solved (and journaled) together.
 pub const DEFAULT_CHUNK_SIZE: usize = 256;
 
@@ -60,6 +63,10 @@ pub struct Options {
     /// The `exit_code` of an error line: the exit code the caller's program gives a failure of
     /// that class. The library knows classes, not exit codes; the binary owns the map.
     pub exit_code: fn(ErrorClass) -> u8,
+    /// The most scenarios a run (the shard's, or the whole input) may have, checked from the
+    /// input's count (a sweep's product) before any work: memory holds a journal offset per
+    /// scenario and the time grows with them.
+    pub max_scenarios: u64,
 }
 
 impl Options {
@@ -73,6 +80,7 @@ impl Options {
             chunk_size: DEFAULT_CHUNK_SIZE,
             catalog: None,
             exit_code,
+            max_scenarios: DEFAULT_MAX_SCENARIOS,
         }
     }
 }
@@ -130,6 +138,13 @@ pub fn run(
     let range = options
         .shard
         .map_or(0..input.len(), |shard| shard.range(input.len()));
+    if range.end - range.start > options.max_scenarios {
+        return Err(BatchError::TooManyScenarios {
+            path: input.path.clone(),
+            scenarios: range.end - range.start,
+            limit: options.max_scenarios,
+        });
+    }
     let default = match &options.catalog {
         Some(path) => Some(Arc::new(fleetopt_instances::load::catalog::load(path)?)),
         None => None,
@@ -202,6 +217,10 @@ pub fn run(
                 total: input.len(),
                 shard: options.shard,
                 catalog: options.catalog.as_ref().map(|c| c.display().to_string()),
+                catalog_digest: match &options.catalog {
+                    Some(c) => Some(file_digest(c)?),
+                    None => None,
+                },
             };
             let mut journal = if journal_path.exists() {
                 if !options.resume {
@@ -245,6 +264,23 @@ pub fn run(
         }
     }
     Ok(report)
+}
+
+/// `sha256:<hex>` of a file's bytes, read in pieces (the catalogue the journal is bound to).
+fn file_digest(path: &Path) -> Result<String, BatchError> {
+    use sha2::{Digest, Sha256};
+    let fail = |e| BatchError::File(FileError::new(path, FileAction::ReadInput, e));
+    let mut file = std::fs::File::open(path).map_err(fail)?;
+    let mut hasher = Sha256::new();
+    std::io::copy(&mut file, &mut hasher).map_err(fail)?;
+    let digest = hasher.finalize();
+    Ok(format!(
+        "sha256:{}",
+        digest
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    ))
 }
 
 /// Puts the summary in place (before the journal goes, so a kill in between loses nothing).

@@ -63,6 +63,14 @@ pub enum ScenarioError {
         /// The parse error.
         source: serde_json::Error,
     },
+    /// The line's JSON repeats a key.
+    #[error("{at}: at {} (column {}): {duplicate}", duplicate.path, duplicate.column)]
+    DuplicateKey {
+        /// The line.
+        at: LinePlace,
+        /// The repeated key.
+        duplicate: fleetopt_instances::json::DuplicateKey,
+    },
     /// The line is JSON but not a scenario object.
     #[error("{at}: {}{source}", field_prefix(path))]
     LineField {
@@ -292,6 +300,9 @@ fn prepare_line(
         Ok(text) => text,
         Err(source) => return (None, Err(ScenarioError::NotUtf8 { at, source })),
     };
+    if let Some(duplicate) = fleetopt_instances::json::find_duplicate_key(&text) {
+        return (None, Err(ScenarioError::DuplicateKey { at, duplicate }));
+    }
     let value: Value = match serde_json::from_str(&text) {
         Ok(value) => value,
         Err(source) => return (None, Err(ScenarioError::InvalidJson { at, source })),
@@ -364,12 +375,13 @@ impl Job {
                 fleetopt_solver::request::syntax::Syntax::Json,
             ),
             RequestText::File(path) => {
-                let text =
-                    std::fs::read_to_string(path).map_err(|source| ScenarioError::RequestFile {
+                let text = fleetopt_instances::read::read_to_string(path).map_err(|source| {
+                    ScenarioError::RequestFile {
                         scenario: self.label.trim_end_matches(".request").to_owned(),
                         path: path.clone(),
                         source,
-                    })?;
+                    }
+                })?;
                 request::read(&path.display().to_string(), &text)
             }
         }?;

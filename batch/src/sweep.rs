@@ -340,10 +340,11 @@ impl Sweep {
         let syntax = syntax_of(path).ok_or_else(|| SweepError::NotASweepName {
             file: path.to_path_buf(),
         })?;
-        let text = std::fs::read_to_string(path).map_err(|source| SweepError::Read {
-            file: path.to_path_buf(),
-            source,
-        })?;
+        let text =
+            fleetopt_instances::read::read_to_string(path).map_err(|source| SweepError::Read {
+                file: path.to_path_buf(),
+                source,
+            })?;
         let dir = path.parent().unwrap_or(Path::new(""));
         let stem = path
             .file_stem()
@@ -391,12 +392,13 @@ impl Sweep {
                     file: sweep_file(),
                     base: base.clone(),
                 })?;
-                let text =
-                    std::fs::read_to_string(&path).map_err(|source| SweepError::ReadBase {
+                let text = fleetopt_instances::read::read_to_string(&path).map_err(|source| {
+                    SweepError::ReadBase {
                         file: sweep_file(),
                         base: path.clone(),
                         source,
-                    })?;
+                    }
+                })?;
                 if syntax == Syntax::Json
                     && matches!(
                         fleetopt_solver::request::aws::detect(&base_label, text.trim_start()),

@@ -161,20 +161,11 @@ fn strip_position(error: &serde_json::Error) -> String {
     text
 }
 
-/// Reads a whole file as UTF-8, naming the file on failure.
+/// Reads a whole file as UTF-8 (opened once, within the input size limit of
+/// [`crate::read`]), naming the file on failure.
 pub fn read_to_string(path: &std::path::Path) -> Result<String, LoadError> {
     let label = path.display().to_string();
-    let bytes = std::fs::read(path)
-        .map_err(|e| LoadError::whole_file(&label, format!("cannot read the file: {e}")))?;
-    String::from_utf8(bytes).map_err(|e| {
-        LoadError::whole_file(
-            &label,
-            format!(
-                "not UTF-8 text (invalid byte at offset {})",
-                e.utf8_error().valid_up_to()
-            ),
-        )
-    })
+    crate::read::read_text(path).map_err(|e| LoadError::whole_file(&label, e.to_string()))
 }
 
 /// Parses JSON into `T`, reporting failures with the JSON path.
@@ -182,6 +173,17 @@ pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
     file: &str,
     text: &str,
 ) -> Result<T, LoadError> {
+    if let Some(duplicate) = crate::json::find_duplicate_key(text) {
+        return Err(LoadError::new(
+            file,
+            Location::JsonPath {
+                path: duplicate.path.clone(),
+                line: Some(duplicate.line),
+                column: Some(duplicate.column),
+            },
+            duplicate.to_string(),
+        ));
+    }
     let deserializer = &mut serde_json::Deserializer::from_str(text);
     let value = serde_path_to_error::deserialize(deserializer)
         .map_err(|e| LoadError::from_json(file, e))?;

@@ -110,6 +110,10 @@ pub struct CandidateError {
     pub problem: Box<CandidateProblem>,
 }
 
+/// The most type overrides (names or wildcards) a request may list: matching costs overrides ×
+/// offered types, and AWS's own forms allow far fewer.
+pub const MAX_OVERRIDES: usize = 1_000;
+
 /// What is wrong with a request's candidates ([`CandidateError`]), with the facts of the
 /// catalogue that show it.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -146,6 +150,14 @@ pub enum CandidateProblem {
         zone: ZoneRef,
         /// The region planned in.
         region: RegionName,
+    },
+    /// More overrides than fleetopt matches.
+    #[error(
+        "{found} overrides, more than the {MAX_OVERRIDES} fleetopt matches (AWS's own limits are far lower); name fewer types, or use wildcards or InstanceRequirements"
+    )]
+    TooManyOverrides {
+        /// The overrides given.
+        found: usize,
     },
     /// A wildcard pattern matches no type offered in the region.
     #[error("`{pattern}` matches no instance type offered in {region}")]
@@ -485,8 +497,20 @@ pub fn resolve<'c>(
         .collect();
     let offered: BTreeSet<&TypeName> = region.offered_types();
 
+    // Matching is patterns × offered types: the pattern count is bounded before any matching.
+    if request.candidates.overrides.len() > MAX_OVERRIDES {
+        return Err(error(
+            &request.candidates.override_field(MAX_OVERRIDES),
+            CandidateProblem::TooManyOverrides {
+                found: request.candidates.overrides.len(),
+            },
+        ));
+    }
     // (type, zone restriction) → (override index, override) in request order; first wins.
     let mut chosen: BTreeMap<&TypeName, Vec<(Option<ZoneId>, usize)>> = BTreeMap::new();
+    // The (type, zone) pairs named exactly (no wildcard) so far: a repeat is AWS's duplicate
+    // pool, found in one lookup rather than a scan of every earlier override.
+    let mut exact: BTreeSet<(&TypeName, Option<ZoneId>)> = BTreeSet::new();
     for (index, line) in request.candidates.overrides.iter().enumerate() {
         let field = request.candidates.override_field(index);
         let zone = match &line.zone {
@@ -512,11 +536,7 @@ pub fn resolve<'c>(
         }
         for name in matches {
             let entries = chosen.entry(name).or_default();
-            let duplicate = entries.iter().any(|(z, i)| {
-                *z == zone
-                    && !line.pattern.contains('*')
-                    && !request.candidates.overrides[*i].pattern.contains('*')
-            });
+            let duplicate = !line.pattern.contains('*') && !exact.insert((name, zone.clone()));
             if duplicate {
                 return Err(error(
                     &field,

@@ -35,6 +35,19 @@ pub enum PlanError {
         /// What the JSON parser found.
         source: serde_json::Error,
     },
+    /// A JSON object of the plan names a key twice.
+    #[error(
+        "{file}: at {} (line {}, column {}): {duplicate}",
+        duplicate.path,
+        duplicate.line,
+        duplicate.column
+    )]
+    DuplicateKey {
+        /// The file (or label) read.
+        file: String,
+        /// The repeated key.
+        duplicate: fleetopt_instances::json::DuplicateKey,
+    },
     /// The `schema` tag is another version's (or another document's).
     #[error("{file}: at schema: expected \"{PLAN_SCHEMA}\", found \"{found}\"")]
     Schema {
@@ -68,6 +81,12 @@ impl Classified for PlanError {
 /// assert!(error.to_string().starts_with("fleet.json: at .: not a fleetopt.plan/v1 plan"));
 /// ```
 pub fn read(label: &str, text: &str) -> Result<Plan, PlanError> {
+    if let Some(duplicate) = fleetopt_instances::json::find_duplicate_key(text) {
+        return Err(PlanError::DuplicateKey {
+            file: label.to_owned(),
+            duplicate,
+        });
+    }
     let deserializer = &mut serde_json::Deserializer::from_str(text);
     let plan: Plan = serde_path_to_error::deserialize(deserializer).map_err(|e| {
         let path = e.path().to_string();

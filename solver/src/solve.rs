@@ -51,6 +51,25 @@ pub enum SolveError {
     /// failures have their own variants above).
     #[error("{0}")]
     Solver(OptimalError),
+    /// The request's numbers cannot be represented in a plan: a pool would need more instances
+    /// than a count holds, or a weight is so far from the target that capacities lose their
+    /// precision. Bad input, said before any planning.
+    #[error(
+        "{instance_type} in {zone}: weight {weight} against target {target} needs up to {instances:.0} instances of one pool, more than a plan can count ({}) or compute exactly; scale the target and the weights together (for example measure capacity in larger units)",
+        MAX_PLAN_INSTANCES
+    )]
+    OutOfScale {
+        /// The pool's type.
+        instance_type: fleetopt_instances::TypeName,
+        /// Its AZ ID.
+        zone: fleetopt_instances::ZoneId,
+        /// Its weight.
+        weight: f64,
+        /// The target capacity.
+        target: f64,
+        /// ⌈target ÷ weight⌉.
+        instances: f64,
+    },
     /// The planner produced a plan the verifier rejects: a bug in fleetopt.
     #[error(
         "internal error: the plan failed verification: {}",
@@ -63,7 +82,7 @@ impl SolveError {
     /// The class of this failure (the binary maps classes to exit codes).
     pub fn class(&self) -> ErrorClass {
         match self {
-            SolveError::Candidates(_) => ErrorClass::Input,
+            SolveError::Candidates(_) | SolveError::OutOfScale { .. } => ErrorClass::Input,
             SolveError::Infeasible(_) => ErrorClass::Infeasible,
             SolveError::TimeLimit(_) => ErrorClass::TimeLimit,
             SolveError::Solver(_) | SolveError::Unverified(_) => ErrorClass::Internal,
@@ -78,6 +97,34 @@ impl Classified for SolveError {
 }
 
 /// The request with the options applied.
+/// The most instances a plan counts in one pool: counts are `u32`, and the verifier and the
+/// integer program work in `f64`, exact for whole numbers far beyond this; the bound keeps every
+/// count × weight sum and its roundings exact, and a pool of more instances than this is not a
+/// fleet EC2 would launch.
+pub const MAX_PLAN_INSTANCES: u32 = 1 << 31;
+
+/// Refuses a request whose numbers cannot be represented in a plan, before any planning: every
+/// candidate pool must reach the target within [`MAX_PLAN_INSTANCES`] instances.
+fn check_scale(
+    request: &FleetRequest,
+    candidates: &candidates::CandidateSet<'_>,
+) -> Result<(), SolveError> {
+    let target = request.target.capacity;
+    for c in &candidates.pools {
+        let instances = (target / c.weight).ceil();
+        if !(instances.is_finite() && instances <= f64::from(MAX_PLAN_INSTANCES)) {
+            return Err(SolveError::OutOfScale {
+                instance_type: c.pool.instance_type.clone(),
+                zone: c.pool.zone.clone(),
+                weight: c.weight,
+                target,
+                instances,
+            });
+        }
+    }
+    Ok(())
+}
+
 pub(crate) fn effective_request(request: &FleetRequest, options: &SolveOptions) -> FleetRequest {
     let mut request = request.clone();
     if let Some(mode) = options.mode {
@@ -115,6 +162,7 @@ pub fn solve(
 ) -> Result<Plan, SolveError> {
     let mut request = effective_request(request, options);
     let candidates = candidates::resolve(catalog, &request)?;
+    check_scale(&request, &candidates)?;
     // Whose AZ-name mapping was used, when the request names AZs (aws-semantics §3.1).
     request.notes.extend(candidates::zone_names_note(
         catalog,

@@ -63,6 +63,9 @@ fn source_date_help() -> String {
 #[derive(Debug, Parser)]
 #[command(name = "fleetopt", version, about, long_about = None)]
 pub struct Cli {
+    /// The largest input file read, bytes (files, devices and FIFOs alike; default 64 MiB).
+    #[arg(long, global = true, value_name = "BYTES", default_value_t = fleetopt::instances::read::DEFAULT_MAX_INPUT_SIZE)]
+    pub max_input_size: u64,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -350,9 +353,13 @@ pub struct SimulateArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     pub format: SimulateFormat,
-    /// Worker threads (default: one per core); the report does not depend on it.
+    /// Worker threads (default: one per core; at most 4 per available core); the report does
+    /// not depend on it.
     #[arg(short = 'j', long, value_name = "N")]
     pub jobs: Option<usize>,
+    /// The most work a run may do, trials × steps × pools, checked before the first trial.
+    #[arg(long, value_name = "N", default_value_t = fleetopt::solver::simulate::DEFAULT_MAX_WORK)]
+    pub max_work: f64,
 }
 
 /// `fleetopt catalog …`
@@ -553,7 +560,7 @@ pub struct BatchArgs {
     /// stdout.
     #[arg(short, long, value_name = "F.jsonl")]
     pub output: Option<PathBuf>,
-    /// Worker threads (default: one per core).
+    /// Worker threads (default: one per core; at most 4 per available core).
     #[arg(short = 'j', long = "jobs", value_name = "N")]
     pub jobs: Option<usize>,
     /// Continue an interrupted run from its journal (starts afresh when there is none).
@@ -579,6 +586,9 @@ pub struct BatchArgs {
     /// written a chunk at a time).
     #[arg(long, value_name = "N", default_value_t = 256)]
     pub chunk_size: usize,
+    /// The most scenarios one run (or shard) may have, checked before any work.
+    #[arg(long, value_name = "N", default_value_t = fleetopt::batch::runner::DEFAULT_MAX_SCENARIOS)]
+    pub max_scenarios: u64,
 }
 
 /// `fleetopt merge`

@@ -54,12 +54,13 @@ pub fn batch(args: &BatchArgs) -> Result<(), Failure> {
     let shard = shard(args)?;
     let input = Input::open(&args.file).map_err(failure)?;
     let options = Options {
-        threads: args.jobs,
+        threads: args.jobs.map(super::limits::jobs).transpose()?,
         shard,
         resume: args.resume,
         chunk_size: args.chunk_size,
         catalog: args.catalog.clone(),
         exit_code,
+        max_scenarios: args.max_scenarios,
     };
     // Never draw into redirected output (DESIGN §8): only when stderr is a terminal.
     let bar = std::io::stderr().is_terminal().then(|| {

@@ -90,7 +90,10 @@ pub fn build(args: &BuildArgs) -> Result<(), Failure> {
     };
     let (catalog, report) = build_catalog(&sources, &options)?;
     for warning in &report.warnings {
-        eprintln!("warning: {warning}");
+        eprintln!(
+            "warning: {}",
+            fleetopt::instances::escape::escape_controls(&warning.to_string())
+        );
     }
     let mut json = load::catalog::to_json(&catalog);
     json.push('\n');

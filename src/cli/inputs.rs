@@ -30,7 +30,7 @@ pub fn request(path: &Path) -> Result<FleetRequest, Failure> {
 /// `--launch-template-type` add.
 pub fn request_with(path: &Path, inputs: &RequestInputs) -> Result<FleetRequest, Failure> {
     let label = path.display().to_string();
-    let text = std::fs::read_to_string(path)
+    let text = fleetopt::instances::read::read_to_string(path)
         .map_err(|e| Failure::input(format!("{label}: cannot read the request: {e}")))?;
     let mut options = request::ReadOptions {
         launch_template_type: inputs.launch_template_type.clone(),
@@ -64,7 +64,7 @@ pub fn request_with(path: &Path, inputs: &RequestInputs) -> Result<FleetRequest,
 /// another schema is refused.
 pub fn plan(path: &Path) -> Result<Plan, Failure> {
     let label = path.display().to_string();
-    let text = std::fs::read_to_string(path)
+    let text = fleetopt::instances::read::read_to_string(path)
         .map_err(|e| Failure::input(format!("{label}: cannot read the plan: {e}")))?;
     Ok(plan::read(&label, &text)?)
 }

@@ -9,6 +9,7 @@ mod choice;
 mod compare;
 mod export;
 mod inputs;
+mod limits;
 mod output;
 mod pareto;
 mod simulate;
@@ -110,6 +111,7 @@ impl From<PlanError> for Failure {
 
 /// Runs one parsed command line.
 pub fn run(cli: Cli) -> Result<(), Failure> {
+    fleetopt::instances::read::set_max_input_size(cli.max_input_size);
     match cli.command {
         Command::Catalog(command) => match command {
             CatalogCommand::Build(args) => catalog::build(&args),

@@ -9,7 +9,13 @@ use super::Failure;
 
 /// Writes `bytes` to `path` atomically (temporary file, fsync, rename, fsync of the folder).
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
-    fleetopt::batch::fs::write_atomic(path, bytes).map_err(Failure::other)
+    fleetopt::batch::fs::write_atomic(path, bytes).map_err(|e| {
+        if e.is_usage() {
+            Failure::input(e)
+        } else {
+            Failure::other(e)
+        }
+    })
 }
 
 /// Prints to stdout; a closed pipe (`fleetopt … | head`) is not an error.

@@ -27,13 +27,14 @@ pub fn simulate(args: &SimulateArgs) -> Result<(), Failure> {
         az_event_scope: args.az_event_scope,
         replenish: !args.no_replenish,
         on_demand_fallback: args.on_demand_fallback,
+        max_work: args.max_work,
     };
     let mut pool = rayon::ThreadPoolBuilder::new();
     if let Some(jobs) = args.jobs {
         if jobs == 0 {
             return Err(Failure::input("-j/--jobs: expected at least 1 thread"));
         }
-        pool = pool.num_threads(jobs);
+        pool = pool.num_threads(super::limits::jobs(jobs)?);
     }
     let pool = pool
         .build()

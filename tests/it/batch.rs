@@ -318,6 +318,7 @@ fn journal_header(file: &str) -> Header {
         total: input.len(),
         shard: None,
         catalog: None,
+        catalog_digest: None,
     }
 }
 
@@ -338,8 +339,8 @@ fn resume_ignores_a_torn_last_journal_line() {
         .unwrap();
     drop(journal);
     let torn = format!(
-        "7\tp\t{:016x}\t{}",
-        journal::fnv1a(lines[7].as_bytes()),
+        "7\tp\t{}\t{}",
+        journal::record_checksum(7, false, lines[7]),
         lines[7]
     );
     let mut file = std::fs::OpenOptions::new()

@@ -22,6 +22,8 @@ mod doc_refs;
 mod embedded;
 /// `fleetopt export`: snapshots of every format, round trips through the request readers, AWS members.
 mod export_cli;
+/// Hostile input and faults: -o onto devices, FIFOs, symlinks; lying journals; size, sweep, thread and work bounds.
+mod hostile;
 /// optimal mode end to end: fixtures, optimal ≤ aws for lowestPrice, exit codes 3 and 4.
 mod optimal;
 /// `fleetopt pareto` and `compare --plot`: the risk-weight sweep and the SVG pictures.

@@ -33,6 +33,17 @@ pub fn load(path: &Path) -> Result<Catalog, LoadError> {
 pub fn parse(label: &str, text: &str) -> Result<Catalog, LoadError> {
     // Fast path: one plain parse. Only when it fails is the text parsed again, first for
     // the schema tag and then with path tracking, to say exactly what is wrong and where.
+    if let Some(duplicate) = crate::json::find_duplicate_key(text) {
+        return Err(LoadError::new(
+            label,
+            crate::error::Location::JsonPath {
+                path: duplicate.path.clone(),
+                line: Some(duplicate.line),
+                column: Some(duplicate.column),
+            },
+            duplicate.to_string(),
+        ));
+    }
     let file: CatalogFile = match serde_json::from_str(text) {
         Ok(file) => file,
         Err(_) => return Err(explain_parse_failure(label, text)),

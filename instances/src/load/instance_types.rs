@@ -948,11 +948,13 @@ mod tests {
             "t.json: at InstanceTypes[1].InstanceType: duplicate instance type `m5.large` (first \
              at InstanceTypes[0])"
         );
+        // A keyed file naming one type twice repeats a JSON key: refused as such, with the path
+        // and line of the second occurrence (JSON parsers would silently keep the last).
         let keyed = format!(r#"{{"m5.large": {item}, "m5.large": {item}}}"#);
         assert_eq!(
             error_of(&keyed),
-            "t.json: at m5.large.InstanceType: duplicate instance type `m5.large` (first at \
-             m5.large)"
+            "t.json: at m5.large (line 2, column 107): duplicate key `m5.large` (a JSON object \
+             may name a key once; TOML and YAML refuse it too)"
         );
         let mismatched = format!(r#"{{"m5.xlarge": {item}}}"#);
         assert_eq!(

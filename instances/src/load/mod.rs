@@ -20,7 +20,7 @@ pub mod zones;
 
 use std::path::Path;
 
-use crate::error::{LoadError, read_to_string};
+use crate::error::LoadError;
 use crate::model::{Platform, RegionName, TypeName, ZoneId};
 
 /// Where an input places something: by AZ ID, or by account-specific AZ name.
@@ -141,15 +141,18 @@ pub(crate) fn load_with<T>(
     parse: impl FnOnce(&str, &str) -> Result<T, LoadError>,
 ) -> Result<T, LoadError> {
     let label = path.display().to_string();
-    let text = match read_to_string(path) {
+    // The path is opened and read once (a FIFO cannot be read twice); bytes that are not UTF-8
+    // come back with the error, to say what they are.
+    let text = match crate::read::read_text(path) {
         Ok(text) => text,
-        Err(error) => {
-            let bytes = std::fs::read(path).unwrap_or_default();
-            return Err(match not_text(&bytes) {
-                Some(message) => LoadError::whole_file(&label, message),
-                None => error,
-            });
+        Err(crate::read::ReadError::NotUtf8 { offset, bytes }) => {
+            return Err(LoadError::whole_file(
+                &label,
+                not_text(&bytes)
+                    .unwrap_or_else(|| format!("not UTF-8 text (invalid byte at offset {offset})")),
+            ));
         }
+        Err(error) => return Err(LoadError::whole_file(&label, error.to_string())),
     };
     parse(&label, text.strip_prefix('\u{feff}').unwrap_or(&text))
 }

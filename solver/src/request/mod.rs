@@ -772,6 +772,9 @@ pub enum RequestErrorKind {
     /// The text is not JSON.
     #[error("{}", syntax::json_syntax_message(.0))]
     Json(#[source] serde_json::Error),
+    /// A JSON object names a key twice.
+    #[error("{} (line {}, column {})", .0, .0.line, .0.column)]
+    DuplicateKey(fleetopt_instances::json::DuplicateKey),
     /// The text is not TOML.
     #[error("invalid TOML at line {line}, column {column}: {}", .source.message().trim())]
     Toml {
@@ -910,12 +913,35 @@ fn read_form(label: &str, text: &str, options: &ReadOptions) -> Result<FleetRequ
         .unwrap_or("")
         .to_ascii_lowercase();
     let syntax = match extension.as_str() {
+        // A `.json` file that is not an object (an array, a bare value, garbage) is still
+        // reported as JSON, not as the TOML or YAML it was never meant to be.
+        "json" => Syntax::Json,
         "yaml" | "yml" => Syntax::Yaml,
         "toml" => Syntax::Toml,
         // Without a telling extension: TOML tables and keys use `=`, YAML uses `:`.
         _ if looks_like_toml(trimmed) => Syntax::Toml,
         _ => Syntax::Yaml,
     };
+    if syntax == Syntax::Json {
+        // A request is an object: say so for an array or bare value instead of a field error.
+        let kind = match syntax::parse_value(label, trimmed, Syntax::Json)? {
+            serde_json::Value::Object(_) => None,
+            serde_json::Value::Array(_) => Some("an array"),
+            serde_json::Value::String(_) => Some("a string"),
+            serde_json::Value::Number(_) => Some("a number"),
+            serde_json::Value::Bool(_) => Some("a boolean"),
+            serde_json::Value::Null => Some("null"),
+        };
+        if let Some(found) = kind {
+            return Err(RequestError::new(
+                label,
+                "",
+                RequestErrorKind::Invalid(format!(
+                    "expected a JSON object (a fleet request), found {found}"
+                )),
+            ));
+        }
+    }
     // The AWS CLI's `--cli-input-yaml` forms are YAML with the JSON forms' keys.
     if syntax == Syntax::Yaml
         && let Some(kind) = aws::detect_yaml(label, trimmed)?

@@ -35,12 +35,28 @@ fn char_at(text: &str, line: usize, column: usize) -> Option<char> {
         .nth(column.checked_sub(1)?)
 }
 
+/// Refuses JSON text whose objects repeat a key (serde_json would keep the last silently),
+/// naming the repeated member's path.
+pub(crate) fn refuse_duplicate_keys(label: &str, text: &str) -> Result<(), RequestError> {
+    match fleetopt_instances::json::find_duplicate_key(text) {
+        Some(duplicate) => Err(RequestError::new(
+            label,
+            duplicate.path.clone(),
+            RequestErrorKind::DuplicateKey(duplicate),
+        )),
+        None => Ok(()),
+    }
+}
+
 /// Parses a request text into its JSON value (TOML and YAML converted key by key), without
 /// reading it as a request yet: batch sweeps edit this value before reading it.
 pub fn parse_value(label: &str, text: &str, syntax: Syntax) -> Result<Value, RequestError> {
     match syntax {
-        Syntax::Json => serde_json::from_str::<Value>(text)
-            .map_err(|e| RequestError::new(label, "", RequestErrorKind::Json(e))),
+        Syntax::Json => {
+            refuse_duplicate_keys(label, text)?;
+            serde_json::from_str::<Value>(text)
+                .map_err(|e| RequestError::new(label, "", RequestErrorKind::Json(e)))
+        }
         Syntax::Toml => {
             let table: toml::Table = toml::from_str(text).map_err(|e| {
                 let (line, column) = e

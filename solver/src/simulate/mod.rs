@@ -82,7 +82,9 @@
 //! `(seed, i)` (module `rng`: SplitMix64 → xoshiro256++, hand-written, portable), so no
 //! result depends on the thread count or the platform. Aggregation is streaming and exact
 //! (integer sums, histograms; see `stats`), so memory grows with the horizon (steps ×
-//! ~600 buckets × 4 bytes per worker), never with the number of trials.
+//! at most 1,001 buckets × 4 bytes per worker, whatever the plan's capacity ÷ target), never
+//! with the number of trials. The work, trials × steps × pools, is bounded by `max_work`
+//! before the first trial.
 
 mod model;
 mod rng;
@@ -167,7 +169,14 @@ pub struct SimulationOptions {
     pub replenish: bool,
     /// Launch On-Demand when no spot pool can take a replacement.
     pub on_demand_fallback: bool,
+    /// The most work a run may do, trials × steps × simulated pools (> 0; default
+    /// [`DEFAULT_MAX_WORK`]), checked before the first trial.
+    pub max_work: f64,
 }
+
+/// The default bound on trials × steps × pools: 10^10, minutes of CPU on one core at the
+/// measured ~10^8 pool-steps per second; `--max-work` raises it.
+pub const DEFAULT_MAX_WORK: f64 = 1e10;
 
 impl Default for SimulationOptions {
     fn default() -> Self {
@@ -184,6 +193,7 @@ impl Default for SimulationOptions {
             az_event_scope: AzEventScope::Spot,
             replenish: true,
             on_demand_fallback: false,
+            max_work: DEFAULT_MAX_WORK,
         }
     }
 }
@@ -219,6 +229,14 @@ impl SimulationOptions {
         }
         if self.trials == 0 {
             return bad("trials", OptionProblem::NoTrials);
+        }
+        if !(self.max_work.is_finite() && self.max_work > 0.0) {
+            return bad(
+                "max_work",
+                OptionProblem::NotPositive {
+                    found: self.max_work,
+                },
+            );
         }
         for (name, value) in [
             ("launch_delay_minutes", self.launch_delay_minutes),
@@ -295,6 +313,22 @@ pub enum OptionProblem {
     /// No trials.
     #[error("expected at least 1 trial")]
     NoTrials,
+    /// More work than the bound.
+    #[error(
+        "{trials} trials × {steps} steps × {pools} pools is {work:e} pool-steps, more than the limit of {limit:e}; use fewer trials or longer steps, or raise --max-work"
+    )]
+    TooMuchWork {
+        /// Trials asked.
+        trials: u32,
+        /// Steps of the horizon.
+        steps: u32,
+        /// Pools simulated (the plan's and the replacement candidates).
+        pools: usize,
+        /// Their product.
+        work: f64,
+        /// The bound.
+        limit: f64,
+    },
     /// A delay, rate or scale that must be finite and ≥ 0.
     #[error("expected a number ≥ 0, found {found}")]
     Negative {
@@ -317,6 +351,54 @@ pub enum PlanProblem {
     NotPositive {
         /// The value in the plan.
         found: f64,
+    },
+    /// An allocation's capacity is not its count × weight.
+    #[error(
+        "capacity {found} is not count × weight = {count} × {weight} = {}; the plan was edited or is not a fleetopt plan",
+        f64::from(*count) * weight
+    )]
+    CapacityMismatch {
+        /// The allocation's count.
+        count: u32,
+        /// Its weight.
+        weight: f64,
+        /// Its stated capacity.
+        found: f64,
+    },
+    /// The plan's total capacity is not the sum of its allocations'.
+    #[error("capacity {found} is not the sum of the allocations' capacities, {allocations}")]
+    TotalMismatch {
+        /// Σ allocations[].capacity.
+        allocations: f64,
+        /// metrics.capacity.
+        found: f64,
+    },
+    /// Two allocations of one pool with different weights.
+    #[error(
+        "weight {found} differs from the weight {first} an earlier allocation of the same pool has"
+    )]
+    WeightsDiffer {
+        /// The first allocation's weight.
+        first: f64,
+        /// This one's.
+        found: f64,
+    },
+    /// One pool's instances do not fit a 32-bit count.
+    #[error(
+        "the pool's instances add up to more than {} (the most a count can hold)",
+        u32::MAX
+    )]
+    TooManyInstances,
+    /// Capacity and target too far apart to simulate.
+    #[error(
+        "capacity {capacity} is more than {} × the target {target}; a plan so far from its target cannot be simulated",
+        model::MAX_CAPACITY_RATIO
+    )]
+    CapacityOutOfScale {
+        /// The plan's capacity.
+        capacity: f64,
+        /// Its target.
+        target: f64,
     },
     /// The plan's region is not in the catalogue.
     #[error("the catalogue has no region `{region}`")]
@@ -412,7 +494,8 @@ pub struct SimulationInputs {
     pub replenish: bool,
     /// On-Demand fallback.
     pub on_demand_fallback: bool,
-    /// Grid step of the quantiles, in capacity units (target ÷ 400).
+    /// Grid step of the quantiles, in capacity units (target ÷ 400, wider for a plan of more
+    /// than twice its target: the grid has at most 1,001 buckets).
     pub quantile_resolution: f64,
 }
 
@@ -485,6 +568,19 @@ pub fn simulate(
     options: &SimulationOptions,
 ) -> Result<SimulationReport, SimulateError> {
     let model = Model::build(catalog, request, plan, options)?;
+    let work = f64::from(options.trials) * f64::from(model.steps) * model.pools.len() as f64;
+    if work > options.max_work {
+        return Err(SimulateError::Option {
+            name: "max_work",
+            problem: OptionProblem::TooMuchWork {
+                trials: options.trials,
+                steps: model.steps,
+                pools: model.pools.len(),
+                work,
+                limit: options.max_work,
+            },
+        });
+    }
     // Folds from +0.0: an empty float `sum()` is −0.0, which would print as `-0`.
     let plan_capacity = model
         .pools

@@ -77,6 +77,10 @@ pub(crate) struct Model<'c> {
 /// Tolerance for capacity comparisons, relative to the target.
 pub(crate) const REL_EPS: f64 = crate::tolerance::RELATIVE_NOISE;
 
+/// The most a plan's capacity may exceed its target, as a ratio: beyond it the numbers are not
+/// a fleet but an edited file (a solved plan overshoots by less than one instance's weight).
+pub(crate) const MAX_CAPACITY_RATIO: f64 = 1e12;
+
 impl<'c> Model<'c> {
     /// Builds the model: checks the plan against the catalogue, resolves replacement
     /// candidates, precomputes thresholds and orders.
@@ -137,13 +141,67 @@ impl<'c> Model<'c> {
                         platform,
                     },
                 })?;
+            // The plan's arithmetic is checked, not trusted: an edited plan whose capacity is
+            // not its count × weight would simulate another fleet than it states.
+            let held = f64::from(a.count) * a.weight;
+            if !(a.capacity.is_finite()
+                && (held - a.capacity).abs()
+                    <= crate::tolerance::NOISE + crate::tolerance::RELATIVE_NOISE * held.abs())
+            {
+                return Err(SimulateError::Plan {
+                    path: format!("allocations[{i}].capacity"),
+                    problem: PlanProblem::CapacityMismatch {
+                        count: a.count,
+                        weight: a.weight,
+                        found: a.capacity,
+                    },
+                });
+            }
             let key = (
                 a.market,
                 a.availability_zone_id.clone(),
                 a.instance_type.clone(),
             );
             let entry = table.entry(key).or_insert((pool, a.weight, 0));
-            entry.2 = entry.2.saturating_add(a.count);
+            if (entry.1 - a.weight).abs() > crate::tolerance::WEIGHT * entry.1.max(1.0) {
+                return Err(SimulateError::Plan {
+                    path: format!("allocations[{i}].weight"),
+                    problem: PlanProblem::WeightsDiffer {
+                        first: entry.1,
+                        found: a.weight,
+                    },
+                });
+            }
+            entry.2 = entry
+                .2
+                .checked_add(a.count)
+                .ok_or_else(|| SimulateError::Plan {
+                    path: format!("allocations[{i}].count"),
+                    problem: PlanProblem::TooManyInstances,
+                })?;
+        }
+        let stated: f64 = plan.allocations.iter().fold(0.0, |sum, a| sum + a.capacity);
+        let capacity = plan.metrics.capacity;
+        if !(capacity.is_finite()
+            && (stated - capacity).abs()
+                <= crate::tolerance::NOISE + crate::tolerance::RELATIVE_NOISE * stated.abs())
+        {
+            return Err(SimulateError::Plan {
+                path: "metrics.capacity".to_owned(),
+                problem: PlanProblem::TotalMismatch {
+                    allocations: stated,
+                    found: capacity,
+                },
+            });
+        }
+        if !(stated / target).is_finite() || !(stated / target <= MAX_CAPACITY_RATIO) {
+            return Err(SimulateError::Plan {
+                path: "metrics.capacity".to_owned(),
+                problem: PlanProblem::CapacityOutOfScale {
+                    capacity: stated,
+                    target,
+                },
+            });
         }
 
         // Replacement candidates: the request's pools, else the plan's own pools plus the

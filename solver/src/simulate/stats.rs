@@ -5,8 +5,11 @@
 //! - **Capacity quantiles** come from a per-step histogram over a fixed grid of
 //!   [`GRID_PER_TARGET`] buckets per target (0.25 % of the target each) reaching at least
 //!   1.5 × target (further when the plan overshoots more; the last bucket also takes anything
-//!   above). A quantile is reported as the lower edge of the bucket holding it: exact on the
-//!   grid, never higher than the true value, at most 0.25 % of the target below it.
+//!   above). The grid never has more than [`MAX_BUCKETS`] buckets: a plan of more than twice its
+//!   target gets wider buckets (its range ÷ 1,000), so memory is steps × at most 1,001 counters
+//!   whatever capacity ÷ target is. A quantile is reported as the lower edge of the bucket holding
+//!   it: exact on the grid, never higher than the true value, at most one bucket (the report's
+//!   `quantile_resolution`) below it.
 //! - **Means** (capacity per step, cost) are sums of fixed-point integers — capacity in
 //!   millionths of a unit, cost in billionths of a USD — rounded once per step or trial.
 //! - **Minimum capacity** is a `min` over floats, which is order-independent.
@@ -17,6 +20,9 @@ use super::trial::{self, PoolTally, Scratch};
 /// Grid buckets per target: quantiles resolve to target ÷ 400 = 0.25 % of the target.
 pub const GRID_PER_TARGET: f64 = 400.0;
 
+/// The most buckets a grid has (1,000 intervals and the overflow bucket), whatever the plan.
+pub const MAX_BUCKETS: usize = 1_001;
+
 const CAPACITY_SCALE: f64 = 1e6;
 const COST_SCALE: f64 = 1e9;
 
@@ -24,33 +30,59 @@ const COST_SCALE: f64 = 1e9;
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Grid {
     target: f64,
+    /// A bucket's width when the range is too wide for [`GRID_PER_TARGET`] buckets per target
+    /// (range ÷ 1,000); `None` for the ordinary 0.25 % grid.
+    wide: Option<f64>,
     buckets: usize,
 }
 
 impl Grid {
+    /// The grid for a plan of `plan_capacity` against `target` (both finite and > 0, their
+    /// ratio bounded, checked by the model): at most [`MAX_BUCKETS`] buckets.
     pub(crate) fn new(target: f64, plan_capacity: f64) -> Grid {
         let upper = (1.25 * plan_capacity / target).max(1.5);
-        Grid {
-            target,
-            buckets: (upper * GRID_PER_TARGET).ceil() as usize + 1,
+        let intervals = MAX_BUCKETS - 1;
+        let wanted = (upper * GRID_PER_TARGET).ceil();
+        if wanted.is_finite() && wanted <= intervals as f64 {
+            Grid {
+                target,
+                wide: None,
+                buckets: wanted as usize + 1,
+            }
+        } else {
+            Grid {
+                target,
+                wide: Some(upper * target / intervals as f64),
+                buckets: MAX_BUCKETS,
+            }
         }
     }
 
     fn bucket(&self, capacity: f64) -> usize {
         // capacity ÷ target is exactly 1 at the target; the noise tolerance keeps grid points
         // that float arithmetic lands a hair below in their own bucket.
-        let index = (capacity / self.target * GRID_PER_TARGET + crate::tolerance::NOISE).floor();
+        let index = match self.wide {
+            None => capacity / self.target * GRID_PER_TARGET,
+            Some(width) => capacity / width,
+        } + crate::tolerance::NOISE;
+        let index = index.floor();
+        if index.is_nan() {
+            return 0;
+        }
         (index.max(0.0) as usize).min(self.buckets - 1)
     }
 
     /// The lower edge of a bucket, in capacity units.
     fn edge(&self, bucket: usize) -> f64 {
-        bucket as f64 * self.target / GRID_PER_TARGET
+        match self.wide {
+            None => bucket as f64 * self.target / GRID_PER_TARGET,
+            Some(width) => bucket as f64 * width,
+        }
     }
 
     /// One bucket's width, in capacity units.
     pub(crate) fn resolution(&self) -> f64 {
-        self.target / GRID_PER_TARGET
+        self.wide.unwrap_or(self.target / GRID_PER_TARGET)
     }
 }
 
@@ -182,5 +214,32 @@ impl Accumulator {
     /// Mean cost per trial, USD.
     pub(crate) fn mean_cost(&self) -> f64 {
         self.cost_sum as f64 / COST_SCALE / self.trials.max(1) as f64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_grid_is_bounded_whatever_capacity_over_target_is() {
+        // An ordinary plan keeps the 0.25 % grid up to 1.5 × target.
+        let grid = Grid::new(10.0, 11.0);
+        assert_eq!(grid.buckets, 601);
+        assert_eq!(grid.resolution(), 10.0 / 400.0);
+        // A plan of 10,000 × its target (target 1, one weight of 10,000) used to need 5 million
+        // buckets per step; now 1,001, each 12.5 units wide.
+        let grid = Grid::new(1.0, 10_000.0);
+        assert_eq!(grid.buckets, MAX_BUCKETS);
+        assert_eq!(grid.resolution(), 12.5);
+        assert_eq!(grid.bucket(1e30), MAX_BUCKETS - 1);
+        assert_eq!(grid.bucket(0.0), 0);
+        // Extreme values stay in range.
+        for (target, capacity) in [(1e-6, 1.0), (1.0, 1e12), (1e300, 1e300), (1e-300, 1e-290)] {
+            let grid = Grid::new(target, capacity);
+            assert!(grid.buckets >= 2 && grid.buckets <= MAX_BUCKETS, "{grid:?}");
+            assert!(grid.bucket(capacity) < grid.buckets);
+            assert!(grid.bucket(f64::NAN) < grid.buckets);
+        }
     }
 }

@@ -254,7 +254,7 @@ fn replenish(
             let room = pool
                 .pool
                 .available_instances
-                .map_or(f64::from(u32::MAX), |cap| {
+                .map_or(f64::from(u32::MAX.saturating_sub(s.counts[i])), |cap| {
                     f64::from(cap.saturating_sub(s.counts[i]))
                 });
             let take = need.min(room) as u32;

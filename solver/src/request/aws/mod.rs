@@ -56,6 +56,8 @@ pub enum AwsKind {
 /// Recognises an AWS request form in JSON text by its keys; `None` for anything else (a native
 /// request).
 pub fn detect(label: &str, text: &str) -> Result<Option<AwsKind>, RequestError> {
+    // A repeated key is refused whatever the form (serde_json would keep the last one).
+    super::syntax::refuse_duplicate_keys(label, text)?;
     // Invalid JSON is left to the native reader, which reports the syntax error.
     match serde_json::from_str::<Value>(text) {
         Ok(Value::Object(root)) => detect_keys(label, &root),
