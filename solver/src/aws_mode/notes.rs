@@ -180,14 +180,15 @@ pub(crate) fn market_word(market: Market) -> &'static str {
     }
 }
 
-/// A number for prose: at most 6 decimals, trailing zeros dropped (`15`, `0.8`).
+/// A number for prose: at most 6 decimals, trailing zeros dropped (`15`, `0.8`); a value too
+/// small for 6 decimals but not zero is written in full (`0.0000001`), never as `0`.
 pub(crate) fn num(value: f64) -> String {
     let text = format!("{value:.6}");
     let text = text.trim_end_matches('0').trim_end_matches('.');
-    if text == "-0" {
-        "0".to_owned()
-    } else {
-        text.to_owned()
+    match text {
+        "0" | "-0" if value != 0.0 => format!("{value}"),
+        "-0" => "0".to_owned(),
+        _ => text.to_owned(),
     }
 }
 
@@ -223,6 +224,9 @@ mod tests {
         assert_eq!(num(0.8), "0.8");
         assert_eq!(num(0.1 + 0.2), "0.3");
         assert_eq!(num(-0.0), "0");
+        // A price of 1e-7 is not zero and must not read as one (issue 13).
+        assert_eq!(num(1e-7), "0.0000001");
+        assert_eq!(num(-1e-7), "-0.0000001");
         assert_eq!(percent(1.0), "100 %");
         assert_eq!(percent(0.375), "37.5 %");
     }

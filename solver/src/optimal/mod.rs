@@ -834,7 +834,10 @@ pub(crate) fn num(x: f64) -> String {
         return format!("{x}");
     }
     let rounded = (x * 1e6).round() / 1e6;
-    if rounded == 0.0 {
+    if rounded == 0.0 && x != 0.0 {
+        // Too small for the rounding but not zero: in full, never as `0`.
+        format!("{x}")
+    } else if rounded == 0.0 {
         "0".to_owned()
     } else {
         format!("{rounded}")

@@ -13,7 +13,10 @@ pub(super) fn num(x: f64) -> String {
         return format!("{x}");
     }
     let rounded = (x * 1e9).round() / 1e9;
-    if rounded == 0.0 {
+    if rounded == 0.0 && x != 0.0 {
+        // Too small for the rounding but not zero: in full, never as `0`.
+        format!("{x}")
+    } else if rounded == 0.0 {
         "0".to_owned()
     } else {
         format!("{rounded}")
