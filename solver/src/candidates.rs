@@ -500,7 +500,7 @@ pub fn resolve<'c>(
     // Matching is patterns × offered types: the pattern count is bounded before any matching.
     if request.candidates.overrides.len() > MAX_OVERRIDES {
         return Err(error(
-            &request.candidates.override_field(MAX_OVERRIDES),
+            request.candidates.override_field(MAX_OVERRIDES),
             CandidateProblem::TooManyOverrides {
                 found: request.candidates.overrides.len(),
             },

@@ -194,7 +194,8 @@ impl<'c> Model<'c> {
                 },
             });
         }
-        if !(stated / target).is_finite() || !(stated / target <= MAX_CAPACITY_RATIO) {
+        let ratio = stated / target;
+        if !ratio.is_finite() || ratio > MAX_CAPACITY_RATIO {
             return Err(SimulateError::Plan {
                 path: "metrics.capacity".to_owned(),
                 problem: PlanProblem::CapacityOutOfScale {
