@@ -34,11 +34,15 @@ impl fmt::Display for DuplicateKey {
 
 /// The first key repeated within one object of `text`, if any. Text that is not valid JSON
 /// gives `None`: the caller's own parser reports it.
+///
+/// One pass over the text that allocates only each object's key set; the JSON path is built
+/// only for the duplicate found (a path string per value made this pass as slow as parsing the
+/// embedded catalogue itself).
 pub fn find_duplicate_key(text: &str) -> Option<DuplicateKey> {
     let found = RefCell::new(None);
     let mut deserializer = serde_json::Deserializer::from_str(text);
     let seed = Walk {
-        path: String::new(),
+        at: &Step::Root,
         found: &found,
     };
     match seed.deserialize(&mut deserializer) {
@@ -52,8 +56,29 @@ pub fn find_duplicate_key(text: &str) -> Option<DuplicateKey> {
     }
 }
 
+/// Where a value sits: a chain of steps from the document's root, kept on the stack.
+enum Step<'a> {
+    Root,
+    Index(&'a Step<'a>, usize),
+    Key(&'a Step<'a>, &'a str),
+}
+
+impl Step<'_> {
+    /// The JSON path of the step (`InstanceTypes[1].VCpuInfo`; the root is empty).
+    fn path(&self) -> String {
+        match self {
+            Step::Root => String::new(),
+            Step::Index(parent, index) => format!("{}[{index}]", parent.path()),
+            Step::Key(parent, key) => match parent.path() {
+                path if path.is_empty() => (*key).to_owned(),
+                path => format!("{path}.{key}"),
+            },
+        }
+    }
+}
+
 struct Walk<'a> {
-    path: String,
+    at: &'a Step<'a>,
     found: &'a RefCell<Option<(String, String)>>,
 }
 
@@ -97,8 +122,9 @@ impl<'de> Visitor<'de> for Walk<'_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let mut index = 0usize;
         loop {
+            let at = Step::Index(self.at, index);
             let seed = Walk {
-                path: format!("{}[{index}]", self.path),
+                at: &at,
                 found: self.found,
             };
             if seq.next_element_seed(seed)?.is_none() {
@@ -111,19 +137,17 @@ impl<'de> Visitor<'de> for Walk<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let mut seen = BTreeSet::new();
         while let Some(key) = map.next_key::<String>()? {
-            let path = if self.path.is_empty() {
-                key.clone()
-            } else {
-                format!("{}.{key}", self.path)
-            };
-            if !seen.insert(key.clone()) {
+            if seen.contains(&key) {
+                let path = Step::Key(self.at, &key).path();
                 *self.found.borrow_mut() = Some((path, key));
                 return Err(de::Error::custom("duplicate key"));
             }
+            let at = Step::Key(self.at, &key);
             map.next_value_seed(Walk {
-                path,
+                at: &at,
                 found: self.found,
             })?;
+            seen.insert(key);
         }
         Ok(())
     }

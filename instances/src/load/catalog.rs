@@ -31,9 +31,23 @@ pub fn load(path: &Path) -> Result<Catalog, LoadError> {
 
 /// Parses catalogue JSON (`fleetopt.catalog/v1`); `label` names the input in errors.
 pub fn parse(label: &str, text: &str) -> Result<Catalog, LoadError> {
+    parse_with(label, text, true)
+}
+
+/// [`parse`] for the embedded catalogue, compiled in and checked for repeated keys by a test
+/// (`embedded::tests`), so the duplicate-key pass (as long as the parse itself) is skipped on
+/// every run.
+pub(crate) fn parse_embedded(label: &str, text: &str) -> Result<Catalog, LoadError> {
+    parse_with(label, text, false)
+}
+
+fn parse_with(label: &str, text: &str, check_duplicates: bool) -> Result<Catalog, LoadError> {
     // Fast path: one plain parse. Only when it fails is the text parsed again, first for
     // the schema tag and then with path tracking, to say exactly what is wrong and where.
-    if let Some(duplicate) = crate::json::find_duplicate_key(text) {
+    if let Some(duplicate) = check_duplicates
+        .then(|| crate::json::find_duplicate_key(text))
+        .flatten()
+    {
         return Err(LoadError::new(
             label,
             crate::error::Location::JsonPath {
