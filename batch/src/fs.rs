@@ -229,18 +229,7 @@ impl AtomicFile {
         let (target, temp) = match self.sink {
             Sink::Through(mut file) => {
                 file.flush().map_err(|e| fail(FileAction::Write, e))?;
-                return match file.sync_all() {
-                    Ok(()) => Ok(()),
-                    Err(e)
-                        if matches!(
-                            e.kind(),
-                            io::ErrorKind::InvalidInput | io::ErrorKind::Unsupported
-                        ) =>
-                    {
-                        Ok(())
-                    }
-                    Err(e) => Err(fail(FileAction::Sync, e)),
-                };
+                return sync_where_supported(&file).map_err(|e| fail(FileAction::Sync, e));
             }
             Sink::Temporary { target, temp } => (target, temp),
         };
@@ -338,8 +327,14 @@ pub fn sync_folder_of(path: &Path) -> Result<(), FileError> {
     let Ok(folder) = File::open(folder_of(path)) else {
         return Ok(());
     };
-    match folder.sync_all() {
-        Ok(()) => Ok(()),
+    sync_where_supported(&folder).map_err(|e| FileError::new(path, FileAction::SyncFolder, e))
+}
+
+/// `file.sync_all()`, where the file supports it: a device, a pipe or a folder on some file
+/// systems refuses the sync as invalid or unsupported, and then there is nothing more durable
+/// to ask for. Any other failure is returned.
+fn sync_where_supported(file: &File) -> io::Result<()> {
+    match file.sync_all() {
         Err(e)
             if matches!(
                 e.kind(),
@@ -348,7 +343,7 @@ pub fn sync_folder_of(path: &Path) -> Result<(), FileError> {
         {
             Ok(())
         }
-        Err(e) => Err(FileError::new(path, FileAction::SyncFolder, e)),
+        other => other,
     }
 }
 

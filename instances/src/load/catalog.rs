@@ -44,10 +44,7 @@ pub(crate) fn parse_embedded(label: &str, text: &str) -> Result<Catalog, LoadErr
 fn parse_with(label: &str, text: &str, check_duplicates: bool) -> Result<Catalog, LoadError> {
     // Fast path: one plain parse. Only when it fails is the text parsed again, first for
     // the schema tag and then with path tracking, to say exactly what is wrong and where.
-    if let Some(duplicate) = check_duplicates
-        .then(|| crate::json::find_duplicate_key(text))
-        .flatten()
-    {
+    if check_duplicates && let Some(duplicate) = crate::json::find_duplicate_key(text) {
         return Err(LoadError::new(
             label,
             crate::error::Location::JsonPath {
