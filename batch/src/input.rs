@@ -9,6 +9,7 @@
 //! and to compute its SHA-256 fingerprint (journals and shard outputs record it so a resume or
 //! a merge never mixes results of different inputs). Nothing is held but the current line.
 
+use std::collections::BTreeSet;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::ops::Range;
@@ -17,6 +18,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use crate::error::{BatchError, InputFile};
+use crate::fs::{FileAction, FileError};
 use crate::sweep::{Sweep, SweepScenario};
 
 /// What the input file is.
@@ -149,6 +151,55 @@ impl Input {
         &self.fingerprint
     }
 
+    /// Every file the scenarios in `range` name, resolved as solving resolves them: a sweep's
+    /// catalogue, and each JSON Lines scenario's `request_file` and `catalog`. A line that does not
+    /// parse names nothing (it fails as a scenario either way). The journal binds these files'
+    /// bytes ([`crate::runner`]), so one edited between a run and its resume is noticed.
+    pub fn named_files(&self, range: Range<u64>) -> Result<BTreeSet<PathBuf>, BatchError> {
+        let mut files = BTreeSet::new();
+        if let InputKind::Sweep(sweep) = &self.kind {
+            files.extend(sweep.catalog.clone());
+            return Ok(files);
+        }
+        for raw in self.scenarios(range)? {
+            let RawScenario::Line { text: Ok(text), .. } = raw? else {
+                continue;
+            };
+            let Ok(serde_json::Value::Object(line)) = serde_json::from_str(&text) else {
+                continue;
+            };
+            for key in ["request_file", "catalog"] {
+                if let Some(serde_json::Value::String(name)) = line.get(key) {
+                    files.insert(self.dir.join(name));
+                }
+            }
+        }
+        Ok(files)
+    }
+
+    /// The SHA-256 over [`Input::named_files`]: each path, then its bytes' SHA-256 or why it could
+    /// not be read (a scenario naming a missing file fails, and the file appearing before a
+    /// resume must not pass for the run that failed on it). `None` when no file is named. This
+    /// reads every named file once more than solving does: the price of a resume that cannot mix
+    /// results of two versions of a request.
+    pub fn named_files_digest(&self, range: Range<u64>) -> Result<Option<String>, BatchError> {
+        let files = self.named_files(range)?;
+        if files.is_empty() {
+            return Ok(None);
+        }
+        let mut hash = Sha256::new();
+        for path in &files {
+            hash.update(path.as_os_str().as_encoded_bytes());
+            hash.update(b"\0");
+            match file_digest(path) {
+                Ok(digest) => hash.update(digest.as_bytes()),
+                Err(e) => hash.update(format!("unreadable: {e}").as_bytes()),
+            }
+            hash.update(b"\0");
+        }
+        Ok(Some(hex(&hash.finalize())))
+    }
+
     /// The scenarios whose index is in `range`, in order, streamed.
     pub fn scenarios(&self, range: Range<u64>) -> Result<Scenarios<'_>, BatchError> {
         let reader = match &self.kind {
@@ -166,6 +217,26 @@ impl Input {
             buffer: Vec::new(),
         })
     }
+}
+
+/// `sha256:<hex>` of a regular file's bytes, streamed and within the input size limit. A FIFO or
+/// device is not read (its bytes could be read only once, or never end): its digest is
+/// `stream:<path>`, so it binds by name alone.
+pub(crate) fn file_digest(path: &Path) -> Result<String, BatchError> {
+    let fail = |e| BatchError::File(FileError::new(path, FileAction::ReadInput, e));
+    if !std::fs::metadata(path).map_err(fail)?.is_file() {
+        return Ok(format!("stream:{}", path.display()));
+    }
+    let limit = fleetopt_instances::read::max_input_size();
+    let file = std::fs::File::open(path).map_err(fail)?;
+    let mut hasher = Sha256::new();
+    let read = std::io::copy(&mut file.take(limit.saturating_add(1)), &mut hasher).map_err(fail)?;
+    if read > limit {
+        return Err(fail(
+            fleetopt_instances::read::ReadError::TooLarge { limit }.into(),
+        ));
+    }
+    Ok(hex(&hasher.finalize()))
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -11,8 +11,10 @@
 //! (`p` plan, `e` error). The checksum ([`record_checksum`]) is the first 128 bits of the
 //! SHA-256 of everything the record asserts: `<index>\t<p|e>\t<result line>`, so a record whose
 //! index, kind, line or checksum was changed does not verify. The header binds the journal to the
-//! exact input (its SHA-256 fingerprint), the SHA-256 of the batch-wide catalogue file's bytes and
-//! the options that shape the output (shard, catalogue); a journal of `fleetopt.journal/v1`
+//! exact input (its SHA-256 fingerprint), the SHA-256 of the batch-wide catalogue file's bytes,
+//! a SHA-256 over every file the scenarios name (`request_file`, a line's `catalog`, a sweep's
+//! catalogue: [`crate::input::Input::named_files_digest`]) and the options that shape the output
+//! (shard, catalogue), so a request edited between a run and its resume is noticed; a journal of `fleetopt.journal/v1`
 //! (whose checksums covered only the line) is refused as of another run.
 //!
 //! An open journal holds an exclusive advisory lock ([`File::try_lock`]) for as long as the run
@@ -54,6 +56,10 @@ pub struct Header {
     /// The SHA-256 of that catalogue file's bytes (`sha256:<hex>`), so a catalogue edited
     /// between a run and its resume is noticed.
     pub catalog_digest: Option<String>,
+    /// The SHA-256 over every file the scenarios name (`request_file`, per-line `catalog`, a
+    /// sweep's catalogue): each path with its bytes' SHA-256, or with why it could not be read.
+    /// `None` when the scenarios name no file.
+    pub named_files: Option<String>,
 }
 
 /// The schema tag of journals.
@@ -61,10 +67,13 @@ pub const JOURNAL_SCHEMA: &str = "fleetopt.journal/v2";
 
 /// Where a finished scenario's record sits in the journal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Slot {
-    offset: u64,
-    len: u32,
-    failed: bool,
+pub struct Slot {
+    /// The record's first byte.
+    pub offset: u64,
+    /// The record's length, newline included.
+    pub len: u32,
+    /// Whether the record is an error (`e`) rather than a plan (`p`).
+    pub failed: bool,
 }
 
 /// An open journal and the scenarios it already holds.
@@ -140,7 +149,7 @@ impl Journal {
             path: path.to_path_buf(),
             file,
             end: line.len() as u64,
-            slots: vec![None; (range.end - range.start) as usize],
+            slots: vec![None; range_len(&range)],
             range,
         })
     }
@@ -155,44 +164,7 @@ impl Journal {
             .map_err(|e| io(path, FileAction::OpenJournal, e))?;
         lock(&file, path)?;
         let mut reader = BufReader::new(file);
-        let mut line = Vec::new();
-        reader
-            .read_until(b'\n', &mut line)
-            .map_err(|e| io(path, FileAction::ReadJournal, e))?;
-        let found: Option<Header> = line
-            .strip_suffix(b"\n")
-            .and_then(|l| serde_json::from_slice(l).ok());
-        let Some(found) = found else {
-            return Err(BatchError::NotAJournal {
-                path: path.to_path_buf(),
-            });
-        };
-        if &found != header {
-            return Err(BatchError::JournalOfAnotherRun {
-                path: path.to_path_buf(),
-                found: Box::new(found),
-                expected: Box::new(header.clone()),
-            });
-        }
-        let mut end = line.len() as u64;
-        let mut slots = vec![None; (range.end - range.start) as usize];
-        loop {
-            line.clear();
-            let n = reader
-                .read_until(b'\n', &mut line)
-                .map_err(|e| io(path, FileAction::ReadJournal, e))?;
-            if n == 0 || !line.ends_with(b"\n") {
-                // End of file, or a torn last line: keep what precedes it.
-                break;
-            }
-            if let Some((index, slot)) = parse_record(&line, end, &range) {
-                let entry = &mut slots[(index - range.start) as usize];
-                if entry.is_none() {
-                    *entry = Some(slot);
-                }
-            }
-            end += n as u64;
-        }
+        let Scan { end, slots } = scan(&mut reader, path, header, &range)?;
         let file = reader.into_inner();
         file.set_len(end)
             .and_then(|()| file.sync_all())
@@ -300,15 +272,82 @@ impl Journal {
 /// A header in words, for the message refusing a journal of another run.
 pub(crate) fn describe(header: &Header) -> String {
     format!(
-        "{}: input {} ({} scenarios), shard {}, catalog {} ({}), fleetopt {}",
+        "{}: input {} ({} scenarios), shard {}, catalog {} ({}), files named by scenarios {}, fleetopt {}",
         header.journal,
         header.input,
         header.total,
         header.shard.map_or("none".to_owned(), |s| s.to_string()),
         header.catalog.as_deref().unwrap_or("default"),
         header.catalog_digest.as_deref().unwrap_or("embedded"),
+        header.named_files.as_deref().unwrap_or("none"),
         header.fleetopt
     )
+}
+
+/// What reading a journal found: where its last whole record ends and, per scenario of the
+/// range, the first record that verifies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scan {
+    /// The byte offset just past the last complete line (a torn tail starts here).
+    pub end: u64,
+    /// Per scenario of the range, in index order: its record, if one verified.
+    pub slots: Vec<Option<Slot>>,
+}
+
+/// Reads a journal from `reader`: checks the header line against `header`, then indexes every
+/// complete record line that verifies and falls in `range` (the first of a repeated index wins),
+/// stopping at a torn last line. `path` only names the file in errors. [`Journal::resume`] is
+/// this over the open file; the fuzz target calls it on bytes in memory.
+pub fn scan(
+    reader: &mut impl BufRead,
+    path: &Path,
+    header: &Header,
+    range: &Range<u64>,
+) -> Result<Scan, BatchError> {
+    let mut line = Vec::new();
+    reader
+        .read_until(b'\n', &mut line)
+        .map_err(|e| io(path, FileAction::ReadJournal, e))?;
+    let found: Option<Header> = line
+        .strip_suffix(b"\n")
+        .and_then(|l| serde_json::from_slice(l).ok());
+    let Some(found) = found else {
+        return Err(BatchError::NotAJournal {
+            path: path.to_path_buf(),
+        });
+    };
+    if &found != header {
+        return Err(BatchError::JournalOfAnotherRun {
+            path: path.to_path_buf(),
+            found: Box::new(found),
+            expected: Box::new(header.clone()),
+        });
+    }
+    let mut end = line.len() as u64;
+    let mut slots = vec![None; range_len(range)];
+    loop {
+        line.clear();
+        let n = reader
+            .read_until(b'\n', &mut line)
+            .map_err(|e| io(path, FileAction::ReadJournal, e))?;
+        if n == 0 || !line.ends_with(b"\n") {
+            // End of file, or a torn last line: keep what precedes it.
+            break;
+        }
+        if let Some((index, slot)) = parse_record(&line, end, range) {
+            let entry = &mut slots[(index - range.start) as usize];
+            if entry.is_none() {
+                *entry = Some(slot);
+            }
+        }
+        end += n as u64;
+    }
+    Ok(Scan { end, slots })
+}
+
+/// The number of scenarios in `range` (an empty or reversed range holds none).
+fn range_len(range: &Range<u64>) -> usize {
+    usize::try_from(range.end.saturating_sub(range.start)).unwrap_or(usize::MAX)
 }
 
 /// Splits one record (with its newline) into index, kind and result line, if its checksum
@@ -365,6 +404,7 @@ mod tests {
             shard: None,
             catalog: None,
             catalog_digest: None,
+            named_files: None,
         }
     }
 
@@ -426,6 +466,48 @@ mod tests {
         assert!(!text.contains("3\tp\t12\n"), "the torn line is cut off");
         journal.remove().unwrap();
         assert!(!path.exists());
+    }
+
+    #[test]
+    fn scan_in_memory_indexes_what_resume_indexes() {
+        let head = header_line(&header()).unwrap();
+        let one = format!(
+            "1\tp\t{}\t{{\"b\":1}}\n",
+            record_checksum(1, false, "{\"b\":1}")
+        );
+        let zero = format!(
+            "0\te\t{}\t{{\"a\":1}}\n",
+            record_checksum(0, true, "{\"a\":1}")
+        );
+        // A record of scenario 9 (outside 0..4), a bad checksum, then a torn tail.
+        let far = format!("9\tp\t{}\t{{}}\n", record_checksum(9, false, "{}"));
+        let text = format!("{head}\n{one}{zero}{far}2\tp\t00\t{{}}\n3\tp\t12");
+        let scan = scan(
+            &mut std::io::Cursor::new(text.as_bytes()),
+            Path::new("j"),
+            &header(),
+            &(0..4),
+        )
+        .unwrap();
+        let first = (head.len() + 1) as u64;
+        assert_eq!(
+            scan.slots,
+            [
+                Some(Slot {
+                    offset: first + one.len() as u64,
+                    len: zero.len() as u32,
+                    failed: true
+                }),
+                Some(Slot {
+                    offset: first,
+                    len: one.len() as u32,
+                    failed: false
+                }),
+                None,
+                None
+            ]
+        );
+        assert_eq!(scan.end as usize, text.len() - "3\tp\t12".len());
     }
 
     #[test]
@@ -567,6 +649,10 @@ mod tests {
             },
             Header {
                 catalog_digest: Some("sha256:01".into()),
+                ..header()
+            },
+            Header {
+                named_files: Some("sha256:02".into()),
                 ..header()
             },
         ];

@@ -218,9 +218,10 @@ pub fn run(
                 shard: options.shard,
                 catalog: options.catalog.as_ref().map(|c| c.display().to_string()),
                 catalog_digest: match &options.catalog {
-                    Some(c) => Some(file_digest(c)?),
+                    Some(c) => Some(crate::input::file_digest(c)?),
                     None => None,
                 },
+                named_files: input.named_files_digest(range.clone())?,
             };
             let mut journal = if journal_path.exists() {
                 if !options.resume {
@@ -267,21 +268,6 @@ pub fn run(
 }
 
 /// `sha256:<hex>` of a file's bytes, read in pieces (the catalogue the journal is bound to).
-fn file_digest(path: &Path) -> Result<String, BatchError> {
-    use sha2::{Digest, Sha256};
-    let fail = |e| BatchError::File(FileError::new(path, FileAction::ReadInput, e));
-    let mut file = std::fs::File::open(path).map_err(fail)?;
-    let mut hasher = Sha256::new();
-    std::io::copy(&mut file, &mut hasher).map_err(fail)?;
-    let digest = hasher.finalize();
-    Ok(format!(
-        "sha256:{}",
-        digest
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-    ))
-}
 
 /// Puts the summary in place (before the journal goes, so a kill in between loses nothing).
 fn finish_summary(summary: Option<SummaryFile>, path: Option<&Path>) -> Result<(), BatchError> {

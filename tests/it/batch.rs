@@ -310,16 +310,7 @@ fn bad_usage_is_refused_with_exit_2() {
 
 /// The header the binary writes for `file` run as a whole with the default catalogue.
 fn journal_header(file: &str) -> Header {
-    let input = Input::open(&root().join(file)).unwrap();
-    Header {
-        journal: JOURNAL_SCHEMA.to_owned(),
-        fleetopt: env!("CARGO_PKG_VERSION").to_owned(),
-        input: input.fingerprint().to_owned(),
-        total: input.len(),
-        shard: None,
-        catalog: None,
-        catalog_digest: None,
-    }
+    journal_header_of(&Input::open(&root().join(file)).unwrap())
 }
 
 #[test]
@@ -496,4 +487,87 @@ fn kill_9_then_resume_gives_the_uninterrupted_bytes() {
     assert_eq!(ids.len(), 300);
     let unique: std::collections::BTreeSet<&String> = ids.iter().collect();
     assert_eq!(unique.len(), 300, "no duplicates");
+}
+
+#[test]
+fn resume_refuses_a_journal_once_a_file_the_scenarios_name_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let request = dir.path().join("req.toml");
+    std::fs::copy(root().join("fixtures/batch/small-request.toml"), &request).unwrap();
+    let catalog = root().join("fixtures/catalogs/small.json");
+    let lines = dir.path().join("s.jsonl");
+    std::fs::write(
+        &lines,
+        format!(
+            "{{\"id\": \"a\", \"request_file\": \"req.toml\", \"catalog\": {catalog:?}}}\n\
+             {{\"id\": \"b\", \"request_file\": \"req.toml\", \"catalog\": {catalog:?}}}\n"
+        ),
+    )
+    .unwrap();
+    let (run, reference) = batch_to(path(&lines), &dir.path().join("reference.jsonl"), &[]);
+    assert_eq!(run.code, 0, "{}", run.render());
+    let first = std::str::from_utf8(&reference)
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .to_owned();
+
+    // A run that stopped after scenario 0, as the binary journals it.
+    let input = Input::open(&lines).unwrap();
+    let named = input.named_files_digest(0..2).unwrap();
+    assert!(named.is_some(), "the scenarios name two files");
+    let header = Header {
+        named_files: named,
+        ..journal_header_of(&input)
+    };
+    let out = dir.path().join("out.jsonl");
+    let journal_path = journal::path_for(&out);
+    let write_journal = || {
+        let mut journal = Journal::create(&journal_path, &header, 0..2).unwrap();
+        journal.append(&[(0, false, first.clone())]).unwrap();
+    };
+    write_journal();
+    let (run, resumed) = batch_to(path(&lines), &out, &["--resume"]);
+    assert_eq!(run.code, 0, "{}", run.render());
+    assert!(
+        run.stderr.contains("1 taken from the journal"),
+        "{}",
+        run.stderr
+    );
+    assert!(resumed == reference);
+
+    // The same journal after the request file was edited: its result may no longer hold.
+    write_journal();
+    let edited = std::fs::read_to_string(&request)
+        .unwrap()
+        .replace("capacity = 12", "capacity = 16");
+    std::fs::write(&request, edited).unwrap();
+    let (run, _) = batch_to(path(&lines), &out, &["--resume"]);
+    assert_eq!(run.code, 2, "{}", run.render());
+    assert!(
+        run.stderr.contains("belongs to another run"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("files named by scenarios sha256:"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// The header the binary writes for `input` run as a whole with the default catalogue and no
+/// named files.
+fn journal_header_of(input: &Input) -> Header {
+    Header {
+        journal: JOURNAL_SCHEMA.to_owned(),
+        fleetopt: env!("CARGO_PKG_VERSION").to_owned(),
+        input: input.fingerprint().to_owned(),
+        total: input.len(),
+        shard: None,
+        catalog: None,
+        catalog_digest: None,
+        named_files: None,
+    }
 }

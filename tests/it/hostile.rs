@@ -159,6 +159,7 @@ fn a_journal_record_whose_index_lies_is_recomputed() {
         shard: None,
         catalog: None,
         catalog_digest: None,
+        named_files: None,
     };
     let journal_path = journal::path_for(&out);
     let mut journal = Journal::create(&journal_path, &header, 0..12).unwrap();
