@@ -1,9 +1,12 @@
 //! `fleetopt simulate`: read a plan (and optionally its request), run the Monte Carlo
 //! simulation of `fleetopt::solver::simulate`, print a summary table or the JSON report.
 
+use std::io::IsTerminal;
+
 use fleetopt::solver::simulate::{
-    SimulateError, SimulationOptions, SimulationReport, simulate as run_simulation,
+    SimulateError, SimulationOptions, SimulationReport, simulate_with_progress,
 };
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::args::{SimulateArgs, SimulateFormat};
 use super::output::{json_text, print};
@@ -39,14 +42,41 @@ pub fn simulate(args: &SimulateArgs) -> Result<(), Failure> {
     let pool = pool
         .build()
         .map_err(|e| Failure::other(format!("cannot start worker threads: {e}")))?;
+    let bar = trial_bar(args.trials);
+    let trials_done = |n: u64| {
+        if let Some(bar) = &bar {
+            bar.inc(n);
+        }
+    };
     let report = pool
-        .install(|| run_simulation(&catalog, request.as_ref(), &plan, &options))
-        .map_err(|e| simulate_failure(args, e))?;
+        .install(|| {
+            simulate_with_progress(&catalog, request.as_ref(), &plan, &options, &trials_done)
+        })
+        .map_err(|e| simulate_failure(args, e));
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    let report = report?;
     let text = match args.format {
         SimulateFormat::Json => json_text(&report)?,
         SimulateFormat::Table => report_table(&args.plan.display().to_string(), &report),
     };
     print(&text)
+}
+
+/// A bar of trials on stderr, only when stderr is a terminal (never drawn into redirected
+/// output, DESIGN §8).
+fn trial_bar(trials: u32) -> Option<ProgressBar> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = ProgressBar::with_draw_target(Some(u64::from(trials)), ProgressDrawTarget::stderr());
+    if let Ok(style) =
+        ProgressStyle::with_template("{bar:40} {pos}/{len} trials  {per_sec}  eta {eta}")
+    {
+        bar.set_style(style);
+    }
+    Some(bar)
 }
 
 /// Names the input at fault: the option's flag, the plan file, or the request file.

@@ -567,6 +567,23 @@ pub fn simulate(
     plan: &Plan,
     options: &SimulationOptions,
 ) -> Result<SimulationReport, SimulateError> {
+    simulate_with_progress(catalog, request, plan, options, &|_| {})
+}
+
+/// How many trials a worker runs between two calls of the progress callback: often enough for a
+/// bar that moves every fraction of a second, rarely enough to cost nothing.
+pub const PROGRESS_EVERY_TRIALS: u64 = 256;
+
+/// [`simulate`], calling `trials_done(n)` from the worker threads as each further `n` trials
+/// finish (at most [`PROGRESS_EVERY_TRIALS`] at a time; the calls sum to the trial count). It is
+/// called only after the plan and options are checked, and the report does not depend on it.
+pub fn simulate_with_progress(
+    catalog: &Catalog,
+    request: Option<&FleetRequest>,
+    plan: &Plan,
+    options: &SimulationOptions,
+    trials_done: &(dyn Fn(u64) + Sync),
+) -> Result<SimulationReport, SimulateError> {
     let model = Model::build(catalog, request, plan, options)?;
     let work = f64::from(options.trials) * f64::from(model.steps) * model.pools.len() as f64;
     if work > options.max_work {
@@ -600,9 +617,15 @@ pub fn simulate(
         .into_par_iter()
         .map(|block| {
             let (start, end) = (block * trials / blocks, (block + 1) * trials / blocks);
-            (start..end).fold(Accumulator::new(&model, grid), |acc, trial| {
-                acc.add_trial(&model, seed, trial)
-            })
+            let mut acc = Accumulator::new(&model, grid);
+            for trial in start..end {
+                acc = acc.add_trial(&model, seed, trial);
+                if (trial - start + 1) % PROGRESS_EVERY_TRIALS == 0 {
+                    trials_done(PROGRESS_EVERY_TRIALS);
+                }
+            }
+            trials_done((end - start) % PROGRESS_EVERY_TRIALS);
+            acc
         })
         .reduce(|| Accumulator::new(&model, grid), Accumulator::merge);
 

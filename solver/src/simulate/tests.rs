@@ -114,6 +114,39 @@ fn same_seed_gives_the_same_report_on_any_thread_count() {
 }
 
 #[test]
+fn progress_counts_every_trial_once_and_changes_nothing() {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    let catalog = catalog(3);
+    let req = request(&ALL_TYPES, SpotStrategy::Diversified, HIGH);
+    let plan = plan_for(&catalog, &req);
+    // More trials than one progress step per worker block, and not a multiple of the step.
+    let opts = options(3 * super::PROGRESS_EVERY_TRIALS as u32 + 77);
+    let calls = AtomicU64::new(0);
+    let done = AtomicU64::new(0);
+    let report = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .unwrap()
+        .install(|| {
+            super::simulate_with_progress(&catalog, Some(&req), &plan, &opts, &|n| {
+                assert!(n <= super::PROGRESS_EVERY_TRIALS);
+                calls.fetch_add(1, Ordering::Relaxed);
+                done.fetch_add(n, Ordering::Relaxed);
+            })
+            .unwrap()
+        });
+    assert_eq!(done.into_inner(), u64::from(opts.trials));
+    assert!(
+        calls.into_inner() > 1,
+        "the callback is called as trials finish"
+    );
+    assert_eq!(
+        report,
+        simulate(&catalog, Some(&req), &plan, &opts).unwrap()
+    );
+}
+
+#[test]
 fn without_hazard_nothing_is_lost() {
     let catalog = catalog(2);
     let req = request(&ALL_TYPES, SpotStrategy::Diversified, [0.0; 5]);
