@@ -803,6 +803,20 @@ pub enum RequestErrorKind {
         #[source]
         source: serde_norway::Error,
     },
+    /// YAML flow collections (`[`, `{`) nested deeper than the parser's recursion limit: refused
+    /// before parsing, because the YAML scanner's time grows with the square of the nesting.
+    #[error(
+        "invalid YAML at line {line}, column {column}: flow collections (`[` or `{{`) nested more \
+         than {limit} deep"
+    )]
+    YamlTooDeep {
+        /// 1-based line of the opening bracket past the limit.
+        line: usize,
+        /// 1-based column (in characters) of that bracket.
+        column: usize,
+        /// The deepest nesting accepted ([`syntax::YAML_MAX_FLOW_DEPTH`]).
+        limit: usize,
+    },
     /// A value does not fit the schema (an unknown field, a wrong type), in serde's words made
     /// plain ("expected a table", "did you mean").
     #[error("{}", syntax::schema_message(.0))]

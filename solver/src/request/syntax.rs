@@ -78,6 +78,15 @@ pub fn parse_value(label: &str, text: &str, syntax: Syntax) -> Result<Value, Req
             toml_to_json(label, "", toml::Value::Table(table))
         }
         Syntax::Yaml => {
+            if let Some((line, column)) = too_deep_flow(text, YAML_MAX_FLOW_DEPTH) {
+                let limit = YAML_MAX_FLOW_DEPTH;
+                let kind = RequestErrorKind::YamlTooDeep {
+                    line,
+                    column,
+                    limit,
+                };
+                return Err(RequestError::new(label, "", kind));
+            }
             let value: serde_norway::Value = serde_norway::from_str(text).map_err(|e| {
                 let kind = match e.location() {
                     // YAML forbids tabs in indentation; the parser's own words ("found character
@@ -99,6 +108,76 @@ pub fn parse_value(label: &str, text: &str, syntax: Syntax) -> Result<Value, Req
             yaml_to_json(label, "", value)
         }
     }
+}
+
+/// The deepest nesting of YAML flow collections read: the YAML parser's own recursion limit
+/// (128, which refuses anything deeper anyway, and JSON's limit in `serde_json`).
+pub const YAML_MAX_FLOW_DEPTH: usize = 128;
+
+/// Where the flow collections of a YAML text (`[`, `{`, outside quotes and comments) first nest
+/// deeper than `limit`, as a 1-based line and column, if they do.
+///
+/// Why before parsing: libyaml's scanner (under `serde_norway`) keeps one possible simple key
+/// per flow level and re-examines them all at every token, so `[[[…` 10,000 deep took 6 s and
+/// 100,000 deep (a 200 kB file) ten minutes before the parser's recursion limit refused it.
+/// This pass is linear. A bracket inside a plain scalar (`name: a[1]`) counts too; a balanced
+/// one cancels out, so only a text the parser would refuse or one with over a hundred unclosed
+/// brackets in plain scalars is refused here.
+fn too_deep_flow(text: &str, limit: usize) -> Option<(usize, usize)> {
+    #[derive(PartialEq)]
+    enum In {
+        Plain,
+        Single,
+        Double,
+        Comment,
+    }
+    let mut state = In::Plain;
+    let (mut depth, mut line, mut column) = (0usize, 1usize, 0usize);
+    let mut previous = '\n';
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        column += 1;
+        match (&state, c) {
+            (_, '\n') => {
+                line += 1;
+                column = 0;
+                if state == In::Comment {
+                    state = In::Plain;
+                }
+            }
+            (In::Plain, '#') if previous.is_whitespace() => state = In::Comment,
+            // A quote opens a quoted scalar only where a scalar can start (`it's` is plain).
+            (In::Plain, '\'') if starts_scalar(previous) => state = In::Single,
+            (In::Plain, '"') if starts_scalar(previous) => state = In::Double,
+            (In::Plain, '[' | '{') => {
+                depth += 1;
+                if depth > limit {
+                    return Some((line, column));
+                }
+            }
+            (In::Plain, ']' | '}') => depth = depth.saturating_sub(1),
+            (In::Single, '\'') | (In::Double, '"') => state = In::Plain,
+            (In::Double, '\\') => {
+                // An escaped character cannot close the string (a newline here is a line
+                // continuation, still counted as a line).
+                if chars.clone().next() == Some('\n') {
+                    line += 1;
+                    column = 0;
+                }
+                chars.next();
+                column += 1;
+            }
+            _ => {}
+        }
+        previous = c;
+    }
+    None
+}
+
+/// Whether a scalar may start after `previous`: after whitespace (a line start included) or a
+/// flow indicator.
+fn starts_scalar(previous: char) -> bool {
+    previous.is_whitespace() || matches!(previous, '[' | '{' | ',')
 }
 
 /// Deserialises `value` (found at `prefix`) through `serde_path_to_error`, so the error names
@@ -371,6 +450,31 @@ mod tests {
             Ok(request) => panic!("expected an error, got {request:#?}"),
             Err(e) => e.to_string(),
         }
+    }
+
+    #[test]
+    fn deep_yaml_flow_nesting_is_refused_before_parsing() {
+        let deep = format!("a: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+        let error = parse_value("r.yaml", &deep, Syntax::Yaml).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "r.yaml: invalid YAML at line 1, column 132: flow collections (`[` or `{`) nested \
+             more than 128 deep"
+        );
+        // Brackets in quotes, comments and plain scalars are not nesting.
+        let quoted = format!(
+            "a: '{0}'\nb: \"{0}\\\"\"\n# {0}\nc: it's {1}\nd: [[1], {{e: [2]}}]\n",
+            "[".repeat(200),
+            "[]".repeat(200)
+        );
+        let value = parse_value("r.yaml", &quoted, Syntax::Yaml).unwrap();
+        assert_eq!(value["d"], serde_json::json!([[1], {"e": [2]}]));
+        // A quote inside a plain scalar opens nothing, so it cannot hide the nesting after it.
+        let hidden = format!("x: it's\ny: {}{}\n", "{a: ".repeat(129), "}".repeat(129));
+        let error = parse_value("r.yaml", &hidden, Syntax::Yaml).unwrap_err();
+        assert!(error.to_string().contains("line 2, column"), "{error}");
+        // 128 deep is what the parser itself still reads.
+        assert!(too_deep_flow(&format!("{}{}", "[".repeat(128), "]".repeat(128)), 128).is_none());
     }
 
     #[test]
