@@ -25,8 +25,8 @@ use crate::commitments::{
 };
 use crate::error::LoadError;
 
-/// The AWS structure named in unknown-member messages.
-const SHAPE: &str = "CapacityReservation";
+/// The AWS structures named in unknown-member messages, by the member holding them.
+const SHAPES: &[(&str, &str)] = &[("", "CapacityReservation")];
 
 /// Parses describe-capacity-reservations output; reservations in file order.
 pub fn parse(label: &str, text: &str) -> Result<Vec<CapacityReservation>, LoadError> {
@@ -34,7 +34,7 @@ pub fn parse(label: &str, text: &str) -> Result<Vec<CapacityReservation>, LoadEr
     super::check_json_text(label, text, WHAT, true)?;
     super::check_json_object(label, text, WHAT)?;
     super::check_top_level_key(label, text, "CapacityReservations", WHAT)?;
-    let output: Output = super::parse_strict(label, text, SHAPE)?;
+    let output: Output = super::parse_strict(label, text, SHAPES)?;
     let mut first: HashMap<String, usize> = HashMap::new();
     let mut reservations = Vec::with_capacity(output.capacity_reservations.len());
     for (index, entry) in output.capacity_reservations.into_iter().enumerate() {

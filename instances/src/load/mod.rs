@@ -456,11 +456,26 @@ pub(crate) fn check_json_object(label: &str, text: &str, what: &str) -> Result<(
 
 /// Rewrites serde's refusal of an unknown member (`unknown field `X`, expected one of …`, which
 /// lists every member) as a message naming the AWS shape and the closest member, if one is
-/// close. `shape` names the AWS structure (`CapacityReservation`). Other errors pass unchanged.
-pub(crate) fn strict_members(mut error: LoadError, shape: &str) -> LoadError {
+/// close. `shapes` names the AWS structure by the member that holds it (`("RecurringCharges",
+/// "RecurringCharge")`), its first entry being the default (`("", "ReservedInstances")`).
+/// Other errors pass unchanged.
+pub(crate) fn strict_members(mut error: LoadError, shapes: &[(&str, &str)]) -> LoadError {
     let Some(rest) = error.message.strip_prefix("unknown field `") else {
         return error;
     };
+    // The member holding the object: the path's next-to-last segment, without its index.
+    let holder = match &error.location {
+        crate::error::Location::JsonPath { path, .. } => path
+            .rsplit('.')
+            .nth(1)
+            .map(|segment| segment.split('[').next().unwrap_or(segment).to_owned()),
+        _ => None,
+    };
+    let shape = shapes
+        .iter()
+        .find(|(member, _)| holder.as_deref() == Some(*member))
+        .or(shapes.first())
+        .map_or("", |(_, shape)| *shape);
     let Some((member, expected)) = rest.split_once('`') else {
         return error;
     };
@@ -480,9 +495,9 @@ pub(crate) fn strict_members(mut error: LoadError, shape: &str) -> LoadError {
 pub(crate) fn parse_strict<T: serde::de::DeserializeOwned>(
     label: &str,
     text: &str,
-    shape: &str,
+    shapes: &[(&str, &str)],
 ) -> Result<T, LoadError> {
-    crate::error::parse_json(label, text).map_err(|e| strict_members(e, shape))
+    crate::error::parse_json(label, text).map_err(|e| strict_members(e, shapes))
 }
 
 /// Checks an AWS timestamp (`2024-10-23T15:00:24+00:00`, `2016-08-14T21:34:34.000Z`) and
