@@ -248,8 +248,9 @@ mod tests {
         );
         assert_eq!(
             error_of(&with("AvailabilityZoneId", r#""use2-az1""#)),
-            "cb.json: at CapacityBlockOfferings[0].AvailabilityZoneId (line 1, column 395): \
-             unknown member `AvailabilityZoneId`: not in the AWS CapacityBlockOffering shape"
+            "cb.json: at CapacityBlockOfferings[0].AvailabilityZoneId (line 1, column 369): \
+             unknown member `AvailabilityZoneId`: not in the AWS CapacityBlockOffering shape \
+             (did you mean `AvailabilityZone`?)"
         );
         assert_eq!(
             error_of("[]"),
