@@ -259,7 +259,7 @@ mod tests {
         );
         assert_eq!(
             error_of(r#"{"CapacityBlockOfferings": [], "CapacityBlockOfferings": []}"#),
-            "cb.json: at CapacityBlockOfferings (line 1, column 57): duplicate key \
+            "cb.json: at CapacityBlockOfferings (line 1, column 55): duplicate key \
              `CapacityBlockOfferings` (a JSON object may name a key once; TOML and YAML refuse \
              it too)"
         );
