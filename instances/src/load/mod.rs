@@ -457,25 +457,25 @@ pub(crate) fn check_json_object(label: &str, text: &str, what: &str) -> Result<(
 /// Rewrites serde's refusal of an unknown member (`unknown field `X`, expected one of …`, which
 /// lists every member) as a message naming the AWS shape and the closest member, if one is
 /// close. `shapes` names the AWS structure by the member that holds it (`("RecurringCharges",
-/// "RecurringCharge")`), its first entry being the default (`("", "ReservedInstances")`).
+/// "RecurringCharge")`), its first entry being the default (`("", "ReservedInstances")`); the
+/// holder nearest the member wins.
 /// Other errors pass unchanged.
 pub(crate) fn strict_members(mut error: LoadError, shapes: &[(&str, &str)]) -> LoadError {
     let Some(rest) = error.message.strip_prefix("unknown field `") else {
         return error;
     };
-    // The member holding the object: the path's next-to-last segment, without its index.
+    // The nearest named holder above the member, walking the path up (map keys such as a
+    // Price List rate code may hold dots, so the next-to-last segment is not always it).
+    let named = shapes.get(1..).unwrap_or_default();
     let holder = match &error.location {
         crate::error::Location::JsonPath { path, .. } => path
             .rsplit('.')
-            .nth(1)
-            .map(|segment| segment.split('[').next().unwrap_or(segment).to_owned()),
+            .skip(1)
+            .map(|segment| segment.split('[').next().unwrap_or(segment))
+            .find_map(|segment| named.iter().find(|(member, _)| *member == segment)),
         _ => None,
     };
-    let shape = shapes
-        .iter()
-        .find(|(member, _)| holder.as_deref() == Some(*member))
-        .or(shapes.first())
-        .map_or("", |(_, shape)| *shape);
+    let shape = holder.or(shapes.first()).map_or("", |(_, shape)| *shape);
     let Some((member, expected)) = rest.split_once('`') else {
         return error;
     };
