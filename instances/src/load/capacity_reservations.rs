@@ -426,7 +426,8 @@ mod tests {
         assert_eq!(
             error_of(r#"{"ReservedInstances": []}"#),
             "cr.json: in the file: expected describe-capacity-reservations output (top-level \
-             `CapacityReservations`), found an object with top-level keys `ReservedInstances`"
+             `CapacityReservations`), found describe-reserved-instances output (top-level \
+             `ReservedInstances`)"
         );
         assert_eq!(
             error_of(r#"{"CapacityReservations": [], "CapacityReservations": []}"#),

@@ -231,7 +231,7 @@ pub(crate) fn check_json_text(
 pub(crate) fn known_kind<'k>(
     keys: impl IntoIterator<Item = &'k String>,
 ) -> Option<(&'k str, &'static str)> {
-    const KINDS: [(&str, &str); 9] = [
+    const KINDS: [(&str, &str); 15] = [
         ("InstanceTypes", "describe-instance-types output"),
         (
             "InstanceTypeOfferings",
@@ -243,6 +243,18 @@ pub(crate) fn known_kind<'k>(
         ("Recommendation", "get-spot-placement-scores output"),
         ("AvailabilityZones", "describe-availability-zones output"),
         ("PriceList", "`aws pricing get-products` output"),
+        (
+            "CapacityReservations",
+            "describe-capacity-reservations output",
+        ),
+        ("ReservedInstances", "describe-reserved-instances output"),
+        ("savingsPlans", "describe-savings-plans output"),
+        ("searchResults", "describe-savings-plan-rates output"),
+        (
+            "CapacityBlockOfferings",
+            "describe-capacity-block-offerings output",
+        ),
+        ("offerCode", "a Price List offer file"),
         ("schema", "a fleetopt catalogue"),
     ];
     keys.into_iter().find_map(|key| {

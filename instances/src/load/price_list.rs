@@ -501,6 +501,7 @@ struct TermAttributes {
 }
 
 fn parse_json(label: &str, text: &str) -> Result<PriceList, LoadError> {
+    super::check_top_level_key(label, text, "offerCode", WHAT)?;
     let offer: Offer = super::parse_strict(label, text, SHAPES)?;
     let publication_date = check_meta(
         label,
@@ -951,6 +952,12 @@ mod tests {
             )),
             "pl: at products.AAAAAAAAAAAAAAAA.sku (line 9, column 40): duplicate key `sku` (a \
              JSON object may name a key once; TOML and YAML refuse it too)"
+        );
+        assert_eq!(
+            error_of(r#"{"CapacityReservations": []}"#),
+            "pl: in the file: expected the AWS Price List offer file for AmazonEC2 (top-level \
+             `offerCode`), found describe-capacity-reservations output (top-level \
+             `CapacityReservations`)"
         );
         assert_eq!(
             error_of("[{\"offerCode\": \"AmazonEC2\"}]"),
