@@ -22,6 +22,13 @@ seed load_placement_scores $f/aws/placement-scores*.json $f/bad/placement-scores
 seed load_on_demand_json $f/aws/on-demand-prices.json $f/bad/on-demand-prices/*.json
 seed load_on_demand_csv $f/aws/on-demand-prices.csv $f/bad/on-demand-prices/*.csv
 seed load_zones $f/aws/describe-availability-zones.json $f/bad/zones/*
+seed load_capacity_reservations $f/aws/commitments/describe-capacity-reservations.json
+seed load_reserved_instances $f/aws/commitments/describe-reserved-instances.json
+seed load_savings_plans $f/aws/commitments/describe-savings-plans.json
+seed load_savings_plan_rates $f/aws/commitments/describe-savings-plan-rates.json
+seed load_capacity_blocks $f/aws/commitments/describe-capacity-block-offerings.json
+seed load_price_list_json $f/aws/commitments/price-list-ec2.json
+seed load_price_list_csv $f/aws/commitments/price-list-ec2.csv
 seed load_subnets $f/aws/describe-subnets.json
 seed load_launch_templates $f/aws/describe-launch-template-versions.json
 seed load_requirements $f/requirements/*.json

@@ -35,6 +35,7 @@
 
 pub mod build;
 pub mod catalog;
+pub mod commitments;
 pub mod embedded;
 pub mod error;
 pub mod escape;
@@ -51,6 +52,13 @@ mod test_support;
 mod tolerance;
 
 pub use catalog::{Catalog, CatalogInfo, Region, SourceInfo, UnpricedOffering, Zone};
+pub use commitments::{
+    CapacityBlockOffering, CapacityReservation, CapacityReservationState, EndDateType, LeaseLength,
+    MatchCriteria, OfferingClass, PriceKey, PriceList, PriceListEntry, PurchaseOption,
+    RecurringCharge, ReservationType, ReservedInstance, ReservedInstanceState, ReservedScope,
+    ReservedTerm, SavingsPlan, SavingsPlanRate, SavingsPlanRates, SavingsPlanState,
+    SavingsPlanType, Tenancy,
+};
 pub use error::{LoadError, Location};
 pub use model::{
     Accelerator, AcceleratorKind, Architecture, CapacityPool, CpuManufacturer, InstanceType,

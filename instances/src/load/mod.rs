@@ -7,13 +7,18 @@
 //! [`crate::build`]'s job. Every error names the file, the path inside it and what was expected.
 
 pub mod advisor;
+pub mod capacity_blocks;
+pub mod capacity_reservations;
 pub mod catalog;
 pub mod instance_types;
 pub mod launch_templates;
 pub mod offerings;
 pub mod on_demand;
 pub mod placement_scores;
+pub mod price_list;
 pub mod requirements;
+pub mod reserved_instances;
+pub mod savings_plans;
 pub mod spot_prices;
 pub mod subnets;
 pub mod zones;
@@ -226,7 +231,7 @@ pub(crate) fn check_json_text(
 pub(crate) fn known_kind<'k>(
     keys: impl IntoIterator<Item = &'k String>,
 ) -> Option<(&'k str, &'static str)> {
-    const KINDS: [(&str, &str); 9] = [
+    const KINDS: [(&str, &str); 15] = [
         ("InstanceTypes", "describe-instance-types output"),
         (
             "InstanceTypeOfferings",
@@ -238,6 +243,18 @@ pub(crate) fn known_kind<'k>(
         ("Recommendation", "get-spot-placement-scores output"),
         ("AvailabilityZones", "describe-availability-zones output"),
         ("PriceList", "`aws pricing get-products` output"),
+        (
+            "CapacityReservations",
+            "describe-capacity-reservations output",
+        ),
+        ("ReservedInstances", "describe-reserved-instances output"),
+        ("savingsPlans", "describe-savings-plans output"),
+        ("searchResults", "describe-savings-plan-rates output"),
+        (
+            "CapacityBlockOfferings",
+            "describe-capacity-block-offerings output",
+        ),
+        ("offerCode", "a Price List offer file"),
         ("schema", "a fleetopt catalogue"),
     ];
     keys.into_iter().find_map(|key| {
@@ -424,6 +441,186 @@ impl<'de> serde::Deserialize<'de> for JsonPrice {
         }
 
         deserializer.deserialize_any(PriceVisitor)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checks shared by the commitment loaders (Capacity Reservations, Reserved Instances, Savings
+// Plans, Capacity Blocks, the Price List), which read AWS output strictly: a member that is not
+// in the AWS shape is refused, so a typo or a file of another kind is not read as empty.
+
+/// Checks that a JSON document is an object before a loader that expects one parses it, so an
+/// array or a scalar at the top gets a message saying what was expected.
+pub(crate) fn check_json_object(label: &str, text: &str, what: &str) -> Result<(), LoadError> {
+    let found = match first_significant_char(text) {
+        Some('{') | None => return Ok(()),
+        Some('[') => "an array",
+        Some('"') => "a string",
+        Some('t' | 'f') => "a boolean",
+        Some('n') => "null",
+        Some(_) => "a number",
+    };
+    Err(LoadError::whole_file(
+        label,
+        format!("expected {what} as a JSON object, found {found}"),
+    ))
+}
+
+/// Rewrites serde's refusal of an unknown member (`unknown field `X`, expected one of …`, which
+/// lists every member) as a message naming the AWS shape and the closest member, if one is
+/// close. `shapes` names the AWS structure by the member that holds it (`("RecurringCharges",
+/// "RecurringCharge")`), its first entry being the default (`("", "ReservedInstances")`); the
+/// holder nearest the member wins.
+/// Other errors pass unchanged.
+pub(crate) fn strict_members(mut error: LoadError, shapes: &[(&str, &str)]) -> LoadError {
+    let Some(rest) = error.message.strip_prefix("unknown field `") else {
+        return error;
+    };
+    // The nearest named holder above the member, walking the path up (map keys such as a
+    // Price List rate code may hold dots, so the next-to-last segment is not always it).
+    let named = shapes.get(1..).unwrap_or_default();
+    let holder = match &error.location {
+        crate::error::Location::JsonPath { path, .. } => path
+            .rsplit('.')
+            .skip(1)
+            .map(|segment| segment.split('[').next().unwrap_or(segment))
+            .find_map(|segment| named.iter().find(|(member, _)| *member == segment)),
+        _ => None,
+    };
+    let shape = holder.or(shapes.first()).map_or("", |(_, shape)| *shape);
+    let Some((member, expected)) = rest.split_once('`') else {
+        return error;
+    };
+    let known: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    let hint = crate::suggest::closest(member, known, crate::suggest::Case::Ignored, 3)
+        .map(|close| format!(" (did you mean `{close}`?)"))
+        .unwrap_or_default();
+    error.message = format!(
+        "unknown member `{}`: not in the AWS {shape} shape{hint}",
+        crate::escape::escape_controls(member)
+    );
+    error
+}
+
+/// Parses a JSON document with [`crate::error::parse_json`], unknown members reported by
+/// [`strict_members`].
+pub(crate) fn parse_strict<T: serde::de::DeserializeOwned>(
+    label: &str,
+    text: &str,
+    shapes: &[(&str, &str)],
+) -> Result<T, LoadError> {
+    crate::error::parse_json(label, text).map_err(|e| strict_members(e, shapes))
+}
+
+/// Checks an AWS timestamp (`2024-10-23T15:00:24+00:00`, `2016-08-14T21:34:34.000Z`) and
+/// writes it in UTC (`2024-10-23T15:00:24Z`), the form the spot price loader keeps.
+pub(crate) fn parse_time(text: &str) -> Result<String, String> {
+    chrono::DateTime::parse_from_rfc3339(text.trim())
+        .map(|time| {
+            time.with_timezone(&chrono::Utc)
+                .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+        })
+        .map_err(|_| {
+            format!(
+                "expected an RFC 3339 time such as `2024-10-23T15:00:24+00:00`, found `{}`",
+                crate::escape::escape_controls(text)
+            )
+        })
+}
+
+/// Checks an instance count read as a signed number: 0 or more, at most `u32::MAX`.
+pub(crate) fn check_count(value: i64) -> Result<u32, String> {
+    if value < 0 {
+        return Err(format!("expected a count of 0 or more, found `{value}`"));
+    }
+    u32::try_from(value)
+        .map_err(|_| format!("expected a count up to {}, found `{value}`", u32::MAX))
+}
+
+/// Checks an amount of money that may be zero (an upfront fee, a rate, an All Upfront hourly
+/// price): finite and not negative. `shown` is how the input spelled it.
+pub(crate) fn check_amount(value: f64, shown: &str) -> Result<f64, String> {
+    if !value.is_finite() {
+        Err(format!(
+            "expected a finite amount, found `{}`",
+            crate::escape::escape_controls(shown)
+        ))
+    } else if value < 0.0 {
+        Err(format!("expected an amount of 0 or more, found `{shown}`"))
+    } else {
+        Ok(value)
+    }
+}
+
+/// Parses an amount of money from text (`"0.0960000000"`): see [`check_amount`].
+pub(crate) fn parse_amount(text: &str) -> Result<f64, String> {
+    let trimmed = text.trim();
+    let value: f64 = trimmed.parse().map_err(|_| {
+        format!(
+            "expected an amount such as `0.096`, found `{}`",
+            crate::escape::escape_controls(trimmed)
+        )
+    })?;
+    check_amount(value, trimmed)
+}
+
+/// An AWS closed value parsed by `parse`, or a message listing `spellings`.
+pub(crate) fn parse_closed<T>(
+    text: &str,
+    what: &str,
+    parse: impl FnOnce(&str) -> Option<T>,
+    spellings: &str,
+) -> Result<T, String> {
+    parse(text).ok_or_else(|| {
+        format!(
+            "unknown {what} `{}`; expected one of {spellings}",
+            crate::escape::escape_controls(text)
+        )
+    })
+}
+
+/// The zone of an entry that may give `AvailabilityZoneId`, `AvailabilityZone` or both: the ID
+/// when given (checked), else the name (never guessed into an ID). Gives the zone and the
+/// member it came from, or (member, message).
+pub(crate) fn zone_of(
+    id: Option<&str>,
+    name: Option<&str>,
+) -> Result<Option<(ZoneRef, &'static str)>, (&'static str, String)> {
+    match (id, name) {
+        (Some(id), _) if crate::regions::looks_like_zone_id(id) => {
+            Ok(Some((ZoneRef::Id(ZoneId::new(id)), "AvailabilityZoneId")))
+        }
+        (Some(id), _) => Err((
+            "AvailabilityZoneId",
+            format!(
+                "expected an AZ ID such as `use1-az4`, found `{}`",
+                crate::escape::escape_controls(id)
+            ),
+        )),
+        (None, Some(name)) if !name.trim().is_empty() => {
+            Ok(Some((ZoneRef::Name(name.to_owned()), "AvailabilityZone")))
+        }
+        (None, Some(_)) => Err((
+            "AvailabilityZone",
+            "expected an AZ name such as `us-east-1a`, found an empty value".to_owned(),
+        )),
+        (None, None) => Ok(None),
+    }
+}
+
+/// The platform fleetopt models for an EC2 platform or product description, when it is one
+/// exactly (`Linux/UNIX`, `Linux/UNIX (Amazon VPC)`, `Windows`, `Red Hat Enterprise Linux`,
+/// `SUSE Linux`); licensed variants (`Windows with SQL Server`) give `None`.
+pub(crate) fn exact_platform(text: &str) -> Option<Platform> {
+    let base = text.strip_suffix(" (Amazon VPC)").unwrap_or(text);
+    Platform::ALL.into_iter().find(|p| p.as_str() == base)
+}
+
+/// Truncates `text` at every char boundary and checks that `parse` returns (never panics).
+#[cfg(test)]
+pub(crate) fn assert_no_panic_on_truncation<T>(text: &str, parse: impl Fn(&str) -> T) {
+    for end in (0..text.len()).filter(|&i| text.is_char_boundary(i)) {
+        let _ = parse(&text[..end]);
     }
 }
 
