@@ -35,16 +35,34 @@ use crate::regions;
 /// The kinds of input a catalogue is built from, one per field of [`Sources`], as
 /// [`SourceInfo::kind`](crate::SourceInfo::kind) records them and in the order `catalog info`
 /// lists sources.
-pub const SOURCE_KINDS: [&str; 8] = [
+pub const SOURCE_KINDS: [&str; 9] = [
     "instance-types",
     "offerings",
     "spot-prices",
     "advisor",
     "placement-scores",
+    "price-list",
     "on-demand-prices",
     "zones",
     "shape-spot-history",
 ];
+
+/// The On-Demand prices a Price List gives for shared tenancy (what a pool without a tenancy is
+/// billed), as the `on_demand` source records. Dedicated and Host prices are left out: a pool
+/// of the catalogue is a shared-tenancy pool, and its price must never come from another tenancy.
+/// A zero price (AWS lists some rows at 0.0) prices nothing.
+pub fn shared_on_demand_prices(list: &crate::commitments::PriceList) -> Vec<OnDemandPrice> {
+    list.on_demand
+        .iter()
+        .filter(|e| e.key.tenancy == crate::commitments::Tenancy::Default && e.price_per_hour > 0.0)
+        .map(|e| OnDemandPrice {
+            instance_type: e.key.instance_type.clone(),
+            region: e.key.region.clone(),
+            platform: e.key.platform,
+            price: e.price_per_hour,
+        })
+        .collect()
+}
 
 /// Whether `date` is a source date as a catalogue records it: `YYYY-MM-DD`. A catalogue's
 /// data date is the newest of its sources' dates by string order, which is date order only

@@ -425,6 +425,11 @@ pub struct BuildArgs {
     /// `aws ec2 get-spot-placement-scores` output; repeatable (later files win).
     #[arg(long, value_name = "FILE")]
     pub placement_scores: Vec<PathBuf>,
+    /// AWS's Price List bulk offer file for EC2 (`AmazonEC2`, JSON or CSV): its shared-tenancy
+    /// On-Demand prices; repeatable (later files override earlier ones, and
+    /// `--on-demand-prices` files override them all). Its data date is its `publicationDate`.
+    #[arg(long, value_name = "FILE")]
+    pub price_list: Vec<PathBuf>,
     /// On-demand prices: CSV `instance_type,region,price_per_hour[,operating_system]` or the
     /// same as a JSON array; repeatable (later files override earlier ones).
     #[arg(long, value_name = "FILE")]

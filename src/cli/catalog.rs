@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use fleetopt::instances::build::{
-    BuildOptions, Labelled, SOURCE_KINDS, Sources, build as build_catalog, is_source_date,
+    self, BuildOptions, Labelled, SOURCE_KINDS, Sources, build as build_catalog, is_source_date,
 };
 use fleetopt::instances::listing::{self, LISTING_PLATFORM, Listed, RegionCounts};
 use fleetopt::instances::load;
@@ -24,7 +24,18 @@ use super::{Failure, inputs};
 
 pub fn build(args: &BuildArgs) -> Result<(), Failure> {
     let inputs = build_inputs(args);
-    let dates = parse_source_dates(&args.source_date, &inputs)?;
+    let mut dates = parse_source_dates(&args.source_date, &inputs)?;
+    // Loaded first: a Price List states its own data date, which a `--source-date` given for
+    // the file (by name) still overrides.
+    let price_lists = load_each(&args.price_list, load::price_list::load)?;
+    for (path, list) in args.price_list.iter().zip(&price_lists) {
+        let origin = file_name(path);
+        let published = list.value.publication_date.get(..10).unwrap_or_default();
+        let dated = |key: &String| *key == origin || key == "price-list";
+        if is_source_date(published) && !dates.iter().any(|(key, _)| dated(key)) {
+            dates.push((origin, published.to_owned()));
+        }
+    }
     let sources_info = inputs
         .iter()
         .map(|(kind, path)| {
@@ -60,7 +71,16 @@ pub fn build(args: &BuildArgs) -> Result<(), Failure> {
             .map(load::advisor::load)
             .transpose()?,
         placement_scores: load_each(&args.placement_scores, load::placement_scores::load)?,
-        on_demand: load_each(&args.on_demand_prices, load::on_demand::load)?,
+        on_demand: price_lists
+            .iter()
+            .map(|list| {
+                Labelled::new(
+                    list.label.clone(),
+                    build::shared_on_demand_prices(&list.value),
+                )
+            })
+            .chain(load_each(&args.on_demand_prices, load::on_demand::load)?)
+            .collect(),
         zones: load_each(&args.zones, load::zones::load)?,
         shaping_history: load_each(&args.shape_spot_history, load::spot_prices::load)?,
     };
@@ -120,12 +140,13 @@ pub(super) fn one_of(names: &[&str]) -> String {
 /// Every input file with its kind, in the order `catalog info` lists them (the files of each
 /// flag, in [`SOURCE_KINDS`] order).
 fn build_inputs(args: &BuildArgs) -> Vec<(&'static str, &Path)> {
-    let files: [&[PathBuf]; 8] = [
+    let files: [&[PathBuf]; 9] = [
         std::slice::from_ref(&args.instance_types),
         &args.offerings,
         &args.spot_prices,
         args.advisor.as_slice(),
         &args.placement_scores,
+        &args.price_list,
         &args.on_demand_prices,
         &args.zones,
         &args.shape_spot_history,

@@ -184,3 +184,105 @@ fn a_failed_build_keeps_the_previous_output() {
     let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
     assert_eq!(leftovers, 1, "no temporary file may be left behind");
 }
+
+/// `catalog build` over the instance types and offerings fixtures with the given price sources.
+fn build_with(dir: &std::path::Path, name: &str, prices: &[&str]) -> (crate::support::Run, String) {
+    let out = dir.join(name);
+    let mut args: Vec<String> = [
+        "catalog",
+        "build",
+        "--instance-types",
+        &rel(&fixture("aws/describe-instance-types.json")),
+        "--offerings",
+        &rel(&fixture("aws/offerings-az-id.json")),
+        "--region",
+        "us-east-1",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    args.extend(prices.iter().map(|p| (*p).to_owned()));
+    args.extend(["-o".to_owned(), out.to_str().unwrap().to_owned()]);
+    let run = fleetopt(args);
+    let text = std::fs::read_to_string(&out).unwrap_or_default();
+    (run, text)
+}
+
+#[test]
+fn the_price_list_prices_on_demand_pools_at_shared_tenancy_in_json_and_csv_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = rel(&fixture("aws/commitments/price-list-ec2.json"));
+    let csv = rel(&fixture("aws/commitments/price-list-ec2.csv"));
+    let (run, from_json) = build_with(dir.path(), "json.json", &["--price-list", &json]);
+    assert_eq!(run.code, 0, "{}", run.render());
+    let (run, from_csv) = build_with(dir.path(), "csv.json", &["--price-list", &csv]);
+    assert_eq!(run.code, 0, "{}", run.render());
+    // The same products in either form give the same pools and prices (the source's file name,
+    // recorded in the catalogue, is the only difference).
+    assert_eq!(
+        from_json.replace("price-list-ec2.json", "F"),
+        from_csv.replace("price-list-ec2.csv", "F")
+    );
+
+    let catalog = load::catalog::parse("json.json", &from_json).unwrap();
+    let source = catalog
+        .info()
+        .sources
+        .iter()
+        .find(|s| s.kind == "price-list")
+        .unwrap();
+    assert_eq!(source.origin, "price-list-ec2.json");
+    assert_eq!(
+        source.date.as_deref(),
+        Some("2026-12-01"),
+        "the publication date"
+    );
+    let region = catalog.region("us-east-1").unwrap();
+    let on_demand = |name: &str| -> Vec<f64> {
+        region
+            .pools_of(name)
+            .iter()
+            .filter(|p| p.market == Market::OnDemand)
+            .map(|p| p.price_per_hour)
+            .collect()
+    };
+    // Shared tenancy, Linux: never the Dedicated ($0.106) or Host ($0.00) row.
+    assert!(!on_demand("m5.large").is_empty());
+    assert!(on_demand("m5.large").iter().all(|&p| p == 0.096));
+    assert!(on_demand("c5.large").iter().all(|&p| p == 0.085));
+
+    // An `--on-demand-prices` file overrides the Price List.
+    let own = dir.path().join("own-prices.csv");
+    let header = std::fs::read_to_string(fixture("aws/on-demand-prices.csv")).unwrap();
+    let header = header.lines().next().unwrap();
+    std::fs::write(
+        &own,
+        format!("{header}\nm5.large,us-east-1,Linux/UNIX,0.1,USD\n"),
+    )
+    .unwrap();
+    let (run, both) = build_with(
+        dir.path(),
+        "both.json",
+        &[
+            "--price-list",
+            &json,
+            "--on-demand-prices",
+            own.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.render());
+    let both = load::catalog::parse("both.json", &both).unwrap();
+    let region = both.region("us-east-1").unwrap();
+    let m5: Vec<f64> = region
+        .pools_of("m5.large")
+        .iter()
+        .filter(|p| p.market == Market::OnDemand)
+        .map(|p| p.price_per_hour)
+        .collect();
+    assert!(!m5.is_empty() && m5.iter().all(|&p| p == 0.1), "{m5:?}");
+    let c5 = region.pools_of("c5.large");
+    assert!(
+        c5.iter()
+            .filter(|p| p.market == Market::OnDemand)
+            .all(|p| p.price_per_hour == 0.085)
+    );
+}
