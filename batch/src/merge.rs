@@ -8,7 +8,7 @@
 //! streaming (nothing is held but a buffer), into a file written atomically.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -85,16 +85,31 @@ struct Probe {
     error: Option<serde::de::IgnoredAny>,
 }
 
-fn read_header(path: &Path) -> Result<(ShardHeader, BufReader<File>), BatchError> {
+/// A shard output being read: at most the input size limit plus one byte, so a device or a
+/// file without end is refused instead of read forever ([`within_limit`]).
+type ShardReader = BufReader<std::io::Take<File>>;
+
+/// Refuses a shard output once `read` bytes of it pass the input size limit.
+fn within_limit(read: u64) -> Result<(), std::io::Error> {
+    let limit = fleetopt_instances::read::max_input_size();
+    if read > limit {
+        return Err(fleetopt_instances::read::ReadError::TooLarge { limit }.into());
+    }
+    Ok(())
+}
+
+fn read_header(path: &Path) -> Result<(ShardHeader, ShardReader, u64), BatchError> {
     let cannot_read = |source| BatchError::ReadInput {
         path: path.to_path_buf(),
         file: InputFile::ShardOutput,
         source,
     };
     let file = File::open(path).map_err(cannot_read)?;
-    let mut reader = BufReader::new(file);
+    let limit = fleetopt_instances::read::max_input_size();
+    let mut reader = BufReader::new(file.take(limit.saturating_add(1)));
     let mut first = String::new();
     reader.read_line(&mut first).map_err(cannot_read)?;
+    within_limit(first.len() as u64).map_err(cannot_read)?;
     let line: ShardLine =
         serde_json::from_str(first.trim_end()).map_err(|_| BatchError::NotAShardOutput {
             path: path.to_path_buf(),
@@ -112,7 +127,7 @@ fn read_header(path: &Path) -> Result<(ShardHeader, BufReader<File>), BatchError
             header: Box::new(header),
         });
     }
-    Ok((header, reader))
+    Ok((header, reader, first.len() as u64))
 }
 
 impl ShardHeader {
@@ -132,7 +147,7 @@ pub fn merge(inputs: &[PathBuf], output: &Path) -> Result<MergeReport, BatchErro
     };
     let mut shards: Vec<(ShardHeader, &PathBuf)> = Vec::new();
     for path in inputs {
-        let (header, _) = read_header(path)?;
+        let (header, _, _) = read_header(path)?;
         shards.push((header, path));
     }
     let (reference, _) = &shards[0];
@@ -184,16 +199,20 @@ pub fn merge(inputs: &[PathBuf], output: &Path) -> Result<MergeReport, BatchErro
     let mut line = Vec::new();
     let mut failed = 0u64;
     for (header, path) in &shards {
-        let (_, mut reader) = read_header(path)?;
+        let (_, mut reader, mut read) = read_header(path)?;
         let mut count = 0u64;
         loop {
             line.clear();
-            let n = reader.read_until(b'\n', &mut line).map_err(|source| {
-                BatchError::ReadShardLine {
+            let n = reader
+                .read_until(b'\n', &mut line)
+                .and_then(|n| {
+                    read += n as u64;
+                    within_limit(read).map(|()| n)
+                })
+                .map_err(|source| BatchError::ReadShardLine {
                     path: path.to_path_buf(),
                     source,
-                }
-            })?;
+                })?;
             if n == 0 {
                 break;
             }

@@ -77,6 +77,7 @@ pub mod pareto;
 )]
 pub mod placement;
 pub mod plan;
+mod prose;
 #[allow(
     rustdoc::private_intra_doc_links,
     reason = "the module docs map their private rooms"

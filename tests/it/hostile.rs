@@ -224,6 +224,20 @@ fn inputs_beyond_the_size_limit_are_refused_with_the_flag() {
     assert!(run.stderr.contains("(1 MiB)"), "{}", run.stderr);
     let run = fleetopt(["--max-input-size", "1048576", "batch", "/dev/zero"]);
     assert_eq!(run.code, 2, "{}", run.render());
+    // A shard output without end (once read until the memory limit) is refused at the limit.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("merged.jsonl");
+    let run = fleetopt([
+        "--max-input-size",
+        "1048576",
+        "merge",
+        "/dev/zero",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 2, "{}", run.render());
+    assert!(run.stderr.contains("(1 MiB)"), "{}", run.stderr);
+    assert!(!out.exists());
 }
 
 #[cfg(unix)]

@@ -828,18 +828,7 @@ fn build_plan(
     }
 }
 
-/// A number for messages: rounded to 6 decimals, no trailing zeros.
+/// A number for messages: rounded to 6 decimals, no trailing zeros ([`crate::prose::number`]).
 pub(crate) fn num(x: f64) -> String {
-    if !x.is_finite() || x.abs() >= 1e12 {
-        return format!("{x}");
-    }
-    let rounded = (x * 1e6).round() / 1e6;
-    if rounded == 0.0 && x != 0.0 {
-        // Too small for the rounding but not zero: in full, never as `0`.
-        format!("{x}")
-    } else if rounded == 0.0 {
-        "0".to_owned()
-    } else {
-        format!("{rounded}")
-    }
+    crate::prose::number(x, 6)
 }

@@ -293,14 +293,17 @@ pub enum SimulateError {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum OptionProblem {
     /// A length of time that must be positive.
-    #[error("expected a positive number, found {found}")]
+    #[error("expected a positive number, found {}", crate::prose::number(*found, 6))]
     NotPositive {
         /// The value given.
         found: f64,
     },
     /// More steps than [`MAX_STEPS`].
     #[error(
-        "{hours} hours in steps of {step_minutes} minutes is {steps} steps; at most {MAX_STEPS} are allowed (use longer steps)"
+        "{} hours in steps of {} minutes is {} steps; at most {MAX_STEPS} are allowed (use longer steps or a shorter horizon)",
+        crate::prose::number(*hours, 6),
+        crate::prose::number(*step_minutes, 6),
+        crate::prose::number(*steps, 0)
     )]
     TooManySteps {
         /// The horizon.
@@ -330,13 +333,13 @@ pub enum OptionProblem {
         limit: f64,
     },
     /// A delay, rate or scale that must be finite and ≥ 0.
-    #[error("expected a number ≥ 0, found {found}")]
+    #[error("expected a number ≥ 0, found {}", crate::prose::number(*found, 6))]
     Negative {
         /// The value given.
         found: f64,
     },
     /// A share outside (0, 1].
-    #[error("expected a share in (0, 1], found {found}")]
+    #[error("expected a share in (0, 1], found {}", crate::prose::number(*found, 6))]
     NotAShare {
         /// The value given.
         found: f64,
@@ -347,7 +350,7 @@ pub enum OptionProblem {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum PlanProblem {
     /// A target or weight that must be positive.
-    #[error("expected a positive number, found {found}")]
+    #[error("expected a positive number, found {}", crate::prose::number(*found, 6))]
     NotPositive {
         /// The value in the plan.
         found: f64,

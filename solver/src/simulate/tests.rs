@@ -468,7 +468,15 @@ fn bad_options_are_rejected() {
             step_minutes: 1.0,
             ..options(1)
         }),
-        "step_minutes: 10000 hours in steps of 1 minutes is 600000 steps; at most 20000 are allowed (use longer steps)"
+        "step_minutes: 10000 hours in steps of 1 minutes is 600000 steps; at most 20000 are allowed (use longer steps or a shorter horizon)"
+    );
+    // A huge horizon is named in a few characters, not 301 digits.
+    assert_eq!(
+        run(SimulationOptions {
+            hours: 1e300,
+            ..options(1)
+        }),
+        "step_minutes: 1e300 hours in steps of 5 minutes is 1.2e301 steps; at most 20000 are allowed (use longer steps or a shorter horizon)"
     );
     assert_eq!(
         run(SimulationOptions {

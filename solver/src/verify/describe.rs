@@ -7,20 +7,9 @@ use std::fmt;
 use super::plan_facts::PoolId;
 use crate::plan::Allocation;
 
-/// A number for messages: rounded to 9 decimals, no trailing zeros.
+/// A number for messages: rounded to 9 decimals, no trailing zeros ([`crate::prose::number`]).
 pub(super) fn num(x: f64) -> String {
-    if !x.is_finite() || x.abs() >= 1e9 {
-        return format!("{x}");
-    }
-    let rounded = (x * 1e9).round() / 1e9;
-    if rounded == 0.0 && x != 0.0 {
-        // Too small for the rounding but not zero: in full, never as `0`.
-        format!("{x}")
-    } else if rounded == 0.0 {
-        "0".to_owned()
-    } else {
-        format!("{rounded}")
-    }
+    crate::prose::number(x, 9)
 }
 
 pub(super) fn list<T: fmt::Display>(items: impl IntoIterator<Item = T>) -> String {
