@@ -156,6 +156,11 @@ fn too_deep_flow(text: &str, limit: usize) -> Option<(usize, usize)> {
                 }
             }
             (In::Plain, ']' | '}') => depth = depth.saturating_sub(1),
+            // `''` inside single quotes is an escaped quote, not the end.
+            (In::Single, '\'') if chars.clone().next() == Some('\'') => {
+                chars.next();
+                column += 1;
+            }
             (In::Single, '\'') | (In::Double, '"') => state = In::Plain,
             (In::Double, '\\') => {
                 // An escaped character cannot close the string (a newline here is a line
@@ -469,6 +474,10 @@ mod tests {
         );
         let value = parse_value("r.yaml", &quoted, Syntax::Yaml).unwrap();
         assert_eq!(value["d"], serde_json::json!([[1], {"e": [2]}]));
+        // Nor can an escaped quote inside single quotes.
+        let escaped = format!("x: 'a''['\ny: {}{}\n", "[".repeat(129), "]".repeat(129));
+        let error = parse_value("r.yaml", &escaped, Syntax::Yaml).unwrap_err();
+        assert!(error.to_string().contains("line 2, column"), "{error}");
         // A quote inside a plain scalar opens nothing, so it cannot hide the nesting after it.
         let hidden = format!("x: it's\ny: {}{}\n", "{a: ".repeat(129), "}".repeat(129));
         let error = parse_value("r.yaml", &hidden, Syntax::Yaml).unwrap_err();
