@@ -267,8 +267,6 @@ pub fn run(
     Ok(report)
 }
 
-/// `sha256:<hex>` of a file's bytes, read in pieces (the catalogue the journal is bound to).
-
 /// Puts the summary in place (before the journal goes, so a kill in between loses nothing).
 fn finish_summary(summary: Option<SummaryFile>, path: Option<&Path>) -> Result<(), BatchError> {
     if let (Some(summary), Some(path)) = (summary, path) {
