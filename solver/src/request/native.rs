@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use fleetopt_instances::regions::{region_of_zone_id, region_of_zone_name};
 use fleetopt_instances::select::{Requirements, wildcard_match};
 use fleetopt_instances::suggest::{self, Case};
-use fleetopt_instances::{Platform, RegionName};
+use fleetopt_instances::{Platform, RegionName, Tenancy};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -45,6 +45,7 @@ struct File {
     region: Option<String>,
     mode: Option<String>,
     platform: Option<String>,
+    tenancy: Option<String>,
     balance_zones: Option<bool>,
     target: Option<TargetTable>,
     #[serde(default)]
@@ -191,6 +192,35 @@ fn build(label: &str, file: File) -> Result<FleetRequest, RequestError> {
                 ),
             )
         })?;
+    }
+    // Shared tenancy (`default`) is what the catalogue prices. Dedicated Instances and Hosts
+    // cost more and fleetopt holds no price for them, so such a request is refused rather
+    // than planned at shared rates.
+    match file.tenancy.as_deref().map(Tenancy::parse) {
+        None | Some(Some(Tenancy::Default)) => {}
+        Some(Some(tenancy)) => {
+            return Err(RequestError::new(
+                label,
+                "tenancy",
+                format!(
+                    "tenancy `{}`: fleetopt prices shared tenancy only (its catalogue has no \
+                     Dedicated Instance or Dedicated Host prices), so it cannot plan this fleet",
+                    tenancy.as_str()
+                ),
+            ));
+        }
+        Some(None) => {
+            let names: Vec<&str> = Tenancy::ALL.iter().map(|t| t.as_str()).collect();
+            return Err(RequestError::new(
+                label,
+                "tenancy",
+                format!(
+                    "unknown tenancy `{}`; expected one of {}",
+                    file.tenancy.as_deref().unwrap_or_default(),
+                    names.join(", ")
+                ),
+            ));
+        }
     }
     request.balance_zones = file.balance_zones.unwrap_or(false);
 
@@ -781,6 +811,25 @@ mod tests {
             Ok(request) => panic!("expected an error, got {request:#?}"),
             Err(e) => e.to_string(),
         }
+    }
+
+    #[test]
+    fn only_shared_tenancy_is_planned() {
+        let tenancy = |t: &str| {
+            toml(&format!(
+                "region = \"us-east-1\"\ntenancy = \"{t}\"\n[target]\ncapacity = 10\n"
+            ))
+        };
+        assert!(tenancy("default").is_ok());
+        assert_eq!(
+            error(tenancy("host")),
+            "req.toml: tenancy: tenancy `host`: fleetopt prices shared tenancy only (its catalogue \
+             has no Dedicated Instance or Dedicated Host prices), so it cannot plan this fleet"
+        );
+        assert_eq!(
+            error(tenancy("shared")),
+            "req.toml: tenancy: unknown tenancy `shared`; expected one of default, dedicated, host"
+        );
     }
 
     fn plain(pattern: &str) -> TypeOverride {

@@ -720,6 +720,20 @@ fn walk_object(
         {
             notes.push((member_path.clone(), note));
         }
+        // Shared tenancy is what the catalogue prices; a Dedicated Instance or Dedicated Host
+        // fleet priced at shared rates would be a silent lie, so it is refused, never noted.
+        if member.name == "Tenancy"
+            && let Some(tenancy @ ("dedicated" | "host")) = child.as_str()
+        {
+            return Err(RequestError::new(
+                label,
+                &member_path,
+                format!(
+                    "Tenancy {tenancy}: fleetopt prices shared tenancy only (its catalogue has \
+                     no Dedicated Instance or Dedicated Host prices), so it cannot plan this fleet"
+                ),
+            ));
+        }
         match member.child {
             Child::Leaf => {}
             Child::Object(inner) => walk(label, child, inner, &member_path, notes)?,
@@ -892,6 +906,41 @@ mod tests {
             unreachable!("built as an object")
         };
         (object, crate::request::aws::join(&path, member))
+    }
+
+    #[test]
+    fn dedicated_or_host_tenancy_is_refused_never_priced_at_shared_rates() {
+        let spec = |tenancy: &str| {
+            serde_json::json!({
+                "LaunchSpecifications": [{"InstanceType": "m5.large", "Placement": {"Tenancy": tenancy}}]
+            })
+        };
+        for tenancy in ["dedicated", "host"] {
+            let Value::Object(object) = spec(tenancy) else {
+                unreachable!("built as an object")
+            };
+            let error = check(
+                "req.json",
+                &object,
+                AwsKind::SpotFleet,
+                false,
+                &mut Vec::new(),
+            )
+            .unwrap_err()
+            .to_string();
+            assert!(
+                error.contains("LaunchSpecifications[0].Placement.Tenancy")
+                    && error.contains(&format!(
+                        "Tenancy {tenancy}: fleetopt prices shared tenancy only"
+                    )),
+                "{error}"
+            );
+        }
+        let Value::Object(object) = spec("default") else {
+            unreachable!("built as an object")
+        };
+        let mut notes = Vec::new();
+        check("req.json", &object, AwsKind::SpotFleet, false, &mut notes).unwrap();
     }
 
     /// The misspelt-member corpus, generated: every member of every shape of every form, with
