@@ -97,6 +97,26 @@ pub enum Command {
     Batch(BatchArgs),
     /// Join the outputs of `batch --shard K/N` runs into the bytes a single run gives.
     Merge(MergeArgs),
+    /// A shell completion script on stdout, e.g. `fleetopt completions bash > ~/.local/share/bash-completion/completions/fleetopt`.
+    Completions(CompletionsArgs),
+    /// The manual page (roff, from these same definitions) on stdout: `fleetopt man | man -l -`.
+    Man(ManArgs),
+}
+
+/// `fleetopt man [COMMAND]`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// A command's own page, with all its options (`solve`, `batch`, …; `catalog build` as
+    /// `catalog-build`); without it, the top-level page listing every command.
+    pub command: Option<String>,
+}
+
+/// `fleetopt completions SHELL`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Plan output formats.

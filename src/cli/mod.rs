@@ -7,6 +7,7 @@ mod batch;
 mod catalog;
 mod choice;
 mod compare;
+mod conventions;
 mod export;
 mod inputs;
 mod limits;
@@ -127,6 +128,8 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Simulate(args) => simulate::simulate(&args),
         Command::Batch(args) => batch::batch(&args),
         Command::Merge(args) => batch::merge(&args),
+        Command::Completions(args) => conventions::completions(args.shell),
+        Command::Man(args) => conventions::man(args.command.as_deref()),
     }
 }
 

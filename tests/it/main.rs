@@ -16,6 +16,7 @@ mod batch;
 mod catalog_build;
 /// `fleetopt catalog list | show | info` output, pinned as insta snapshots.
 mod catalog_cli;
+mod conventions;
 /// Every `DESIGN`, `aws-semantics` and `toolchain.md` section citation names a heading in docs/.
 mod doc_refs;
 /// The embedded default catalogue: real facts it must hold.
