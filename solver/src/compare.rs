@@ -91,13 +91,13 @@ impl Comparison {
     }
 }
 
-/// Whether `optimal` costs no more than `aws` and is no riskier on any axis a plan reports
+/// Whether `optimal` costs no more than `aws` (in new spend: [`Plan::new_spend_per_hour`]) and is no riskier on any axis a plan reports
 /// ([`RiskAxis::ALL`]); figures within [`frontier::STEP`](crate::frontier::STEP) relative count
 /// as equal (they are sums of products, so equal plans can differ in the last bits).
 pub fn dominates(aws: &Plan, optimal: &Plan) -> bool {
     let step = crate::frontier::STEP;
     let at_most = |o: f64, a: f64| o <= a + step * a.abs().max(o.abs()).max(f64::MIN_POSITIVE);
-    at_most(optimal.metrics.cost_per_hour, aws.metrics.cost_per_hour)
+    at_most(optimal.new_spend_per_hour(), aws.new_spend_per_hour())
         && RiskAxis::ALL.iter().all(|axis| {
             // A placement axis counts when both plans have its domains.
             match (axis.of(&optimal.metrics), axis.of(&aws.metrics)) {
@@ -160,13 +160,17 @@ impl Serialize for Comparison {
 /// aws cost, when the optimal plan is at equal or better risk: no more expected interruptions
 /// per hour and no larger worst-AZ loss, and the aws plan meets its target (a plan that falls
 /// short is not a like-for-like price). `None` when not comparable.
+///
+/// Cost is new spend ([`Plan::new_spend_per_hour`]): with commitments, what each plan adds to
+/// the bill beyond capacity already paid for; without, its cost.
 pub fn saving(aws: &Plan, optimal: &Plan) -> Option<f64> {
     let (a, o) = (&aws.metrics, &optimal.metrics);
+    let (a_cost, o_cost) = (aws.new_spend_per_hour(), optimal.new_spend_per_hour());
     let comparable = aws.shortfall.is_none()
-        && a.cost_per_hour > 0.0
+        && a_cost > 0.0
         && o.expected_interruptions_per_hour <= a.expected_interruptions_per_hour + RISK_TOLERANCE
         && o.worst_az_loss <= a.worst_az_loss + RISK_TOLERANCE;
-    comparable.then(|| (a.cost_per_hour - o.cost_per_hour) / a.cost_per_hour)
+    comparable.then(|| (a_cost - o_cost) / a_cost)
 }
 
 /// The request constraints AWS cannot be asked for, by name, and how to drop one.
@@ -291,9 +295,9 @@ pub fn compare(
             continue;
         };
         let (a, o, f) = (
-            aws.metrics.cost_per_hour,
-            optimal.metrics.cost_per_hour,
-            free.metrics.cost_per_hour,
+            aws.new_spend_per_hour(),
+            optimal.new_spend_per_hour(),
+            free.new_spend_per_hour(),
         );
         if a <= 0.0 {
             continue;

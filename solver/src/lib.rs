@@ -52,6 +52,7 @@
 // private item is an error, as broken links (`rustdoc::broken_intra_doc_links`) are.
 pub mod aws_mode;
 pub mod candidates;
+pub mod commitments;
 #[allow(
     rustdoc::private_intra_doc_links,
     reason = "the module docs map their private rooms"

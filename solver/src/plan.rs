@@ -130,6 +130,10 @@ pub struct Plan {
     /// Why the plan stops short of the target, when it does.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shortfall: Option<Shortfall>,
+    /// The cost split by capacity already paid for, and each commitment's use (requests that
+    /// carry commitments only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commitments: Option<crate::commitments::CommitmentReport>,
     /// Facts the reader should know (assumptions, request constraints AWS cannot express).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
@@ -239,6 +243,11 @@ pub struct SafetyAnchor {
     pub reference: SafetyReference,
     /// The reference plan's cost, USD/hour.
     pub reference_cost_per_hour: f64,
+    /// The reference plan's new spend, USD/hour, when the request carries commitments: what
+    /// the optimal plan's new spend is at most (its list cost may be higher, spent on capacity
+    /// already paid for).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_new_spend_per_hour: Option<f64>,
     /// One cap per risk axis, in the unit of the plan metric of the same name.
     pub caps: Vec<RiskCap>,
 }
@@ -374,6 +383,16 @@ impl SolverStatus {
 }
 
 impl Plan {
+    /// What the plan adds to the bill, USD/hour: its cost less what commitments already pay
+    /// for ([`CommitmentReport::new_spend_per_hour`](crate::commitments::CommitmentReport)),
+    /// the whole cost without commitments. What compare's saving and optimal mode's dominance
+    /// over the aws-mode plan are measured in.
+    pub fn new_spend_per_hour(&self) -> f64 {
+        self.commitments
+            .as_ref()
+            .map_or(self.metrics.cost_per_hour, |c| c.new_spend_per_hour)
+    }
+
     /// The plan with its solver time set to 0, so equal inputs give equal bytes (for snapshots,
     /// caches and diffs). Everything else in a plan is deterministic already.
     pub fn without_timing(mut self) -> Plan {
@@ -413,6 +432,13 @@ pub enum Shortfall {
         market: Market,
         /// The instances one AZ may hold: 7 × the request's spread groups.
         per_az: u32,
+    },
+    /// `capacity-reservations-only`: every pool with unused open Capacity Reservations holds
+    /// what its reservations hold (or its available-instance estimate), and On-Demand may
+    /// launch nowhere else.
+    Reservations {
+        /// The market (On-Demand).
+        market: Market,
     },
     /// An instant fleet's `MinTargetCapacity` (all or nothing) is not reached in this market,
     /// so AWS launches no instances at all and the plan holds none.

@@ -417,6 +417,16 @@ pub struct RequestInputs {
     /// configs without overrides (EC2 Fleet Examples 1–3).
     #[arg(long, value_name = "TYPE")]
     pub launch_template_type: Option<String>,
+    /// `aws ec2 describe-capacity-reservations` output: Capacity Reservations the account
+    /// holds. Open, active ones of the request's platform cover On-Demand instances of their
+    /// type and AZ (and `use-capacity-reservations-first` fills them first); repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub capacity_reservations: Vec<PathBuf>,
+    /// `aws ec2 describe-reserved-instances` output: Reserved Instances the account holds.
+    /// Active zonal RIs cover instances of their type in their AZ, regional RIs of their type
+    /// in any AZ; repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub reserved_instances: Vec<PathBuf>,
 }
 
 /// Which catalogue to use.

@@ -26,8 +26,8 @@ pub fn request(path: &Path) -> Result<FleetRequest, Failure> {
     request_with(path, &RequestInputs::default())
 }
 
-/// Reads and parses a request file with what `--subnets`, `--zones`, `--launch-template` and
-/// `--launch-template-type` add.
+/// Reads and parses a request file with what `--subnets`, `--zones`, `--launch-template`,
+/// `--launch-template-type`, `--capacity-reservations` and `--reserved-instances` add.
 pub fn request_with(path: &Path, inputs: &RequestInputs) -> Result<FleetRequest, Failure> {
     let label = path.display().to_string();
     let text = fleetopt::instances::read::read_to_string(path)
@@ -56,6 +56,18 @@ pub fn request_with(path: &Path, inputs: &RequestInputs) -> Result<FleetRequest,
             source: file.display().to_string(),
             versions: fleetopt::instances::load::launch_templates::load(file)?,
         });
+    }
+    for file in &inputs.capacity_reservations {
+        let records = fleetopt::instances::load::capacity_reservations::load(file)?;
+        options
+            .owned
+            .add_capacity_reservations(&file.display().to_string(), &records);
+    }
+    for file in &inputs.reserved_instances {
+        let records = fleetopt::instances::load::reserved_instances::load(file)?;
+        options
+            .owned
+            .add_reserved_instances(&file.display().to_string(), &records);
     }
     Ok(request::read_with(&label, &text, &options)?)
 }

@@ -181,6 +181,9 @@ fn plan_table(plan: &Plan) -> String {
             Shortfall::SpreadLimit { market, per_az } => format!(
                 "every AZ with an eligible {market} pool holds its {per_az} instances ({SPREAD_LIMIT} per AZ per spread group)"
             ),
+            Shortfall::Reservations { market } => format!(
+                "capacity-reservations-only: every {market} pool with open Capacity Reservations holds what they hold"
+            ),
             Shortfall::MinTargetCapacity {
                 market,
                 min_target_capacity,

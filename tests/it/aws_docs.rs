@@ -329,7 +329,8 @@ fn every_aws_docs_fixture_reads_and_is_listed_in_the_readme() {
     for entry in std::fs::read_dir(fixture("aws-docs")).unwrap() {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        if name == "README.md" {
+        if name == "README.md" || path.is_dir() {
+            // `reservations/` holds the describe-capacity-reservations files beside Examples 5–8.
             continue;
         }
         assert!(
@@ -609,5 +610,182 @@ fn candidate_errors_in_an_aws_form_name_the_aws_member() {
         ),
         "{}",
         run.stderr
+    );
+}
+
+/// EC2 Fleet Examples 5–8 (`fixtures/aws-docs/README.md`): the request read with the
+/// example's Capacity Reservations beside it, planned in aws mode on the embedded catalogue in
+/// us-east-1 and verified; returns the On-Demand count per type and each reservation's
+/// (id, used, unused).
+fn reservations_example(
+    name: &str,
+    reservations: &str,
+) -> (
+    std::collections::BTreeMap<String, u32>,
+    Vec<(String, u32, u32)>,
+    Plan,
+) {
+    let catalog = embedded();
+    let path = fixture(&format!("aws-docs/{name}"));
+    let text = std::fs::read_to_string(&path).unwrap();
+    let file = fixture(&format!("aws-docs/reservations/{reservations}"));
+    let records = fleetopt::instances::load::capacity_reservations::load(&file).unwrap();
+    let mut options = request::ReadOptions::default();
+    options
+        .owned
+        .add_capacity_reservations(&rel(&file), &records);
+    let mut request = request::read_with(&rel(&path), &text, &options).unwrap();
+    let solve_options = SolveOptions {
+        mode: Some(Mode::Aws),
+        region: Some("us-east-1".into()),
+        ..SolveOptions::default()
+    };
+    let plan = solve(&catalog, &request, &solve_options).unwrap_or_else(|e| panic!("{name}: {e}"));
+    request.region = Some("us-east-1".into());
+    let violations = verify::verify(&catalog, &request, &plan);
+    assert!(violations.is_empty(), "{name}: {violations:?}");
+    let mut counts = std::collections::BTreeMap::new();
+    for a in &plan.allocations {
+        assert_eq!(a.market, Market::OnDemand, "{name}");
+        // us-east-1a is use1-az2 in the embedded catalogue's names.
+        assert_eq!(a.availability_zone_id.as_str(), "use1-az2", "{name}");
+        *counts.entry(a.instance_type.to_string()).or_insert(0) += a.count;
+    }
+    let report = plan.commitments.clone().expect("a commitment report");
+    let uses = report
+        .held
+        .iter()
+        .map(|u| (u.id.clone(), u.used, u.unused))
+        .collect();
+    (counts, uses, plan)
+}
+
+fn counts(pairs: &[(&str, u32)]) -> std::collections::BTreeMap<String, u32> {
+    pairs.iter().map(|(t, n)| ((*t).to_owned(), *n)).collect()
+}
+
+fn uses(triples: &[(&str, u32, u32)]) -> Vec<(String, u32, u32)> {
+    triples
+        .iter()
+        .map(|(id, used, unused)| ((*id).to_owned(), *used, *unused))
+        .collect()
+}
+
+#[test]
+fn ec2_fleet_example_5_fills_reservations_first_in_priority_order() {
+    let (launched, used, plan) = reservations_example(
+        "ec2-fleet-example-5-reservations-prioritized.json",
+        "ec2-fleet-examples-5-6.json",
+    );
+    // "5 c4.large … 5 c3.large … 2 c5.large"; "3 c5.large Capacity Reservations remaining".
+    assert_eq!(
+        launched,
+        counts(&[("c3.large", 5), ("c4.large", 5), ("c5.large", 2)])
+    );
+    assert_eq!(
+        used,
+        uses(&[("cr-111", 5, 0), ("cr-222", 5, 0), ("cr-333", 2, 3)])
+    );
+    // Everything runs on capacity already paid for: nothing new is spent.
+    let report = plan.commitments.unwrap();
+    assert!(report.new_spend_per_hour.abs() < 1e-9, "{report:?}");
+    assert!((report.committed_per_hour - plan.metrics.cost_per_hour).abs() < 1e-9);
+}
+
+#[test]
+fn ec2_fleet_example_6_launches_the_rest_by_priority_after_the_reservations() {
+    let (launched, used, plan) = reservations_example(
+        "ec2-fleet-example-6-reservations-prioritized-beyond.json",
+        "ec2-fleet-examples-5-6.json",
+    );
+    // "6 c4.large" (5 reserved plus 1 by the strategy), 5 c3.large, 5 c5.large.
+    assert_eq!(
+        launched,
+        counts(&[("c3.large", 5), ("c4.large", 6), ("c5.large", 5)])
+    );
+    assert_eq!(
+        used,
+        uses(&[("cr-111", 5, 0), ("cr-222", 5, 0), ("cr-333", 5, 0)])
+    );
+    // The one instance beyond the reservations is new On-Demand spend: one c4.large.
+    let report = plan.commitments.unwrap();
+    let c4 = plan
+        .allocations
+        .iter()
+        .find(|a| a.instance_type.as_str() == "c4.large")
+        .unwrap()
+        .price_per_hour;
+    assert!(
+        (report.new_on_demand_per_hour - c4).abs() < 1e-9,
+        "{report:?}"
+    );
+}
+
+#[test]
+fn ec2_fleet_example_7_fills_reservations_first_cheapest_first() {
+    let (launched, used, _) = reservations_example(
+        "ec2-fleet-example-7-reservations-lowest-price.json",
+        "ec2-fleet-examples-7-8.json",
+    );
+    // "5 m5.large … 5 m4.xlarge … 2 m4.2xlarge"; "3 m4.2xlarge Capacity Reservations remaining".
+    assert_eq!(
+        launched,
+        counts(&[("m4.2xlarge", 2), ("m4.xlarge", 5), ("m5.large", 5)])
+    );
+    assert_eq!(
+        used,
+        uses(&[("cr-111", 5, 0), ("cr-222", 5, 0), ("cr-333", 2, 3)])
+    );
+}
+
+#[test]
+fn ec2_fleet_example_8_launches_the_rest_cheapest_after_the_reservations() {
+    let (launched, used, _) = reservations_example(
+        "ec2-fleet-example-8-reservations-lowest-price-beyond.json",
+        "ec2-fleet-examples-7-8.json",
+    );
+    // "6 m5.large" (5 reserved plus 1 lowest-price), 5 m4.xlarge, 5 m4.2xlarge.
+    assert_eq!(
+        launched,
+        counts(&[("m4.2xlarge", 5), ("m4.xlarge", 5), ("m5.large", 6)])
+    );
+    assert_eq!(
+        used,
+        uses(&[("cr-111", 5, 0), ("cr-222", 5, 0), ("cr-333", 5, 0)])
+    );
+}
+
+#[test]
+fn without_the_usage_strategy_example_7_is_plain_lowest_price_and_reservations_still_bill() {
+    // The same fleet without `use-capacity-reservations-first`: allocation is lowest-price
+    // (all 12 in m5.large), and the open m5.large reservations cover 5 of them anyway.
+    let path = fixture("aws-docs/ec2-fleet-example-7-reservations-lowest-price.json");
+    let mut value: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    value["OnDemandOptions"]
+        .as_object_mut()
+        .unwrap()
+        .remove("CapacityReservationOptions");
+    let file = fixture("aws-docs/reservations/ec2-fleet-examples-7-8.json");
+    let records = fleetopt::instances::load::capacity_reservations::load(&file).unwrap();
+    let mut options = request::ReadOptions::default();
+    options.owned.add_capacity_reservations("r.json", &records);
+    let request = request::read_with("f.json", &value.to_string(), &options).unwrap();
+    let catalog = embedded();
+    let solve_options = SolveOptions {
+        mode: Some(Mode::Aws),
+        region: Some("us-east-1".into()),
+        ..SolveOptions::default()
+    };
+    let plan = solve(&catalog, &request, &solve_options).unwrap();
+    assert_eq!(plan.allocations.len(), 1);
+    assert_eq!(plan.allocations[0].instance_type.as_str(), "m5.large");
+    assert_eq!(plan.allocations[0].count, 12);
+    let report = plan.commitments.unwrap();
+    let used: Vec<u32> = report.held.iter().map(|u| u.used).collect();
+    assert_eq!(used, vec![5, 0, 0]);
+    assert!(
+        (report.new_on_demand_per_hour - 7.0 * 0.096).abs() < 1e-9,
+        "{report:?}"
     );
 }

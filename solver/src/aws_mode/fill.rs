@@ -1,6 +1,7 @@
 //! Launching instances: rounding up to whole instances (rule 2), caps (rule 8), budgets
 //! (rule 7), the two fill patterns strategies use (fill-in-order and even split, rules 3–5),
-//! ASG zone balancing (rule 6) and the single-AZ / single-type restriction (rule 9).
+//! ASG zone balancing (rule 6), the single-AZ / single-type restriction (rule 9) and Capacity
+//! Reservations first (rule 13).
 //!
 //! - **Round up** (aws-semantics §1.5): a pool asked for `remaining` units launches
 //!   ⌈remaining ÷ weight⌉ instances, "so that the size of your fleet is not below its target
@@ -25,6 +26,7 @@ use fleetopt_instances::{Market, TypeName, ZoneId};
 
 use super::rank::{Ranking, View};
 use super::split;
+use crate::commitments::ReservationPreference;
 
 /// Tolerance for float noise in capacities and budgets ([`crate::tolerance::NOISE`]).
 pub(crate) const EPS: f64 = crate::tolerance::NOISE;
@@ -162,6 +164,8 @@ pub(crate) struct MarketSpec {
     pub rule: FillRule,
     /// Balance across AZs first (ASG).
     pub balance_zones: bool,
+    /// Rule 13: whether the market fills the view's reserved pools first, or only them.
+    pub reservations: ReservationPreference,
 }
 
 /// Fills ranked pools in order: each takes ⌈remaining ÷ weight⌉ (capped), until `goal`.
@@ -245,6 +249,38 @@ fn skip_whole_rounds(ledger: &mut Ledger, view: &View<'_, '_>, set: &[usize], go
     }
 }
 
+/// Rule 13 (aws-semantics §2.4, EC2 Fleet Examples 5–8): the pools of `ranked` that hold
+/// unused Capacity Reservations, in the strategy's order, each take ⌈remaining ÷ weight⌉
+/// instances up to what their reservations still hold, until `goal`.
+fn fill_reserved(ledger: &mut Ledger, view: &View<'_, '_>, ranked: &[usize], goal: f64) {
+    for &index in ranked {
+        if ledger.reached(goal) {
+            return;
+        }
+        let Some(&reserved) = view.reserved.get(&index) else {
+            continue;
+        };
+        let left = reserved.saturating_sub(ledger.counts.get(&index).copied().unwrap_or(0));
+        let remaining = goal - ledger.delivered;
+        let wanted = ceil_count(remaining / view.pools[index].weight).min(left);
+        ledger.launch(view, index, wanted);
+    }
+}
+
+/// A market's fill towards `goal` over `ranked`: the reserved pools first when the market uses
+/// reservations first or only (rule 13), then, unless only, the strategy's pattern.
+fn fill(ledger: &mut Ledger, view: &View<'_, '_>, ranked: &[usize], spec: &MarketSpec, goal: f64) {
+    if matches!(
+        spec.reservations,
+        ReservationPreference::First | ReservationPreference::Only
+    ) {
+        fill_reserved(ledger, view, ranked, goal);
+    }
+    if spec.reservations != ReservationPreference::Only {
+        apply(ledger, view, ranked, spec.rule, goal);
+    }
+}
+
 fn apply(ledger: &mut Ledger, view: &View<'_, '_>, ranked: &[usize], rule: FillRule, goal: f64) {
     match rule {
         FillRule::InOrder => fill_in_order(ledger, view, ranked, goal),
@@ -274,7 +310,7 @@ pub(crate) fn run_market(view: &View<'_, '_>, spec: &MarketSpec, scope: &[usize]
     }
     let ranked = view.rank(scope, spec.ranking);
     if !spec.balance_zones {
-        apply(&mut ledger, view, &ranked, spec.rule, spec.target);
+        fill(&mut ledger, view, &ranked, spec, spec.target);
         return ledger;
     }
     let zones: BTreeSet<&ZoneId> = scope.iter().map(|&i| &view.pools[i].pool.zone).collect();
@@ -297,9 +333,15 @@ pub(crate) fn run_market(view: &View<'_, '_>, spec: &MarketSpec, scope: &[usize]
             .copied()
             .filter(|&i| &view.pools[i].pool.zone == *zone)
             .collect();
-        apply(&mut ledger, view, &in_zone, spec.rule, goal);
+        fill(&mut ledger, view, &in_zone, spec, goal);
     }
-    fill_in_order(&mut ledger, view, &ranked, spec.target);
+    // What capped AZs could not supply, from any AZ: the reserved pools first as in each AZ,
+    // then (unless only) in ranking order.
+    let last = MarketSpec {
+        rule: FillRule::InOrder,
+        ..*spec
+    };
+    fill(&mut ledger, view, &ranked, &last, spec.target);
     ledger
 }
 

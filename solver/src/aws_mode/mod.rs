@@ -85,6 +85,16 @@
 //! 12. **`MinTargetCapacity`** (instant fleets, §1.9): all or nothing. When a market stays below
 //!     its minimum, "no instances are launched": the plan holds none and its shortfall is
 //!     [`Shortfall::MinTargetCapacity`] (`minimum.rs`).
+//! 13. **Capacity Reservations** (§2.4). With `use-capacity-reservations-first` (EC2 Fleet) or
+//!     `capacity-reservations-first` (ASG), the On-Demand pools holding unused open
+//!     reservations are filled first, in the On-Demand strategy's order, each up to what its
+//!     reservations hold; the rest of the part then goes by the strategy over every pool (EC2
+//!     Fleet Examples 5–8: 12 On-Demand over three reserved pools of 5 gives 5, 5 and 2; 16
+//!     gives 6, 5 and 5, the 16th in the strategy's first pool; instant-fleet Example 10).
+//!     `capacity-reservations-only` fills the reserved pools and nothing else, a shortfall when
+//!     they hold less than the part. Without a preference, allocation is unchanged and
+//!     matching instances run in open reservations anyway; the plan's commitment report says
+//!     which (`commitments::bill`).
 //!
 //! Determinism: pools are kept in `BTreeMap`s keyed by candidate index, every ordering ends
 //! with price key, type name, AZ ID (floats by [`f64::total_cmp`]), and allocations are sorted
@@ -109,6 +119,7 @@ use self::fill::{EPS, MarketSpec, Outcome, all_capped, run_restricted, zone_limi
 use self::notes::{market_word, num};
 use self::rank::View;
 use crate::candidates::{CandidatePool, CandidateSet};
+use crate::commitments::{self, ReservationPreference};
 use crate::metrics;
 use crate::placement::rules::{SPREAD_LIMIT, group_strategy, spread_zone_limit};
 use crate::placement::slots;
@@ -162,6 +173,32 @@ pub fn emulate(request: &FleetRequest, candidates: &CandidateSet<'_>) -> Plan {
         }
     }
 
+    // Rule 13: the pools with unused open Capacity Reservations, when filled first or only.
+    let preference = request.on_demand.capacity_reservations;
+    let reserved = match preference {
+        ReservationPreference::First | ReservationPreference::Only => {
+            commitments::reserved_pools(&commitments::holdings(request, candidates))
+        }
+        ReservationPreference::None | ReservationPreference::Open => BTreeMap::new(),
+    };
+    if preference == ReservationPreference::Only {
+        od_pools.retain(|i| reserved.contains_key(i));
+    }
+    if od_target > EPS && !reserved.is_empty() {
+        let instances: u32 = reserved.values().sum();
+        notes.push(format!(
+            "On-Demand: the {} pool(s) holding {instances} unused Capacity Reservation instance(s) are filled first, in the On-Demand strategy's order{} (aws-semantics §2.4)",
+            reserved.len(),
+            if preference == ReservationPreference::Only {
+                ", and On-Demand launches nowhere else (capacity-reservations-only)"
+            } else {
+                ", then the rest by the strategy"
+            }
+        ));
+    } else if od_target > EPS && preference == ReservationPreference::Only {
+        notes.push("On-Demand: capacity-reservations-only, and no unused open Capacity Reservation matches a candidate pool, so no On-Demand instance launches (aws-semantics §2.4)".to_owned());
+    }
+
     // Rule 2: price keys (the spot keys are set again once the spot part is known).
     let mut price_key = vec![0.0; pools.len()];
     let od_per_instance = rank::set_price_keys(pools, &od_pools, od_target, &mut price_key);
@@ -173,6 +210,7 @@ pub fn emulate(request: &FleetRequest, candidates: &CandidateSet<'_>) -> Plan {
         zone_limit,
         zone_used: BTreeMap::new(),
         zone_quota: None,
+        reserved,
     };
 
     let cluster = matches!(request.placement, PlacementSpec::Cluster { .. });
@@ -188,6 +226,7 @@ pub fn emulate(request: &FleetRequest, candidates: &CandidateSet<'_>) -> Plan {
             ranking: od_ranking,
             rule: od_rule,
             balance_zones,
+            reservations: preference,
         },
         spot: MarketSpec {
             market: Market::Spot,
@@ -196,6 +235,7 @@ pub fn emulate(request: &FleetRequest, candidates: &CandidateSet<'_>) -> Plan {
             ranking: spot_ranking,
             rule: spot_rule,
             balance_zones,
+            reservations: ReservationPreference::Open,
         },
         spot_pools: &spot_pools,
         single_az: request.constraints.single_az,
@@ -348,6 +388,10 @@ pub fn emulate(request: &FleetRequest, candidates: &CandidateSet<'_>) -> Plan {
             .into_iter()
             .map(|broken| broken.note),
     );
+    let commitments = commitments::bill(request, candidates.region, &allocations);
+    if let Some(report) = &commitments {
+        notes.extend(commitments::notes(report));
+    }
 
     Plan {
         schema: PLAN_SCHEMA.to_owned(),
@@ -362,6 +406,7 @@ pub fn emulate(request: &FleetRequest, candidates: &CandidateSet<'_>) -> Plan {
         solver: None,
         as_safe_as: None,
         shortfall: unmet_minimum.or(od_shortfall).or(spot_shortfall),
+        commitments,
         notes,
     }
 }
@@ -586,7 +631,13 @@ fn shortfall(view: &View<'_, '_>, spec: &MarketSpec, outcome: &Outcome) -> Optio
     if outcome.full(spec) {
         return None;
     }
-    Some(if outcome.scope.is_empty() {
+    let reservations_only =
+        spec.reservations == ReservationPreference::Only && spec.market == Market::OnDemand;
+    Some(if reservations_only {
+        Shortfall::Reservations {
+            market: spec.market,
+        }
+    } else if outcome.scope.is_empty() {
         Shortfall::NoEligiblePool {
             market: spec.market,
         }
@@ -632,6 +683,9 @@ fn shortfall_note(
             format!("{market} part of {part} {unit}: no eligible pool")
         }
         Shortfall::MinTargetCapacity { .. } => minimum::note(short, unit).unwrap_or_default(),
+        Shortfall::Reservations { .. } => format!(
+            "{market} part reached {reached} of {part} {unit}: capacity-reservations-only, and every pool with unused open Capacity Reservations holds what they hold (aws-semantics §2.4)"
+        ),
         Shortfall::SpreadLimit { per_az, .. } => format!(
             "{market} part reached {reached} of {part} {unit}, short by {}: every AZ with an eligible pool holds its {per_az} instances, EC2's limit of {SPREAD_LIMIT} running instances per AZ per spread group (aws-semantics §4)",
             num(spec.target - outcome.ledger.delivered)

@@ -57,6 +57,9 @@ pub(crate) struct View<'a, 'c> {
     /// an earlier market already holds some of the group's per-AZ share; `None` = split this
     /// market's part evenly over its own AZs.
     pub zone_quota: Option<BTreeMap<ZoneId, f64>>,
+    /// Rule 13: per On-Demand pool index, the open Capacity Reservation instances it holds,
+    /// when the request fills reservations first (or only); empty otherwise.
+    pub reserved: BTreeMap<usize, u32>,
 }
 
 impl View<'_, '_> {

@@ -78,6 +78,7 @@ fn plan(mode: Mode, spot: SpotStrategy, unit: CapacityUnit, target: f64, rows: &
         },
         allocations,
         shortfall: None,
+        commitments: None,
         notes: Vec::new(),
         solver: None,
         as_safe_as: None,

@@ -144,6 +144,7 @@ pub(crate) fn statement(
     SafetyAnchor {
         reference: SafetyReference::Aws,
         reference_cost_per_hour: reference.metrics.cost_per_hour,
+        reference_new_spend_per_hour: reference.commitments.as_ref().map(|c| c.new_spend_per_hour),
         caps,
     }
 }

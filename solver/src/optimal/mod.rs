@@ -87,6 +87,16 @@
 //!
 //! The solver report's `objective`, `bound` and `gap` are the cost stage's; `stages` lists all.
 //!
+//! # Capacity already paid for
+//! With commitments (`request.owned`: Capacity Reservations, Reserved Instances), the cost
+//! stage is *new spend*: `Σ_p c_p x_p − Σ_{g,p} c_p y_{g,p}`, where the coverage columns
+//! `y_{g,p}` (`rows::commitment_coverage`) count the instances of pool `p` commitment `g`
+//! pays for (`Σ_p y_{g,p} ≤ count_g`, `Σ_g y_{g,p} ≤ x_p`). At integer counts the best
+//! coverage is the greedy of `commitments::bill`, so the objective is the plan's
+//! `commitments.new_spend_per_hour`. The guarantee above holds in new spend: `A`'s counts with
+//! their coverage are a feasible point, so the optimum adds no more to the bill than `A`
+//! (and `reference_as_incumbent` compares new spend). Every other stage is unchanged.
+//!
 //! AWS-only mechanisms have no optimal-mode meaning and are noted, not applied: spot `pools`
 //! (InstancePoolsToUseCount; ask for `min_pools` instead). An Auto Scaling group's zone balance
 //! is not a choice but what the group does, so it is a hard rule (`rows::zone_balance`): each
@@ -397,7 +407,7 @@ fn reference_as_incumbent(request: &FleetRequest, reference: &Plan, found: &Plan
     let usable = report.status == SolverStatus::TimeLimit
         && reference.shortfall.is_none()
         && request.placement == crate::request::PlacementSpec::None
-        && reference.metrics.cost_per_hour < found.metrics.cost_per_hour
+        && reference.new_spend_per_hour() < found.new_spend_per_hour()
         && aws_mode::broken_constraints(request, &reference.allocations, &reference.metrics)
             .is_empty();
     if !usable {
@@ -406,9 +416,12 @@ fn reference_as_incumbent(request: &FleetRequest, reference: &Plan, found: &Plan
     let mut notes = request.notes.clone();
     notes.push(format!(
         "optimal mode: the time limit passed before the solver found a plan cheaper than the aws-mode plan (its best cost ${}/h); the aws-mode plan meets every constraint and is returned as the incumbent; raise solver.time_limit_seconds",
-        num(found.metrics.cost_per_hour)
+        num(found.new_spend_per_hour())
     ));
-    let objective = reference.metrics.cost_per_hour;
+    if let Some(report) = &reference.commitments {
+        notes.extend(crate::commitments::notes(report));
+    }
+    let objective = reference.new_spend_per_hour();
     Some(Plan {
         mode: Mode::Optimal,
         solver: Some(SolverReport {
@@ -805,11 +818,20 @@ fn build_plan(
             "spot pools (InstancePoolsToUseCount) is an aws-mode mechanism and is not applied; use constraints.min_pools".to_owned(),
         );
     }
+    if request.on_demand.capacity_reservations == crate::commitments::ReservationPreference::Only
+        && prep.od_part > 0.0
+    {
+        notes.push("capacity-reservations-only: On-Demand only in pools with unused open Capacity Reservations, each at most what they hold (aws-semantics §2.4)".to_owned());
+    }
     if request.balance_zones {
         notes.push(match rows::balanced_zones(prep, request) {
             Some(_) => "ASG zone balance: an Auto Scaling group balances itself over its AZs, so each AZ holds its even share of the target within one instance, both markets together (aws-semantics §2.3)".to_owned(),
             None => "ASG zone balance is not modelled for this request: it has one AZ, or an AZ cannot hold a market's whole part, where the group's balanced-best-effort moves the rest to other AZs (aws-semantics §2.3); use constraints.max_az_share or survive_az_loss".to_owned(),
         });
+    }
+    let commitments = crate::commitments::bill(request, candidates.region, &allocations);
+    if let Some(report) = &commitments {
+        notes.extend(crate::commitments::notes(report));
     }
     Plan {
         schema: PLAN_SCHEMA.to_owned(),
@@ -824,6 +846,7 @@ fn build_plan(
         solver: Some(report),
         as_safe_as: None,
         shortfall: None,
+        commitments,
         notes,
     }
 }

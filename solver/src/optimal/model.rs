@@ -73,6 +73,8 @@ pub(crate) struct Built {
     pub slots: Option<Vec<Vec<usize>>>,
     /// Whether rows hold earlier stages at their optima (a later lexicographic stage).
     holds_earlier_stages: bool,
+    /// The coverage columns ([`rows::commitment_coverage`]): (pool position, column).
+    pub(super) coverage: Vec<(usize, usize)>,
 }
 
 impl Built {
@@ -269,8 +271,10 @@ fn build_with(
         axis_scales: [1.0; AXES],
         slots: None,
         holds_earlier_stages: !fixed.is_empty(),
+        coverage: Vec::new(),
     };
     rows::instance_columns(&mut m, prep);
+    rows::commitment_coverage(&mut m, prep);
     let total = rows::target(&mut m, prep, request);
     rows::on_demand_part(&mut m, prep);
     rows::budgets(&mut m, prep, request);
@@ -352,6 +356,12 @@ fn stage_expression(
     for (i, c) in coefficients.iter().enumerate() {
         if *c != 0.0 {
             e.add_mul(c / scale, m.var(m.x[i]));
+        }
+    }
+    if stage == Stage::Cost {
+        // New spend: an instance a commitment covers is paid for already.
+        for &(pool, column) in &m.coverage {
+            e.add_mul(-prep.pools[pool].price / scale, m.var(column));
         }
     }
     (e, scale)

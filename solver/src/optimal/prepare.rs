@@ -48,6 +48,14 @@
 //! dropping one instance of `p` keeps every covering constraint and at least `min_pools` pools
 //! and strictly lowers cost: not optimal, a contradiction. The `diversified` objective (the
 //! largest pool share) can get worse in step (2), so it disables the reduction.
+//!
+//! # Commitments
+//! A pool a commitment can cover (`commitments::holdings`) is *committed*: its instances may be
+//! paid for already, so its list price overstates what it adds, and neither reduction drops it
+//! (it may still dominate uncommitted pools, whose instances nothing covers: moving them into
+//! a committed pool can only raise the coverage). Under `capacity-reservations-only` an
+//! On-Demand pool's bound is also the open reservation instances it holds (0 without). Each
+//! commitment becomes a [`CoverageGroup`] over the model pools it can cover.
 
 use std::collections::BTreeMap;
 
@@ -56,6 +64,7 @@ use fleetopt_instances::Market;
 use super::Stage;
 use super::anchor::RiskCaps;
 use crate::candidates::{CandidatePool, CandidateSet};
+use crate::commitments::ReservationPreference;
 use crate::placement::rules::{PARTITIONS_PER_AZ, SPREAD_LIMIT, group_strategy};
 use crate::placement::slots::SlotKind;
 use crate::request::{FleetRequest, PlacementSpec};
@@ -84,6 +93,19 @@ pub(crate) struct ModelPool {
     pub cap: u32,
     /// The catalogue's estimate of the instances available in the pool, when it has one.
     pub available: Option<u32>,
+    /// Whether a commitment can cover the pool's instances: the reductions keep such a pool,
+    /// which is worth more than its list price says.
+    pub committed: bool,
+}
+
+/// Commitments that cover the same pools, as the model sees them: at most `count` of the
+/// members' instances are paid for already ([`super::rows::commitment_coverage`]).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct CoverageGroup {
+    /// Instances covered at most.
+    pub count: f64,
+    /// Positions in [`Prepared::pools`].
+    pub members: Vec<usize>,
 }
 
 /// Why pools were left out of the model, for notes and explanations.
@@ -128,6 +150,8 @@ pub(crate) struct Prepared {
     /// spread groups or partitions when the anchor caps their capacity; `None` when slots are
     /// assigned after the solve ([`crate::placement::slots::assign`]).
     pub slots: Option<SlotKind>,
+    /// The commitments that can cover model pools (`commitments::holdings`), empty without.
+    pub coverage: Vec<CoverageGroup>,
 }
 
 /// The slots the model must choose for `caps` to hold: a fixed number of spread groups under
@@ -256,6 +280,15 @@ pub(crate) fn prepare(
     priorities.dedup();
     let lowest_rank = priorities.len() as f64 + 1.0;
 
+    let holdings = crate::commitments::holdings(request, candidates);
+    let committed: std::collections::BTreeSet<usize> = holdings
+        .iter()
+        .flat_map(|h| h.pools.iter().copied())
+        .collect();
+    // `capacity-reservations-only`: On-Demand only where open reservations hold instances.
+    let reserved_only = (request.on_demand.capacity_reservations == ReservationPreference::Only)
+        .then(|| crate::commitments::reserved_pools(&holdings));
+
     let mut excluded = Exclusions::default();
     let mut pools = Vec::new();
     let mut od_weights: Vec<f64> = Vec::new();
@@ -305,6 +338,11 @@ pub(crate) fn prepare(
                 .max(0.0);
             cap = cap.min(most.min(f64::from(u32::MAX / 2)) as u32);
         }
+        if market == Market::OnDemand
+            && let Some(reserved) = &reserved_only
+        {
+            cap = cap.min(reserved.get(&index).copied().unwrap_or(0));
+        }
         if cap == 0 {
             excluded.zero_cap += 1;
             continue;
@@ -331,6 +369,7 @@ pub(crate) fn prepare(
             rank,
             cap,
             available: candidate.pool.available_instances,
+            committed: committed.contains(&index),
         });
     }
     od_weights.sort_by(f64::total_cmp);
@@ -347,6 +386,7 @@ pub(crate) fn prepare(
         excluded,
         od_part,
         spot_part,
+        coverage: Vec::new(),
     };
     if reduce && one_az_one_type(request) {
         pair_reduction(request, &mut prepared, stages);
@@ -358,7 +398,35 @@ pub(crate) fn prepare(
         // partitions, which moving instances between like pools can break: no reduction.
         dominance_reduction(request, &mut prepared, stages);
     }
+    prepared.coverage = coverage_groups(&holdings, &prepared.pools);
     prepared
+}
+
+/// The holdings as coverage groups over the model's pools (after the reductions, which keep
+/// every committed pool): one group per commitment, its members the positions of its pools.
+fn coverage_groups(
+    holdings: &[crate::commitments::Holding],
+    pools: &[ModelPool],
+) -> Vec<CoverageGroup> {
+    let position: BTreeMap<usize, usize> = pools
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.candidate, i))
+        .collect();
+    holdings
+        .iter()
+        .filter_map(|h| {
+            let members: Vec<usize> = h
+                .pools
+                .iter()
+                .filter_map(|c| position.get(c).copied())
+                .collect();
+            (!members.is_empty()).then(|| CoverageGroup {
+                count: f64::from(h.count),
+                members,
+            })
+        })
+        .collect()
 }
 
 /// Whether every plan must sit in one (AZ, instance type) pair.
@@ -412,19 +480,24 @@ fn pair_reduction(request: &FleetRequest, prepared: &mut Prepared, stages: &[Sta
             .flatten()
             .map(|&i| prepared.pools[i].weight.to_bits())
             .next();
-        let dominated = kept.iter().any(|other| {
-            let other_weight = other
-                .iter()
-                .flatten()
-                .map(|&i| prepared.pools[i].weight.to_bits())
-                .next();
-            other_weight == weight
-                && members.iter().zip(other).all(|(b, a)| match (b, a) {
-                    (None, _) => true,
-                    (Some(_), None) => false,
-                    (Some(b), Some(a)) => dominates(*a, *b),
-                })
-        });
+        let committed = members
+            .iter()
+            .flatten()
+            .any(|&i| prepared.pools[i].committed);
+        let dominated = !committed
+            && kept.iter().any(|other| {
+                let other_weight = other
+                    .iter()
+                    .flatten()
+                    .map(|&i| prepared.pools[i].weight.to_bits())
+                    .next();
+                other_weight == weight
+                    && members.iter().zip(other).all(|(b, a)| match (b, a) {
+                        (None, _) => true,
+                        (Some(_), None) => false,
+                        (Some(b), Some(a)) => dominates(*a, *b),
+                    })
+            });
         if dominated {
             for &i in members.iter().flatten() {
                 keep[i] = false;
@@ -544,7 +617,10 @@ fn dominance_reduction(request: &FleetRequest, prepared: &mut Prepared, stages: 
                     total_cap += f64::from(q.cap);
                 }
             }
-            if count > min_pools && total_cap >= needed_cap {
+            // A committed pool is worth more than its coefficients say (its instances may be
+            // paid for already), so it is never dropped; it may still dominate others, whose
+            // instances no commitment covers.
+            if !prepared.pools[*i].committed && count > min_pools && total_cap >= needed_cap {
                 keep[*i] = false;
             } else {
                 kept.push(entry);

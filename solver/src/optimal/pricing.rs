@@ -68,6 +68,9 @@ pub(crate) fn applies(stage: Stage, backend: Backend, prep: &Prepared) -> bool {
         && backend == Backend::Highs
         && !prep.relaxing
         && prep.slots.is_none()
+        // Coverage columns change what a pool's count is worth; they are priced by no rule of
+        // this module, so a model with commitments is solved whole.
+        && prep.coverage.is_empty()
         && prep.pools.len() >= MIN_POOLS
 }
 

@@ -129,6 +129,40 @@ pub(crate) fn instance_columns(m: &mut Built, prep: &Prepared) {
     }
 }
 
+/// Commitment coverage (`prepare::CoverageGroup`): per group `g` and member pool `p` a
+/// continuous `c_{g,p} ≥ 0`, the instances of `p` that `g` pays for, with
+/// `Σ_p c_{g,p} ≤ count_g` (the commitment's count) and `Σ_g c_{g,p} ≤ x_p` (only instances
+/// the plan holds). The cost stage subtracts `price_p · c_{g,p}` ([`super::model`]), so its
+/// objective is new spend. For integer `x` the rows are a transportation polytope with integer
+/// data, so the best coverage is whole instances, and it equals `commitments::bill`'s greedy.
+/// Structural rows: an explanation never relaxes what a commitment is.
+pub(crate) fn commitment_coverage(m: &mut Built, prep: &Prepared) {
+    let mut per_pool: std::collections::BTreeMap<usize, Expression> =
+        std::collections::BTreeMap::new();
+    for (g, group) in prep.coverage.iter().enumerate() {
+        let mut covered = Expression::with_capacity(group.members.len());
+        for &pool in &group.members {
+            let p = &prep.pools[pool];
+            let name = format!(
+                "cover[{g}/{}/{}]",
+                prep.zones[p.zone], prep.types[p.type_ix]
+            );
+            let column = m.add(variable().min(0).name(name));
+            covered.add_mul(1.0, m.var(column));
+            per_pool
+                .entry(pool)
+                .or_default()
+                .add_mul(1.0, m.var(column));
+            m.coverage.push((pool, column));
+        }
+        m.constraints.push(covered.leq(group.count));
+    }
+    for (pool, mut expr) in per_pool {
+        expr.add_mul(-1.0, m.var(m.x[pool]));
+        m.constraints.push(expr.leq(0.0));
+    }
+}
+
 /// Target: `Σ_P w_p x_p ≥ T`. Returns the capacity expression for [`overshoot`].
 pub(crate) fn target(m: &mut Built, prep: &Prepared, request: &FleetRequest) -> Expression {
     let row = capacity_row(m, prep, |_| true, true, request.target.capacity);

@@ -210,6 +210,7 @@ fn brute_force(
                 solver: None,
                 as_safe_as: None,
                 shortfall: None,
+                commitments: None,
                 notes: Vec::new(),
             };
             let within_caps = caps.is_none_or(|caps| {

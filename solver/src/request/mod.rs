@@ -488,6 +488,8 @@ pub struct OnDemandOptions {
     /// An instant fleet's `OnDemandOptions.MinTargetCapacity`: unless the On-Demand part
     /// reaches this much, AWS launches no instances (aws-semantics §1.9).
     pub min_target_capacity: Option<f64>,
+    /// Whether and how On-Demand uses the account's Capacity Reservations (aws-semantics §2.4).
+    pub capacity_reservations: crate::commitments::ReservationPreference,
 }
 
 /// Shape constraints; `None`/`false` = unconstrained.
@@ -686,6 +688,9 @@ pub struct FleetRequest {
     /// An AWS form's first `LaunchTemplateSpecification`, as given: what `export
     /// --keep-flexibility` writes back instead of a placeholder template.
     pub launch_template: Option<serde_json::Value>,
+    /// Capacity the account already holds (Capacity Reservations, Reserved Instances),
+    /// supplied beside the request ([`ReadOptions::owned`]).
+    pub owned: crate::commitments::Owned,
 }
 
 impl FleetRequest {
@@ -715,6 +720,7 @@ impl FleetRequest {
                 strategy: OnDemandStrategy::LowestPrice,
                 max_total_price: None,
                 min_target_capacity: None,
+                capacity_reservations: crate::commitments::ReservationPreference::default(),
             },
             constraints: Constraints::default(),
             placement: PlacementSpec::None,
@@ -724,6 +730,7 @@ impl FleetRequest {
             source: RequestSource::Native,
             notes: Vec::new(),
             launch_template: None,
+            owned: crate::commitments::Owned::default(),
         }
     }
 
@@ -896,6 +903,9 @@ pub struct ReadOptions {
     /// an AWS form's `LaunchTemplateSpecification`s name give their instance type or
     /// requirements (configs without overrides), their placement zone and their tenancy.
     pub launch_templates: Option<aws::LaunchTemplates>,
+    /// Capacity the account already holds (`--capacity-reservations`, `--reserved-instances`):
+    /// carried into the request as [`FleetRequest::owned`].
+    pub owned: crate::commitments::Owned,
 }
 
 /// [`read`] with what the file cannot say itself ([`ReadOptions`]). Native requests use only
@@ -908,6 +918,10 @@ pub fn read_with(
     let mut request = read_form(label, text, options)?;
     if let Some(names) = &options.zones {
         zone_names::apply(label, &mut request, names)?;
+    }
+    request.owned = options.owned.clone();
+    if let Some(names) = &options.zones {
+        zone_names::apply_to_commitments(&mut request.owned, names);
     }
     Ok(request)
 }

@@ -26,6 +26,7 @@ use super::{
     CapacityUnit, Constraints, FleetRequest, MaxPrice, Mode, OnDemandSplit, OnDemandStrategy,
     PlacementSpec, RequestError, RequestSource, SafetyReference, SpotStrategy, TypeOverride,
 };
+use crate::commitments::ReservationPreference;
 use crate::placement::rules::PARTITIONS_PER_AZ;
 use crate::risk::HazardModel;
 
@@ -99,6 +100,7 @@ struct OnDemandTable {
     allocation_strategy: Option<String>,
     priorities: Option<Vec<String>>,
     max_total_price: Option<f64>,
+    capacity_reservations: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -357,6 +359,24 @@ fn build(label: &str, file: File) -> Result<FleetRequest, RequestError> {
     if let Some(budget) = on_demand.max_total_price {
         request.on_demand.max_total_price =
             Some(check_positive(label, "on_demand.max_total_price", budget)?);
+    }
+    if let Some(preference) = &on_demand.capacity_reservations {
+        request.on_demand.capacity_reservations = ReservationPreference::parse(preference)
+            .ok_or_else(|| {
+                let spellings: Vec<&str> = ReservationPreference::ALL
+                    .iter()
+                    .map(|p| p.as_str())
+                    .collect();
+                RequestError::new(
+                    label,
+                    "on_demand.capacity_reservations",
+                    format!(
+                        "unknown Capacity Reservation preference `{}`; expected one of {}",
+                        fleetopt_instances::escape::escape_controls(preference),
+                        spellings.join(", ")
+                    ),
+                )
+            })?;
     }
     let priorities = on_demand.priorities.unwrap_or_default();
     request.candidates.overrides = overrides_with_priorities(
@@ -880,6 +900,7 @@ mod tests {
                 strategy: OnDemandStrategy::LowestPrice,
                 max_total_price: None,
                 min_target_capacity: None,
+                capacity_reservations: ReservationPreference::Open,
             },
             constraints: Constraints {
                 max_pool_share: Some(0.25),
@@ -902,6 +923,7 @@ mod tests {
             source: RequestSource::Native,
             notes: vec![],
             launch_template: None,
+            owned: crate::commitments::Owned::default(),
         };
         assert_eq!(request, expected);
         // 20% of 400 above a base of 0 is On-Demand.

@@ -83,6 +83,7 @@ impl<'a> Verifier<'a> {
             Shortfall::NoEligiblePool { market } => (*market, "no eligible pool"),
             Shortfall::SpreadLimit { market, .. } => (*market, "spread limit"),
             Shortfall::MinTargetCapacity { market, .. } => (*market, "min target capacity"),
+            Shortfall::Reservations { market } => (*market, "capacity reservations only"),
         };
         let delivered = self.market_capacity(market);
         let part = self.market_part(market);
@@ -233,6 +234,44 @@ impl<'a> Verifier<'a> {
                     let message = format!(
                         "the plan claims an unmet {market} MinTargetCapacity but holds instances; AWS launches none when the minimum is not reached"
                     );
+                    self.push(Check::Capacity, message);
+                }
+            }
+            Shortfall::Reservations { .. } => {
+                if market != Market::OnDemand
+                    || self.request.on_demand.capacity_reservations
+                        != crate::commitments::ReservationPreference::Only
+                {
+                    let message = format!(
+                        "the plan claims a {market} capacity-reservations-only shortfall but the request's On-Demand preference is not only"
+                    );
+                    self.push(Check::Capacity, message);
+                    return;
+                }
+                if self.request.on_demand.max_total_price.is_some() {
+                    // A budget may be what stopped the reserved pools; section 6 checks it.
+                    return;
+                }
+                let reserved = self.reserved_instances(region);
+                let open = eligible.iter().find_map(|p| {
+                    let held = reserved
+                        .get(&(p.instance_type.as_str(), p.zone.as_str()))
+                        .copied()
+                        .unwrap_or(0);
+                    let room = p
+                        .available_instances
+                        .map_or(held, |a| held.min(u64::from(a)));
+                    (used(p) < room).then(|| {
+                        format!(
+                            "{} uses {} of its {room} reserved instances",
+                            describe(p),
+                            used(p)
+                        )
+                    })
+                });
+                if let Some(open) = open {
+                    let message =
+                        format!("the plan claims every reserved {market} pool is full but {open}");
                     self.push(Check::Capacity, message);
                 }
             }

@@ -24,6 +24,7 @@
 //! | 7 | shape constraints | `shape.rs` |
 //! | 8 | placement groups | `placement.rs` |
 //! | 9 | plan metrics | `metrics.rs` |
+//! | 10 | commitments: coverage, the cost split, capacity-reservations-only | `commitments.rs` |
 //!
 //! What the sections share has its own file: `plan_facts.rs` (sums and keys read off the plan),
 //! `request_facts.rs` (zones, overrides, candidates, weights, catalogue pools, max prices and
@@ -62,6 +63,7 @@
 
 mod allocations;
 mod capacity;
+mod commitments;
 mod describe;
 mod metrics;
 mod placement;
@@ -117,6 +119,8 @@ pub enum Check {
     Metrics,
     /// Allocation order and duplicate slots.
     Order,
+    /// Capacity already paid for: coverage and the cost split.
+    Commitments,
 }
 
 impl Check {
@@ -139,6 +143,7 @@ impl Check {
             Check::Placement => "placement",
             Check::Metrics => "metrics",
             Check::Order => "order",
+            Check::Commitments => "commitments",
         }
     }
 }
@@ -214,6 +219,7 @@ impl<'a> Verifier<'a> {
         self.check_shape();
         self.check_placement();
         self.check_metrics();
+        self.check_commitments();
     }
 }
 

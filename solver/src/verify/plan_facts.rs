@@ -109,6 +109,7 @@ impl<'a> Verifier<'a> {
             | Shortfall::Availability { market }
             | Shortfall::NoEligiblePool { market }
             | Shortfall::SpreadLimit { market, .. }
+            | Shortfall::Reservations { market }
             | Shortfall::MinTargetCapacity { market, .. } => *market,
         })
     }

@@ -156,6 +156,7 @@ fn plan() -> Plan {
         solver: None,
         as_safe_as: None,
         shortfall: None,
+        commitments: None,
         notes: Vec::new(),
     }
 }
@@ -1387,6 +1388,7 @@ fn an_optimal_plan_must_keep_its_stated_risk_caps_and_the_requests() {
     plan.as_safe_as = Some(SafetyAnchor {
         reference: SafetyReference::Aws,
         reference_cost_per_hour: 0.5,
+        reference_new_spend_per_hour: None,
         caps: vec![
             cap(RiskAxis::WorstAzLoss, 0.4, 0.4, false),
             cap(RiskAxis::WorstPoolLoss, 0.3, 0.6, false),
@@ -1427,6 +1429,7 @@ fn the_placement_caps_are_checked_on_the_plans_slots() {
     plan.as_safe_as = Some(SafetyAnchor {
         reference: SafetyReference::Aws,
         reference_cost_per_hour: 0.5,
+        reference_new_spend_per_hour: None,
         caps: vec![
             cap(RiskAxis::WorstGroupLoss, 0.5),
             cap(RiskAxis::WorstPartitionLoss, 0.25),

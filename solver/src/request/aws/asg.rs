@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 
 use super::overrides::{FleetPrice, RawOverride};
 use super::{Reader, join};
+use crate::commitments::ReservationPreference;
 use crate::request::checks::{
     check_capacity, check_max_price, check_type_name, parse_zone_id, parse_zone_name,
 };
@@ -106,6 +107,7 @@ impl Reader<'_> {
                 }
             }
         }
+        self.asg_reservations(root, &mut request)?;
         if let Some(subnets) = self.get(root, "VPCZoneIdentifier") {
             let subnets = self.string(subnets, "VPCZoneIdentifier")?;
             let ids: Vec<&str> = subnets.split(',').map(str::trim).collect();
@@ -298,6 +300,47 @@ impl Reader<'_> {
 
     /// The `InstancesDistribution` of a group whose overrides are read: the split, the
     /// strategies with the ASG's defaults and `SpotMaxPrice`; then the overrides are assembled.
+    /// `CapacityReservationSpecification.CapacityReservationPreference` (aws-semantics §2.4);
+    /// a `CapacityReservationTarget` names reservations or resource groups fleetopt plans no
+    /// targeted launch into, so it is noted.
+    fn asg_reservations(
+        &mut self,
+        root: &Map<String, Value>,
+        request: &mut FleetRequest,
+    ) -> Result<(), RequestError> {
+        const SPEC: &str = "CapacityReservationSpecification";
+        let Some(spec) = self.get(root, SPEC) else {
+            return Ok(());
+        };
+        let spec = self.object(spec, SPEC)?;
+        if let Some(v) = self.get(spec, "CapacityReservationPreference") {
+            let field = format!("{SPEC}.CapacityReservationPreference");
+            request.on_demand.capacity_reservations = match self.string(v, &field)? {
+                "capacity-reservations-only" => ReservationPreference::Only,
+                "capacity-reservations-first" => ReservationPreference::First,
+                "none" => ReservationPreference::None,
+                "default" => ReservationPreference::Open,
+                other => {
+                    return Err(self.err(
+                        &field,
+                        format!(
+                            "expected capacity-reservations-only, capacity-reservations-first, \
+                             none or default, found `{}`",
+                            fleetopt_instances::escape::escape_controls(other)
+                        ),
+                    ));
+                }
+            };
+        }
+        if self.get(spec, "CapacityReservationTarget").is_some() {
+            self.notes.push(format!(
+                "{SPEC}.CapacityReservationTarget: targeted reservations and resource groups \
+                 are not planned into; open reservations supplied with --capacity-reservations are"
+            ));
+        }
+        Ok(())
+    }
+
     fn asg_distribution(
         &mut self,
         mut request: FleetRequest,

@@ -7,6 +7,7 @@ use fleetopt_instances::Market;
 use serde_json::{Map, Value};
 
 use super::{Reader, join};
+use crate::commitments::ReservationPreference;
 use crate::request::checks::check_capacity;
 use crate::request::{
     FleetRequest, Mode, OnDemandSplit, RequestError, RequestSource, SpotStrategy,
@@ -132,12 +133,35 @@ impl Reader<'_> {
                 let field = path("MinTargetCapacity");
                 minimum[i] = Some((self.whole(v, &field)?, field));
             }
-            if i == 1 && self.get(options, "CapacityReservationOptions").is_some() {
-                self.notes.push(
-                    "OnDemandOptions.CapacityReservationOptions: Capacity Reservations are not \
-                     modelled; On-Demand capacity is planned at list prices"
-                        .to_owned(),
-                );
+            if i == 1
+                && let Some(reservations) = self.get(options, "CapacityReservationOptions")
+            {
+                let reservations =
+                    self.object(reservations, &path("CapacityReservationOptions"))?;
+                if let Some(v) = self.get(reservations, "UsageStrategy") {
+                    let field = path("CapacityReservationOptions.UsageStrategy");
+                    match self.string(v, &field)? {
+                        // The one value the API defines (aws-semantics §2.4).
+                        "use-capacity-reservations-first" => {
+                            request.on_demand.capacity_reservations = ReservationPreference::First;
+                        }
+                        other => {
+                            return Err(self.err(
+                                &field,
+                                format!(
+                                    "expected use-capacity-reservations-first, found `{}`",
+                                    fleetopt_instances::escape::escape_controls(other)
+                                ),
+                            ));
+                        }
+                    }
+                    if fleet_type.as_deref() != Some("instant") {
+                        self.notes.push(format!(
+                            "{field}: AWS supports use-capacity-reservations-first for instant \
+                             fleets only; fleetopt plans it as an instant fleet would"
+                        ));
+                    }
+                }
             }
         }
         if let Some(spot_options) = self.get(root, "SpotOptions").and_then(Value::as_object)

@@ -571,11 +571,9 @@ static CREATE_AUTO_SCALING_GROUP: Shape = Shape {
             "SkipZonalShiftValidation",
             "not modelled; it changes a validation AWS makes, not the plan",
         ),
-        noted_object(
+        read_object(
             "CapacityReservationSpecification",
             &CAPACITY_RESERVATION_SPECIFICATION,
-            "Capacity Reservations are not modelled; On-Demand capacity is planned at list \
-             prices",
         ),
         noted_object(
             "WarmPool",
