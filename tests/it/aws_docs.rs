@@ -789,3 +789,53 @@ fn without_the_usage_strategy_example_7_is_plain_lowest_price_and_reservations_s
         "{report:?}"
     );
 }
+
+#[test]
+fn instant_fleet_example_10_uses_the_six_reservations_then_prioritized_then_spot() {
+    let catalog = embedded();
+    let path = fixture("aws-docs/instant-fleet-example-10-reservations-first.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let file = fixture("aws/commitments/describe-capacity-reservations.json");
+    let records = fleetopt::instances::load::capacity_reservations::load(&file).unwrap();
+    let mut options = request::ReadOptions::default();
+    options
+        .owned
+        .add_capacity_reservations(&rel(&file), &records);
+    let mut request = request::read_with(&rel(&path), &text, &options).unwrap();
+    let solve_options = SolveOptions {
+        mode: Some(Mode::Aws),
+        region: Some("us-east-1".into()),
+        ..SolveOptions::default()
+    };
+    let plan = solve(&catalog, &request, &solve_options).unwrap();
+    request.region = Some("us-east-1".into());
+    assert!(verify::verify(&catalog, &request, &plan).is_empty());
+    let on_demand = |name: &str| -> u32 {
+        plan.allocations
+            .iter()
+            .filter(|a| a.market == Market::OnDemand && a.instance_type.as_str() == name)
+            .inspect(|a| assert_eq!(a.availability_zone_id.as_str(), "use1-az2"))
+            .map(|a| a.count)
+            .sum()
+    };
+    // "7 c5.large (3 reserved + 4) and 3 m5.large. Spot takes the other 10."
+    assert_eq!(on_demand("c5.large"), 7);
+    assert_eq!(on_demand("m5.large"), 3);
+    assert_eq!(plan.metrics.spot_capacity, 10.0);
+    let report = plan.commitments.unwrap();
+    let used: Vec<(&str, u32, bool)> = report
+        .held
+        .iter()
+        .map(|u| (u.instance_type.as_str(), u.used, u.not_applicable.is_some()))
+        .collect();
+    // The expired m5.large and the targeted dedicated c5.large cover nothing.
+    assert_eq!(
+        used,
+        vec![
+            ("c5.large", 3, false),
+            ("m5.large", 3, false),
+            ("m5.large", 0, true),
+            ("c5.large", 0, true)
+        ]
+    );
+}

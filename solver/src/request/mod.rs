@@ -923,6 +923,24 @@ pub fn read_with(
     if let Some(names) = &options.zones {
         zone_names::apply_to_commitments(&mut request.owned, names);
     }
+    let preference = request.on_demand.capacity_reservations;
+    let reservations = request
+        .owned
+        .commitments
+        .iter()
+        .any(|c| c.kind == crate::commitments::CommitmentKind::CapacityReservation);
+    if !reservations
+        && matches!(
+            preference,
+            crate::commitments::ReservationPreference::First
+                | crate::commitments::ReservationPreference::Only
+        )
+    {
+        request.notes.push(format!(
+            "the request uses Capacity Reservations {}, but none were supplied: give aws ec2 describe-capacity-reservations output with --capacity-reservations to plan with them (aws-semantics §2.4)",
+            preference.as_str()
+        ));
+    }
     Ok(request)
 }
 
