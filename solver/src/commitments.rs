@@ -2,7 +2,7 @@
 //! Reserved Instances, as a request carries them ([`Owned`]), which candidate pools each can
 //! cover ([`holdings`]), and what a plan's instances make of them ([`bill`]).
 //!
-//! # What covers what (docs/aws-semantics.md §2.4)
+//! # What covers what (docs/aws-semantics.md §2.5)
 //! - An **open Capacity Reservation** (`active`, capacity left, shared tenancy, the request's
 //!   platform) is capacity in one pool: On-Demand instances of its type launched in its AZ run
 //!   in it, billed whether or not they do, so up to its available count they cost nothing more.
@@ -495,7 +495,7 @@ pub(crate) fn notes(report: &CommitmentReport) -> Vec<String> {
         .map(|u| format!("{} ({} of {})", u.id, u.unused, u.available))
         .collect();
     let mut notes = vec![format!(
-        "commitments: {used} instance(s) run on capacity already paid for (${}/h at list price); new spend ${}/h = new On-Demand ${}/h + Spot ${}/h (docs/aws-semantics.md §2.4)",
+        "commitments: {used} instance(s) run on capacity already paid for (${}/h at list price); new spend ${}/h = new On-Demand ${}/h + Spot ${}/h (docs/aws-semantics.md §2.5)",
         num(report.committed_per_hour),
         num(report.new_spend_per_hour),
         num(report.new_on_demand_per_hour),

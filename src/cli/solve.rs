@@ -131,6 +131,19 @@ fn plan_table(plan: &Plan) -> String {
         "cost       ${:.4}/h (${:.6} per vCPU-hour)\n",
         m.cost_per_hour, m.cost_per_vcpu_hour
     ));
+    if let Some(c) = &plan.commitments {
+        let used: u32 = c.held.iter().map(|u| u.used).sum();
+        let idle: u32 = c.held.iter().map(|u| u.unused).sum();
+        text.push_str(&format!(
+            "new spend  ${:.4}/h = new on-demand ${:.4}/h + spot ${:.4}/h; ${:.4}/h already paid for ({} covered, {} idle)\n",
+            c.new_spend_per_hour,
+            c.new_on_demand_per_hour,
+            c.spot_per_hour,
+            c.committed_per_hour,
+            plural(used, "instance"),
+            plural(idle, "reserved instance")
+        ));
+    }
     text.push_str(&format!(
         "split      spot {} / on-demand {} (on-demand part asked: {})\n",
         number(m.spot_capacity),

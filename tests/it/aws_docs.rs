@@ -613,18 +613,18 @@ fn candidate_errors_in_an_aws_form_name_the_aws_member() {
     );
 }
 
+/// On-Demand instances per type, each reservation's (id, used, unused), and the plan.
+type ReservationsOutcome = (
+    std::collections::BTreeMap<String, u32>,
+    Vec<(String, u32, u32)>,
+    Plan,
+);
+
 /// EC2 Fleet Examples 5–8 (`fixtures/aws-docs/README.md`): the request read with the
 /// example's Capacity Reservations beside it, planned in aws mode on the embedded catalogue in
 /// us-east-1 and verified; returns the On-Demand count per type and each reservation's
 /// (id, used, unused).
-fn reservations_example(
-    name: &str,
-    reservations: &str,
-) -> (
-    std::collections::BTreeMap<String, u32>,
-    Vec<(String, u32, u32)>,
-    Plan,
-) {
+fn reservations_example(name: &str, reservations: &str) -> ReservationsOutcome {
     let catalog = embedded();
     let path = fixture(&format!("aws-docs/{name}"));
     let text = std::fs::read_to_string(&path).unwrap();

@@ -213,3 +213,44 @@ fn compare_on_m_shows_the_saving_and_what_the_constraints_cost() {
     let table = fleetopt(["compare", "fixtures/scenarios/m.toml"]);
     assert_snapshot!(table.render());
 }
+
+/// `--capacity-reservations` and `--reserved-instances` beside a request: the table shows the
+/// new spend, the JSON plan reports every commitment, and `verify` with the same files accepts
+/// the plan (without them it says the plan reports commitments the request does not carry).
+#[test]
+fn solve_with_the_accounts_reservations_and_reserved_instances() {
+    let request = "fixtures/aws-docs/instant-fleet-example-10-reservations-first.json";
+    let owned = [
+        "--capacity-reservations",
+        "fixtures/aws/commitments/describe-capacity-reservations.json",
+        "--reserved-instances",
+        "fixtures/aws/commitments/describe-reserved-instances.json",
+    ];
+    let mut args = vec!["solve", request, "--region", "us-east-1", "--mode", "aws"];
+    args.extend(owned);
+    let table = fleetopt(args.clone());
+    assert_eq!(table.code, 0, "{}", table.render());
+    assert_snapshot!(table.stdout);
+
+    let dir = tempfile::tempdir().unwrap();
+    let plan_file = dir.path().join("plan.json");
+    args.extend(["--format", "json", "-o", plan_file.to_str().unwrap()]);
+    let run = fleetopt(args);
+    assert_eq!(run.code, 0, "{}", run.render());
+    let plan: Plan = serde_json::from_str(&std::fs::read_to_string(&plan_file).unwrap()).unwrap();
+    let report = plan.commitments.as_ref().unwrap();
+    // Four reservations and four Reserved Instances, in file order.
+    assert_eq!(report.held.len(), 8);
+    let mut verify_args = vec!["verify", plan_file.to_str().unwrap(), "--request", request];
+    verify_args.extend(owned);
+    let verified = fleetopt(verify_args);
+    assert_eq!(verified.code, 0, "{}", verified.render());
+    let bare = fleetopt(["verify", plan_file.to_str().unwrap(), "--request", request]);
+    assert_ne!(bare.code, 0, "{}", bare.render());
+    assert!(
+        bare.stderr
+            .contains("the plan reports commitments the request does not carry"),
+        "{}",
+        bare.render()
+    );
+}

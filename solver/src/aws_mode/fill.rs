@@ -249,7 +249,7 @@ fn skip_whole_rounds(ledger: &mut Ledger, view: &View<'_, '_>, set: &[usize], go
     }
 }
 
-/// Rule 13 (aws-semantics §2.4, EC2 Fleet Examples 5–8): the pools of `ranked` that hold
+/// Rule 13 (aws-semantics §2.5, EC2 Fleet Examples 5–8): the pools of `ranked` that hold
 /// unused Capacity Reservations, in the strategy's order, each take ⌈remaining ÷ weight⌉
 /// instances up to what their reservations still hold, until `goal`.
 fn fill_reserved(ledger: &mut Ledger, view: &View<'_, '_>, ranked: &[usize], goal: f64) {

@@ -85,7 +85,7 @@
 //! 12. **`MinTargetCapacity`** (instant fleets, §1.9): all or nothing. When a market stays below
 //!     its minimum, "no instances are launched": the plan holds none and its shortfall is
 //!     [`Shortfall::MinTargetCapacity`] (`minimum.rs`).
-//! 13. **Capacity Reservations** (§2.4). With `use-capacity-reservations-first` (EC2 Fleet) or
+//! 13. **Capacity Reservations** (§2.5). With `use-capacity-reservations-first` (EC2 Fleet) or
 //!     `capacity-reservations-first` (ASG), the On-Demand pools holding unused open
 //!     reservations are filled first, in the On-Demand strategy's order, each up to what its
 //!     reservations hold; the rest of the part then goes by the strategy over every pool (EC2
@@ -187,7 +187,7 @@ pub fn emulate(request: &FleetRequest, candidates: &CandidateSet<'_>) -> Plan {
     if od_target > EPS && !reserved.is_empty() {
         let instances: u32 = reserved.values().sum();
         notes.push(format!(
-            "On-Demand: the {} pool(s) holding {instances} unused Capacity Reservation instance(s) are filled first, in the On-Demand strategy's order{} (aws-semantics §2.4)",
+            "On-Demand: the {} pool(s) holding {instances} unused Capacity Reservation instance(s) are filled first, in the On-Demand strategy's order{} (aws-semantics §2.5)",
             reserved.len(),
             if preference == ReservationPreference::Only {
                 ", and On-Demand launches nowhere else (capacity-reservations-only)"
@@ -196,7 +196,7 @@ pub fn emulate(request: &FleetRequest, candidates: &CandidateSet<'_>) -> Plan {
             }
         ));
     } else if od_target > EPS && preference == ReservationPreference::Only {
-        notes.push("On-Demand: capacity-reservations-only, and no unused open Capacity Reservation matches a candidate pool, so no On-Demand instance launches (aws-semantics §2.4)".to_owned());
+        notes.push("On-Demand: capacity-reservations-only, and no unused open Capacity Reservation matches a candidate pool, so no On-Demand instance launches (aws-semantics §2.5)".to_owned());
     }
 
     // Rule 2: price keys (the spot keys are set again once the spot part is known).
@@ -684,7 +684,7 @@ fn shortfall_note(
         }
         Shortfall::MinTargetCapacity { .. } => minimum::note(short, unit).unwrap_or_default(),
         Shortfall::Reservations { .. } => format!(
-            "{market} part reached {reached} of {part} {unit}: capacity-reservations-only, and every pool with unused open Capacity Reservations holds what they hold (aws-semantics §2.4)"
+            "{market} part reached {reached} of {part} {unit}: capacity-reservations-only, and every pool with unused open Capacity Reservations holds what they hold (aws-semantics §2.5)"
         ),
         Shortfall::SpreadLimit { per_az, .. } => format!(
             "{market} part reached {reached} of {part} {unit}, short by {}: every AZ with an eligible pool holds its {per_az} instances, EC2's limit of {SPREAD_LIMIT} running instances per AZ per spread group (aws-semantics §4)",

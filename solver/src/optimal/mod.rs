@@ -821,7 +821,7 @@ fn build_plan(
     if request.on_demand.capacity_reservations == crate::commitments::ReservationPreference::Only
         && prep.od_part > 0.0
     {
-        notes.push("capacity-reservations-only: On-Demand only in pools with unused open Capacity Reservations, each at most what they hold (aws-semantics §2.4)".to_owned());
+        notes.push("capacity-reservations-only: On-Demand only in pools with unused open Capacity Reservations, each at most what they hold (aws-semantics §2.5)".to_owned());
     }
     if request.balance_zones {
         notes.push(match rows::balanced_zones(prep, request) {

@@ -488,7 +488,7 @@ pub struct OnDemandOptions {
     /// An instant fleet's `OnDemandOptions.MinTargetCapacity`: unless the On-Demand part
     /// reaches this much, AWS launches no instances (aws-semantics §1.9).
     pub min_target_capacity: Option<f64>,
-    /// Whether and how On-Demand uses the account's Capacity Reservations (aws-semantics §2.4).
+    /// Whether and how On-Demand uses the account's Capacity Reservations (aws-semantics §2.5).
     pub capacity_reservations: crate::commitments::ReservationPreference,
 }
 
@@ -937,7 +937,7 @@ pub fn read_with(
         )
     {
         request.notes.push(format!(
-            "the request uses Capacity Reservations {}, but none were supplied: give aws ec2 describe-capacity-reservations output with --capacity-reservations to plan with them (aws-semantics §2.4)",
+            "the request uses Capacity Reservations {}, but none were supplied: give aws ec2 describe-capacity-reservations output with --capacity-reservations to plan with them (aws-semantics §2.5)",
             preference.as_str()
         ));
     }

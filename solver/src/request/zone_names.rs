@@ -98,6 +98,19 @@ fn unknown(name: &str, names: &ZoneNames) -> String {
     )
 }
 
+/// Maps the AZ names of the account's commitments to AZ IDs through the planner's `--zones`
+/// file, as the request's own names are (a name the file lacks stays a name, resolved later
+/// through the catalogue or reported as not in the region).
+pub(crate) fn apply_to_commitments(owned: &mut crate::commitments::Owned, names: &ZoneNames) {
+    for c in &mut owned.commitments {
+        if let Some(fleetopt_instances::load::ZoneRef::Name(name)) = &c.zone
+            && let Some(id) = names.ids.get(name)
+        {
+            c.zone = Some(fleetopt_instances::load::ZoneRef::Id(id.clone()));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -202,18 +215,5 @@ mod tests {
             "req.toml: candidates.zones[0]: AZ name `eu-west-1a` is not in zones.json (--zones, \
              describe-availability-zones output) (it lists us-east-1a, us-east-1b, us-east-1c)"
         );
-    }
-}
-
-/// Maps the AZ names of the account's commitments to AZ IDs through the planner's `--zones`
-/// file, as the request's own names are (a name the file lacks stays a name, resolved later
-/// through the catalogue or reported as not in the region).
-pub(crate) fn apply_to_commitments(owned: &mut crate::commitments::Owned, names: &ZoneNames) {
-    for c in &mut owned.commitments {
-        if let Some(fleetopt_instances::load::ZoneRef::Name(name)) = &c.zone
-            && let Some(id) = names.ids.get(name)
-        {
-            c.zone = Some(fleetopt_instances::load::ZoneRef::Id(id.clone()));
-        }
     }
 }

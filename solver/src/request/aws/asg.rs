@@ -300,7 +300,7 @@ impl Reader<'_> {
 
     /// The `InstancesDistribution` of a group whose overrides are read: the split, the
     /// strategies with the ASG's defaults and `SpotMaxPrice`; then the overrides are assembled.
-    /// `CapacityReservationSpecification.CapacityReservationPreference` (aws-semantics §2.4);
+    /// `CapacityReservationSpecification.CapacityReservationPreference` (aws-semantics §2.5);
     /// a `CapacityReservationTarget` names reservations or resource groups fleetopt plans no
     /// targeted launch into, so it is noted.
     fn asg_reservations(

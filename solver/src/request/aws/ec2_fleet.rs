@@ -141,7 +141,7 @@ impl Reader<'_> {
                 if let Some(v) = self.get(reservations, "UsageStrategy") {
                     let field = path("CapacityReservationOptions.UsageStrategy");
                     match self.string(v, &field)? {
-                        // The one value the API defines (aws-semantics §2.4).
+                        // The one value the API defines (aws-semantics §2.5).
                         "use-capacity-reservations-first" => {
                             request.on_demand.capacity_reservations = ReservationPreference::First;
                         }
