@@ -33,10 +33,11 @@ use std::collections::BTreeMap;
 
 use fleetopt_instances::commitments::{
     CapacityReservation, CapacityReservationState, MatchCriteria, ReservationType,
-    ReservedInstance, ReservedInstanceState, ReservedScope, Tenancy,
+    ReservedInstance, ReservedInstanceState, ReservedScope, SavingsPlan, SavingsPlanRates,
+    SavingsPlanState, SavingsPlanType, Tenancy,
 };
 use fleetopt_instances::load::ZoneRef;
-use fleetopt_instances::{Market, Platform, Region, TypeName, ZoneId};
+use fleetopt_instances::{Market, Platform, Region, RegionName, TypeName, ZoneId};
 use serde::{Deserialize, Serialize};
 
 use crate::candidates::CandidateSet;
@@ -146,16 +147,96 @@ pub struct Commitment {
 
 /// What the account already holds, supplied beside the request
 /// (`--capacity-reservations`, `--reserved-instances`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Owned {
     /// Every commitment, in file order (reservations first).
     pub commitments: Vec<Commitment>,
+    /// Savings Plans, in file order (`--savings-plans` with `--savings-plan-rates`).
+    pub savings_plans: Vec<SavingsPlanHolding>,
+}
+
+/// One Savings Plan as planning sees it: an hourly commitment and the rates it bills EC2
+/// instance-hours at.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SavingsPlanHolding {
+    /// `savingsPlanId`.
+    pub id: String,
+    /// Compute or EC2 Instance (SageMaker plans cover no EC2 instance: unusable).
+    pub plan_type: SavingsPlanType,
+    /// USD per hour the account pays whether or not usage takes it.
+    pub commitment_per_hour: f64,
+    /// Shared-tenancy rates, USD per instance-hour, by (region, type, platform).
+    pub rates: BTreeMap<(RegionName, TypeName, Platform), f64>,
+    /// Why it covers nothing, whatever the request (state, currency, no rates given).
+    pub unusable: Option<String>,
+    /// File and JSON path it came from.
+    pub source: String,
+}
+
+impl SavingsPlanHolding {
+    /// AWS applies EC2 Instance Savings Plans before Compute Savings Plans "because Compute
+    /// Savings Plans have broader applicability"
+    /// (<https://docs.aws.amazon.com/savingsplans/latest/userguide/sp-applying.html>).
+    fn billing_rank(&self) -> u8 {
+        match self.plan_type {
+            SavingsPlanType::Ec2Instance => 0,
+            SavingsPlanType::Compute | SavingsPlanType::SageMaker => 1,
+        }
+    }
 }
 
 impl Owned {
     /// Whether the request carries no commitment.
     pub fn is_empty(&self) -> bool {
-        self.commitments.is_empty()
+        self.commitments.is_empty() && self.savings_plans.is_empty()
+    }
+
+    /// Adds describe-savings-plans records read from `file`, each with its rates from
+    /// `rates` (describe-savings-plan-rates outputs, matched by `savingsPlanId`).
+    pub fn add_savings_plans(
+        &mut self,
+        file: &str,
+        plans: &[SavingsPlan],
+        rates: &[SavingsPlanRates],
+    ) {
+        for plan in plans {
+            let mut table = BTreeMap::new();
+            let given = rates.iter().filter(|r| r.savings_plan_id == plan.id);
+            let mut any = false;
+            for rate in given.flat_map(|r| &r.rates) {
+                any = true;
+                if let (Tenancy::Default, Some(platform)) = (rate.tenancy, rate.platform) {
+                    table
+                        .entry((rate.region.clone(), rate.instance_type.clone(), platform))
+                        .or_insert(rate.rate);
+                }
+            }
+            let unusable = if plan.state != SavingsPlanState::Active {
+                Some(format!("state {}", plan.state))
+            } else if plan.plan_type == SavingsPlanType::SageMaker {
+                Some("a SageMaker Savings Plan, which covers no EC2 instance".to_owned())
+            } else if plan.currency != "USD" {
+                Some(format!(
+                    "commitment in {}; fleetopt's prices are USD",
+                    plan.currency
+                ))
+            } else if !any {
+                Some(format!(
+                    "no rates given: add aws savingsplans describe-savings-plan-rates --savings-plan-id {} output with --savings-plan-rates",
+                    plan.id
+                ))
+            } else {
+                None
+            };
+            self.savings_plans.push(SavingsPlanHolding {
+                id: plan.id.clone(),
+                plan_type: plan.plan_type,
+                commitment_per_hour: plan.commitment_per_hour,
+                rates: table,
+                unusable,
+                source: format!("{file}: {}", plan.location),
+            });
+        }
     }
 
     /// Adds describe-capacity-reservations records read from `file`.
@@ -280,45 +361,94 @@ pub fn not_applicable(request: &FleetRequest, region: &Region, c: &Commitment) -
     None
 }
 
-/// One applicable commitment and the candidate pools it can cover.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Holding {
-    /// Index into `request.owned.commitments`.
-    pub commitment: usize,
-    /// Its kind.
-    pub kind: CommitmentKind,
-    /// Instances it covers at most.
-    pub count: u32,
-    /// Candidate pool indices (On-Demand, its type, and its AZ unless regional).
-    pub pools: Vec<usize>,
+/// Why Savings Plan `sp` covers nothing of `request` in `region`, if it does not.
+pub fn savings_plan_not_applicable(
+    request: &FleetRequest,
+    region: &Region,
+    sp: &SavingsPlanHolding,
+) -> Option<String> {
+    if let Some(reason) = &sp.unusable {
+        return Some(reason.clone());
+    }
+    let has_rate = sp
+        .rates
+        .keys()
+        .any(|(r, _, platform)| r == region.name() && *platform == request.platform);
+    (!has_rate).then(|| {
+        format!(
+            "its rates name no {} instance in {}",
+            request.platform.as_str(),
+            region.name()
+        )
+    })
 }
 
-/// The applicable commitments of `request` over `candidates`, each with the pools it covers;
-/// commitments that match no candidate pool are left out.
+/// One applicable commitment or Savings Plan and the candidate pools it can cover.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Holding {
+    /// A Capacity Reservation or RI's kind; `None` for a Savings Plan.
+    pub kind: Option<CommitmentKind>,
+    /// What it covers at most: instances, or for a Savings Plan its commitment, USD/hour.
+    pub limit: f64,
+    /// Candidate pool indices (On-Demand, a matching type, and its AZ when zonal).
+    pub pools: Vec<usize>,
+    /// Per pool, what one covered instance takes of `limit`: 1, or the plan's rate.
+    pub weights: Vec<f64>,
+}
+
+/// The applicable commitments and Savings Plans of `request` over `candidates`, each with the
+/// pools it covers; those that match no candidate pool are left out.
 pub(crate) fn holdings(request: &FleetRequest, candidates: &CandidateSet<'_>) -> Vec<Holding> {
-    let mut out = Vec::new();
-    for (index, c) in request.owned.commitments.iter().enumerate() {
-        if c.count == 0 || not_applicable(request, candidates.region, c).is_some() {
-            continue;
-        }
-        let zone = c.zone.as_ref().and_then(|z| zone_in(candidates.region, z));
-        let pools: Vec<usize> = candidates
+    let region = candidates.region;
+    let on_demand = || {
+        candidates
             .pools
             .iter()
             .enumerate()
+            .filter(|(_, p)| p.pool.market == Market::OnDemand)
+    };
+    let mut out = Vec::new();
+    for c in &request.owned.commitments {
+        if c.count == 0 || not_applicable(request, region, c).is_some() {
+            continue;
+        }
+        let zone = c.zone.as_ref().and_then(|z| zone_in(region, z));
+        let pools: Vec<usize> = on_demand()
             .filter(|(_, p)| {
-                p.pool.market == Market::OnDemand
-                    && p.pool.instance_type == c.instance_type
+                p.pool.instance_type == c.instance_type
                     && zone.as_ref().is_none_or(|z| &p.pool.zone == z)
             })
             .map(|(i, _)| i)
             .collect();
         if !pools.is_empty() {
             out.push(Holding {
-                commitment: index,
-                kind: c.kind,
-                count: c.count,
+                kind: Some(c.kind),
+                limit: f64::from(c.count),
+                weights: vec![1.0; pools.len()],
                 pools,
+            });
+        }
+    }
+    for sp in &request.owned.savings_plans {
+        if savings_plan_not_applicable(request, region, sp).is_some() {
+            continue;
+        }
+        let (pools, weights): (Vec<usize>, Vec<f64>) = on_demand()
+            .filter_map(|(i, p)| {
+                let key = (
+                    region.name().clone(),
+                    p.pool.instance_type.clone(),
+                    request.platform,
+                );
+                sp.rates.get(&key).map(|rate| (i, *rate))
+            })
+            .unzip();
+        if !pools.is_empty() {
+            out.push(Holding {
+                kind: None,
+                limit: sp.commitment_per_hour,
+                pools,
+                weights,
             });
         }
     }
@@ -331,11 +461,12 @@ pub(crate) fn reserved_pools(holdings: &[Holding]) -> BTreeMap<usize, u32> {
     let mut reserved: BTreeMap<usize, u32> = BTreeMap::new();
     for h in holdings
         .iter()
-        .filter(|h| h.kind == CommitmentKind::CapacityReservation)
+        .filter(|h| h.kind == Some(CommitmentKind::CapacityReservation))
     {
         for &pool in &h.pools {
             let entry = reserved.entry(pool).or_insert(0);
-            *entry = entry.saturating_add(h.count);
+            // Reservation counts are whole numbers held in an f64 limit.
+            *entry = entry.saturating_add(h.limit as u32);
         }
     }
     reserved
@@ -354,6 +485,78 @@ pub struct CommitmentReport {
     pub new_spend_per_hour: f64,
     /// Every commitment the request carries, in its order.
     pub held: Vec<CommitmentUse>,
+    /// Every Savings Plan the request carries, in its order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub savings_plans: Vec<SavingsPlanUse>,
+}
+
+/// What a plan makes of one Savings Plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SavingsPlanUse {
+    /// `savingsPlanId`.
+    pub id: String,
+    /// `Compute` or `EC2Instance`.
+    pub plan_type: String,
+    /// The hourly commitment, USD.
+    pub commitment_per_hour: f64,
+    /// What the plan's usage takes of it, USD/hour at the plan's rates.
+    pub used_per_hour: f64,
+    /// Paid for and idle, USD/hour.
+    pub unused_per_hour: f64,
+    /// Instance-hours per hour it covers (fractional: a commitment can run out part-way
+    /// through an instance).
+    pub covered_instance_hours: f64,
+    /// Why it covers nothing of this request, when it cannot.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_applicable: Option<String>,
+}
+
+/// One Savings Plan over the instance-hours `left` at On-Demand rates (AWS's rule: "applied to
+/// your highest savings percentage first"; equal percentages, the lower Savings Plans rate
+/// first; then type and AZ ID for a total order), until its commitment runs out. Returns what
+/// it spent of the commitment, the instance-hours it covered and their list value; `left`
+/// loses what it covered.
+fn apply_savings_plan(
+    sp: &SavingsPlanHolding,
+    region: &RegionName,
+    platform: Platform,
+    held: &BTreeMap<(TypeName, ZoneId), (u32, f64)>,
+    left: &mut BTreeMap<(TypeName, ZoneId), f64>,
+) -> (f64, f64, f64) {
+    let mut usages: Vec<((TypeName, ZoneId), f64, f64)> = held
+        .iter()
+        .filter_map(|(key, (_, price))| {
+            let rate = sp.rates.get(&(region.clone(), key.0.clone(), platform))?;
+            Some((key.clone(), *price, *rate))
+        })
+        .collect();
+    let saving = |price: f64, rate: f64| (price - rate) / price;
+    usages.sort_by(|a, b| {
+        saving(b.1, b.2)
+            .total_cmp(&saving(a.1, a.2))
+            .then(a.2.total_cmp(&b.2))
+            .then_with(|| a.0.cmp(&b.0))
+    });
+    let mut budget = sp.commitment_per_hour;
+    let (mut hours, mut value) = (0.0, 0.0);
+    for (key, price, rate) in usages {
+        let Some(remaining) = left.get_mut(&key) else {
+            continue;
+        };
+        let take = if rate > 0.0 {
+            remaining.min(budget / rate)
+        } else {
+            *remaining
+        };
+        if take <= 0.0 {
+            continue;
+        }
+        *remaining -= take;
+        budget = (budget - take * rate).max(0.0);
+        hours += take;
+        value += take * price;
+    }
+    (sp.commitment_per_hour - budget, hours, value)
 }
 
 /// What a plan makes of one commitment.
@@ -474,8 +677,37 @@ pub fn bill(
             not_applicable: reason,
         })
         .collect();
+    // Savings Plans, after every RI (AWS's order): EC2 Instance plans, then Compute plans,
+    // each over the instance-hours still at On-Demand rates.
+    let mut left: BTreeMap<(TypeName, ZoneId), f64> = uncovered
+        .iter()
+        .map(|(k, n)| (k.clone(), f64::from(*n)))
+        .collect();
+    let mut order: Vec<usize> = (0..request.owned.savings_plans.len()).collect();
+    order.sort_by_key(|&i| request.owned.savings_plans[i].billing_rank());
+    let mut plan_uses: Vec<Option<SavingsPlanUse>> = vec![None; order.len()];
+    for i in order {
+        let sp = &request.owned.savings_plans[i];
+        let reason = savings_plan_not_applicable(request, region, sp);
+        let (spent, hours, value) = if reason.is_none() {
+            apply_savings_plan(sp, region.name(), request.platform, &held, &mut left)
+        } else {
+            (0.0, 0.0, 0.0)
+        };
+        committed += value;
+        plan_uses[i] = Some(SavingsPlanUse {
+            id: sp.id.clone(),
+            plan_type: sp.plan_type.as_str().to_owned(),
+            commitment_per_hour: sp.commitment_per_hour,
+            used_per_hour: spent,
+            unused_per_hour: (sp.commitment_per_hour - spent).max(0.0),
+            covered_instance_hours: hours,
+            not_applicable: reason,
+        });
+    }
     let new_on_demand = (on_demand - committed).max(0.0);
     Some(CommitmentReport {
+        savings_plans: plan_uses.into_iter().flatten().collect(),
         committed_per_hour: committed,
         new_on_demand_per_hour: new_on_demand,
         spot_per_hour: spot,
@@ -510,6 +742,23 @@ pub(crate) fn notes(report: &CommitmentReport) -> Vec<String> {
     for u in &report.held {
         if let Some(reason) = &u.not_applicable {
             notes.push(format!("commitment {} covers nothing: {reason}", u.id));
+        }
+    }
+    for sp in &report.savings_plans {
+        match &sp.not_applicable {
+            Some(reason) => notes.push(format!(
+                "Savings Plan {} covers nothing: {reason}",
+                sp.id
+            )),
+            None => notes.push(format!(
+                "Savings Plan {} ({}): ${}/h of its ${}/h commitment covers {} instance-hours per hour, highest savings percentage first, after the Reserved Instances (AWS's order, docs/aws-semantics.md §2.5); ${}/h idle",
+                sp.id,
+                sp.plan_type,
+                num(sp.used_per_hour),
+                num(sp.commitment_per_hour),
+                num(sp.covered_instance_hours),
+                num(sp.unused_per_hour)
+            )),
         }
     }
     notes

@@ -427,6 +427,16 @@ pub struct RequestInputs {
     /// in any AZ; repeatable.
     #[arg(long, value_name = "FILE")]
     pub reserved_instances: Vec<PathBuf>,
+    /// `aws savingsplans describe-savings-plans` output: Savings Plans the account holds. Each
+    /// active plan bills On-Demand instance-hours at its rates (give them with
+    /// `--savings-plan-rates`) up to its hourly commitment, after the Reserved Instances;
+    /// repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub savings_plans: Vec<PathBuf>,
+    /// `aws savingsplans describe-savings-plan-rates --savings-plan-id ID` output: one plan's
+    /// rates; repeatable, one file per plan.
+    #[arg(long, value_name = "FILE", requires = "savings_plans")]
+    pub savings_plan_rates: Vec<PathBuf>,
 }
 
 /// Which catalogue to use.

@@ -27,7 +27,8 @@ pub fn request(path: &Path) -> Result<FleetRequest, Failure> {
 }
 
 /// Reads and parses a request file with what `--subnets`, `--zones`, `--launch-template`,
-/// `--launch-template-type`, `--capacity-reservations` and `--reserved-instances` add.
+/// `--launch-template-type`, `--capacity-reservations`, `--reserved-instances`,
+/// `--savings-plans` and `--savings-plan-rates` add.
 pub fn request_with(path: &Path, inputs: &RequestInputs) -> Result<FleetRequest, Failure> {
     let label = path.display().to_string();
     let text = fleetopt::instances::read::read_to_string(path)
@@ -68,6 +69,17 @@ pub fn request_with(path: &Path, inputs: &RequestInputs) -> Result<FleetRequest,
         options
             .owned
             .add_reserved_instances(&file.display().to_string(), &records);
+    }
+    let rates = inputs
+        .savings_plan_rates
+        .iter()
+        .map(|file| fleetopt::instances::load::savings_plans::load_rates(file))
+        .collect::<Result<Vec<_>, _>>()?;
+    for file in &inputs.savings_plans {
+        let plans = fleetopt::instances::load::savings_plans::load(file)?;
+        options
+            .owned
+            .add_savings_plans(&file.display().to_string(), &plans, &rates);
     }
     Ok(request::read_with(&label, &text, &options)?)
 }

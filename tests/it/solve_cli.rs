@@ -254,3 +254,66 @@ fn solve_with_the_accounts_reservations_and_reserved_instances() {
         bare.render()
     );
 }
+
+/// Savings Plans beside Capacity Reservations: the optimal plan's new spend is at most the
+/// aws-mode plan's, both verify with the same files, and the active Compute plan's use is
+/// reported while the plan without rates and the retired one say why they cover nothing.
+#[test]
+fn optimal_mode_spends_savings_plans_and_reservations_before_new_money() {
+    let request = "fixtures/aws-docs/instant-fleet-example-10-reservations-first.json";
+    let owned = [
+        "--capacity-reservations",
+        "fixtures/aws/commitments/describe-capacity-reservations.json",
+        "--savings-plans",
+        "fixtures/aws/commitments/describe-savings-plans.json",
+        "--savings-plan-rates",
+        "fixtures/aws/commitments/describe-savings-plan-rates.json",
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let mut spend = Vec::new();
+    for mode in ["aws", "optimal"] {
+        let file = dir.path().join(format!("{mode}.json"));
+        let mut args = vec![
+            "solve",
+            request,
+            "--region",
+            "us-east-1",
+            "--mode",
+            mode,
+            "--format",
+            "json",
+            "-o",
+            file.to_str().unwrap(),
+        ];
+        args.extend(owned);
+        let run = fleetopt(args);
+        assert_eq!(run.code, 0, "{}", run.render());
+        let plan: Plan = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+        let report = plan.commitments.clone().unwrap();
+        let plans: Vec<(&str, bool)> = report
+            .savings_plans
+            .iter()
+            .map(|sp| (sp.plan_type.as_str(), sp.not_applicable.is_none()))
+            .collect();
+        assert_eq!(
+            plans,
+            vec![
+                ("Compute", true),
+                ("EC2Instance", false),
+                ("Compute", false)
+            ],
+            "{mode}"
+        );
+        // The Compute plan's $1.25/h covers every On-Demand instance the reservations leave.
+        assert!(
+            report.new_on_demand_per_hour.abs() < 1e-9,
+            "{mode}: {report:?}"
+        );
+        let mut verify_args = vec!["verify", file.to_str().unwrap(), "--request", request];
+        verify_args.extend(owned);
+        let verified = fleetopt(verify_args);
+        assert_eq!(verified.code, 0, "{mode}: {}", verified.render());
+        spend.push(plan.new_spend_per_hour());
+    }
+    assert!(spend[1] <= spend[0] + 1e-9, "{spend:?}");
+}

@@ -402,9 +402,18 @@ pub fn plan_with(
 /// the two modes assign differently), the reference itself is a feasible point of the model and
 /// the better incumbent: it is returned as the optimal-mode plan, status `time_limit`, with a
 /// note. So the guarantee "no dearer, no riskier" holds even when the solve runs out of time.
+///
+/// The same holds when several Savings Plans overlap: the model pools their commitments as a
+/// linear program, while AWS bills them one after another (EC2 Instance plans first), which
+/// can leave a plan's billed new spend above the model's; should that put it above the
+/// reference's, the reference is returned.
 fn reference_as_incumbent(request: &FleetRequest, reference: &Plan, found: &Plan) -> Option<Plan> {
     let report = found.solver.as_ref()?;
-    let usable = report.status == SolverStatus::TimeLimit
+    let timed_out = report.status == SolverStatus::TimeLimit;
+    let billed_above = !request.owned.savings_plans.is_empty()
+        && reference.new_spend_per_hour()
+            < found.new_spend_per_hour() * (1.0 - tolerance::RELATIVE_NOISE);
+    let usable = (timed_out || billed_above)
         && reference.shortfall.is_none()
         && request.placement == crate::request::PlacementSpec::None
         && reference.new_spend_per_hour() < found.new_spend_per_hour()
@@ -414,10 +423,17 @@ fn reference_as_incumbent(request: &FleetRequest, reference: &Plan, found: &Plan
         return None;
     }
     let mut notes = request.notes.clone();
-    notes.push(format!(
-        "optimal mode: the time limit passed before the solver found a plan cheaper than the aws-mode plan (its best cost ${}/h); the aws-mode plan meets every constraint and is returned as the incumbent; raise solver.time_limit_seconds",
-        num(found.new_spend_per_hour())
-    ));
+    notes.push(if timed_out {
+        format!(
+            "optimal mode: the time limit passed before the solver found a plan cheaper than the aws-mode plan (its best cost ${}/h); the aws-mode plan meets every constraint and is returned as the incumbent; raise solver.time_limit_seconds",
+            num(found.new_spend_per_hour())
+        )
+    } else {
+        format!(
+            "optimal mode: as AWS bills overlapping Savings Plans (one after another), the solver's plan would add ${}/h, more than the aws-mode plan; the aws-mode plan meets every constraint and is returned",
+            num(found.new_spend_per_hour())
+        )
+    });
     if let Some(report) = &reference.commitments {
         notes.extend(crate::commitments::notes(report));
     }

@@ -98,14 +98,15 @@ pub(crate) struct ModelPool {
     pub committed: bool,
 }
 
-/// Commitments that cover the same pools, as the model sees them: at most `count` of the
-/// members' instances are paid for already ([`super::rows::commitment_coverage`]).
+/// One commitment as the model sees it: the members' covered instances, each weighted, sum to
+/// at most `limit` ([`super::rows::commitment_coverage`]): instances for a reservation or RI
+/// (weights 1), USD/hour for a Savings Plan (weights its rates).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct CoverageGroup {
-    /// Instances covered at most.
-    pub count: f64,
-    /// Positions in [`Prepared::pools`].
-    pub members: Vec<usize>,
+    /// Instances, or a Savings Plan's commitment in USD/hour.
+    pub limit: f64,
+    /// (position in [`Prepared::pools`], what one covered instance takes of `limit`).
+    pub members: Vec<(usize, f64)>,
 }
 
 /// Why pools were left out of the model, for notes and explanations.
@@ -416,13 +417,14 @@ fn coverage_groups(
     holdings
         .iter()
         .filter_map(|h| {
-            let members: Vec<usize> = h
+            let members: Vec<(usize, f64)> = h
                 .pools
                 .iter()
-                .filter_map(|c| position.get(c).copied())
+                .zip(&h.weights)
+                .filter_map(|(c, w)| position.get(c).map(|&p| (p, *w)))
                 .collect();
             (!members.is_empty()).then(|| CoverageGroup {
-                count: f64::from(h.count),
+                limit: h.limit,
                 members,
             })
         })

@@ -131,31 +131,34 @@ pub(crate) fn instance_columns(m: &mut Built, prep: &Prepared) {
 
 /// Commitment coverage (`prepare::CoverageGroup`): per group `g` and member pool `p` a
 /// continuous `c_{g,p} ≥ 0`, the instances of `p` that `g` pays for, with
-/// `Σ_p c_{g,p} ≤ count_g` (the commitment's count) and `Σ_g c_{g,p} ≤ x_p` (only instances
-/// the plan holds). The cost stage subtracts `price_p · c_{g,p}` ([`super::model`]), so its
-/// objective is new spend. For integer `x` the rows are a transportation polytope with integer
-/// data, so the best coverage is whole instances, and it equals `commitments::bill`'s greedy.
+/// `Σ_p a_{g,p} c_{g,p} ≤ limit_g` (a reservation's or RI's count with `a = 1`; a Savings
+/// Plan's hourly commitment with `a` its rate) and `Σ_g c_{g,p} ≤ x_p` (only instances the
+/// plan holds). The cost stage subtracts `price_p · c_{g,p}` ([`super::model`]), so its
+/// objective is new spend. Without Savings Plans, for integer `x` the rows are a
+/// transportation polytope with integer data, so the best coverage is whole instances and
+/// equals `commitments::bill`'s greedy; a Savings Plan adds a fractional knapsack, whose
+/// optimum is the greedy by savings percentage AWS bills by.
 /// Structural rows: an explanation never relaxes what a commitment is.
 pub(crate) fn commitment_coverage(m: &mut Built, prep: &Prepared) {
     let mut per_pool: std::collections::BTreeMap<usize, Expression> =
         std::collections::BTreeMap::new();
     for (g, group) in prep.coverage.iter().enumerate() {
         let mut covered = Expression::with_capacity(group.members.len());
-        for &pool in &group.members {
+        for &(pool, weight) in &group.members {
             let p = &prep.pools[pool];
             let name = format!(
                 "cover[{g}/{}/{}]",
                 prep.zones[p.zone], prep.types[p.type_ix]
             );
             let column = m.add(variable().min(0).name(name));
-            covered.add_mul(1.0, m.var(column));
+            covered.add_mul(weight, m.var(column));
             per_pool
                 .entry(pool)
                 .or_default()
                 .add_mul(1.0, m.var(column));
             m.coverage.push((pool, column));
         }
-        m.constraints.push(covered.leq(group.count));
+        m.constraints.push(covered.leq(group.limit));
     }
     for (pool, mut expr) in per_pool {
         expr.add_mul(-1.0, m.var(m.x[pool]));

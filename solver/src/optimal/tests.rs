@@ -1587,6 +1587,90 @@ mod commitments {
         }),);
     }
 
+    fn compute_plan(commitment: f64, rates: &[(&str, f64)]) -> Owned {
+        use fleetopt_instances::RegionName;
+        let mut owned = Owned::default();
+        owned
+            .savings_plans
+            .push(crate::commitments::SavingsPlanHolding {
+                id: "sp-1".to_owned(),
+                plan_type: fleetopt_instances::commitments::SavingsPlanType::Compute,
+                commitment_per_hour: commitment,
+                rates: rates
+                    .iter()
+                    .map(|(t, r)| {
+                        (
+                            (
+                                RegionName::new(REGION),
+                                TypeName::new(*t),
+                                Platform::LinuxUnix,
+                            ),
+                            *r,
+                        )
+                    })
+                    .collect(),
+                unusable: None,
+                source: "sp.json: savingsPlans[0]".to_owned(),
+            });
+        owned
+    }
+
+    #[test]
+    fn a_savings_plan_covers_the_highest_savings_percentage_first_and_optimal_plans_for_it() {
+        let catalog = fixture();
+        // $0.10/h at a.large $0.05 (50% off $0.10) and b.large $0.06 (33% off $0.09).
+        let mut r = on_demand_request(10.0);
+        r.owned = compute_plan(0.10, &[("a.large", 0.05), ("b.large", 0.06)]);
+        let plan = solve(&catalog, &r).unwrap();
+        let c = counts(&plan);
+        // 2 a.large take the whole commitment (list $0.20 paid for), 3 b.large at list:
+        // new spend $0.27, below 5 b.large ($0.45 − 1.67 h × $0.09 = $0.30) or 3 a.large.
+        assert_eq!(
+            c.get(&(OD, AZ1.into(), "a.large".into())),
+            Some(&2),
+            "{c:?}"
+        );
+        assert_eq!(
+            c.get(&(OD, AZ2.into(), "b.large".into())),
+            Some(&3),
+            "{c:?}"
+        );
+        let report = plan.commitments.as_ref().unwrap();
+        assert!(
+            (report.new_spend_per_hour - 0.27).abs() < 1e-9,
+            "{report:?}"
+        );
+        let sp = &report.savings_plans[0];
+        assert!((sp.used_per_hour - 0.10).abs() < 1e-9, "{sp:?}");
+        assert!((sp.covered_instance_hours - 2.0).abs() < 1e-9, "{sp:?}");
+        let objective = plan.solver.as_ref().unwrap().objective;
+        assert!((objective - 0.27).abs() < 1e-6, "{objective}");
+
+        // Billing by AWS's order on a plan of 5 b.large: the commitment runs out part-way
+        // through the second instance (0.10 ÷ 0.06 = 1.667 instance-hours).
+        let mut aws = r.clone();
+        aws.mode = Mode::Aws;
+        let set = resolve(&catalog, &aws).unwrap();
+        let reference = crate::aws_mode::emulate(&aws, &set);
+        assert!(verify::verify(&catalog, &aws, &reference).is_empty());
+        let sp = &reference.commitments.as_ref().unwrap().savings_plans[0];
+        assert!(
+            (sp.covered_instance_hours - 0.10 / 0.06).abs() < 1e-9,
+            "{sp:?}"
+        );
+
+        // A tampered use is caught.
+        let mut tampered = plan.clone();
+        if let Some(report) = tampered.commitments.as_mut() {
+            report.savings_plans[0].covered_instance_hours = 3.0;
+        }
+        assert!(
+            verify::verify(&catalog, &r, &tampered)
+                .iter()
+                .any(|v| v.message.contains("commitments.savings_plans[0] (sp-1)")),
+        );
+    }
+
     /// (type, zone) of the fixture's On-Demand pools, for random reservations.
     const OD_POOLS: [(&str, &str); 4] = [
         ("a.large", AZ1),
@@ -1612,7 +1696,7 @@ mod commitments {
             on_demand in 0u32..=12,
             strategy in 0usize..5,
             existing in proptest::collection::vec((0usize..4, 1u32..4), 0..3),
-            added in (0usize..5, 1u32..4),
+            added in (0usize..6, 1u32..4),
             first in proptest::bool::ANY,
         ) {
             let catalog = fixture();
@@ -1636,6 +1720,13 @@ mod commitments {
             let mut more = r.clone();
             match added {
                 (4, n) => more.owned.add_reserved_instances("ri.json", &[regional_ri("ri-x", "a.xlarge", n)]),
+                (5, n) => {
+                    more.owned.savings_plans = compute_plan(
+                        0.05 * f64::from(n),
+                        &[("a.large", 0.05), ("b.large", 0.06), ("a.xlarge", 0.13)],
+                    )
+                    .savings_plans;
+                }
                 (p, n) => more.owned.add_capacity_reservations(
                     "cr.json",
                     &[reservation("cr-x", OD_POOLS[p].0, OD_POOLS[p].1, n)],

@@ -18,9 +18,13 @@ use super::describe::num;
 use super::tolerance::close;
 use super::{Check, Verifier};
 use crate::commitments::{self, CommitmentKind, ReservationPreference};
+use fleetopt_instances::commitments::SavingsPlanType;
 
 /// Per (type, AZ ID): On-Demand instances and their price.
 type OnDemandPools<'p> = BTreeMap<(&'p str, &'p str), (u64, f64)>;
+
+/// Per (type, AZ ID): instance-hours still at On-Demand rates, and their price.
+type Uncovered<'p> = BTreeMap<(&'p str, &'p str), (f64, f64)>;
 
 impl<'a> Verifier<'a> {
     pub(super) fn check_commitments(&mut self) {
@@ -51,7 +55,8 @@ impl<'a> Verifier<'a> {
             .filter(|a| a.market == Market::Spot)
             .map(|a| f64::from(a.count) * a.price_per_hour)
             .sum();
-        let (covered, value) = self.best_coverage(region, &pools);
+        let (covered, ri_value, left) = self.best_coverage(region, &pools);
+        let value = ri_value + self.check_savings_plans(region, left);
         let claimed: u64 = report.held.iter().map(|u| u64::from(u.used)).sum();
         if claimed != covered {
             let message = format!(
@@ -166,7 +171,11 @@ impl<'a> Verifier<'a> {
 
     /// The most instances the request's applicable commitments can cover among `pools`, and
     /// the list value of the best such coverage (the closed form of the module docs).
-    fn best_coverage(&self, region: &Region, pools: &OnDemandPools<'_>) -> (u64, f64) {
+    fn best_coverage<'p>(
+        &self,
+        region: &Region,
+        pools: &OnDemandPools<'p>,
+    ) -> (u64, f64, Uncovered<'p>) {
         let mut zonal: BTreeMap<(String, String), u64> = BTreeMap::new();
         let mut regional: BTreeMap<String, u64> = BTreeMap::new();
         for c in &self.request.owned.commitments {
@@ -187,8 +196,8 @@ impl<'a> Verifier<'a> {
         }
         let mut covered = 0;
         let mut value = 0.0;
-        // Per type, the prices of the instances pool commitments leave uncovered.
-        let mut left: BTreeMap<&str, Vec<(f64, u64)>> = BTreeMap::new();
+        // Per type, the instances pool commitments leave uncovered: (price, count, zone).
+        let mut left: BTreeMap<&str, Vec<(f64, u64, &str)>> = BTreeMap::new();
         for ((instance_type, zone), (count, price)) in pools {
             let held = zonal
                 .get(&(instance_type.to_string(), zone.to_string()))
@@ -199,19 +208,112 @@ impl<'a> Verifier<'a> {
             value += here as f64 * price;
             left.entry(instance_type)
                 .or_default()
-                .push((*price, count - here));
+                .push((*price, count - here, zone));
         }
+        let mut uncovered = Uncovered::new();
         for (instance_type, mut rest) in left {
             let mut budget = regional.get(instance_type).copied().unwrap_or(0);
             rest.sort_by(|a, b| b.0.total_cmp(&a.0));
-            for (price, count) in rest {
+            for (price, count, zone) in rest {
                 let take = budget.min(count);
                 budget -= take;
                 covered += take;
                 value += take as f64 * price;
+                uncovered.insert((instance_type, zone), ((count - take) as f64, price));
             }
         }
-        (covered, value)
+        (covered, value, uncovered)
+    }
+
+    /// Applies the request's Savings Plans to the instance-hours `left` after every RI, in
+    /// AWS's order (EC2 Instance plans, then Compute plans; within one, the highest savings
+    /// percentage first, then the lower rate), checks each plan's reported use, and returns
+    /// the list value they cover.
+    fn check_savings_plans(&mut self, region: &Region, mut left: Uncovered<'_>) -> f64 {
+        let Some(report) = &self.plan.commitments else {
+            return 0.0;
+        };
+        let plans = &self.request.owned.savings_plans;
+        if report.savings_plans.len() != plans.len() {
+            let message = format!(
+                "the plan reports {} Savings Plan(s) but the request carries {}",
+                report.savings_plans.len(),
+                plans.len()
+            );
+            self.push(Check::Commitments, message);
+            return 0.0;
+        }
+        let mut order: Vec<usize> = (0..plans.len()).collect();
+        order.sort_by_key(|&i| u8::from(plans[i].plan_type != SavingsPlanType::Ec2Instance));
+        let mut value = 0.0;
+        let mut problems = Vec::new();
+        for i in order {
+            let (sp, stated) = (&plans[i], &report.savings_plans[i]);
+            let reason = commitments::savings_plan_not_applicable(self.request, region, sp);
+            let mut budget = if reason.is_some() {
+                0.0
+            } else {
+                sp.commitment_per_hour
+            };
+            let mut hours = 0.0;
+            let mut usages: Vec<(f64, f64, (&str, &str))> = left
+                .iter()
+                .filter_map(|(&(t, z), &(_, price))| {
+                    let key = (
+                        region.name().clone(),
+                        fleetopt_instances::TypeName::new(t),
+                        self.request.platform,
+                    );
+                    sp.rates.get(&key).map(|&rate| (price, rate, (t, z)))
+                })
+                .collect();
+            usages.sort_by(|a, b| {
+                ((b.0 - b.1) / b.0)
+                    .total_cmp(&((a.0 - a.1) / a.0))
+                    .then(a.1.total_cmp(&b.1))
+                    .then(a.2.cmp(&b.2))
+            });
+            for (price, rate, key) in usages {
+                let Some(entry) = left.get_mut(&key) else {
+                    continue;
+                };
+                let take = if rate > 0.0 {
+                    entry.0.min(budget / rate)
+                } else {
+                    entry.0
+                };
+                if take > 0.0 {
+                    entry.0 -= take;
+                    budget = (budget - take * rate).max(0.0);
+                    hours += take;
+                    value += take * price;
+                }
+            }
+            let spent = if reason.is_some() {
+                0.0
+            } else {
+                sp.commitment_per_hour - budget
+            };
+            if stated.id != sp.id
+                || reason.is_some() != stated.not_applicable.is_some()
+                || !close(stated.used_per_hour, spent)
+                || !close(stated.covered_instance_hours, hours)
+            {
+                problems.push(format!(
+                    "commitments.savings_plans[{i}] ({}) says it uses ${}/h for {} instance-hours; AWS's order gives ${}/h for {}{}",
+                    stated.id,
+                    num(stated.used_per_hour),
+                    num(stated.covered_instance_hours),
+                    num(spent),
+                    num(hours),
+                    reason.map_or(String::new(), |r| format!(" (it covers nothing: {r})"))
+                ));
+            }
+        }
+        for message in problems {
+            self.push(Check::Commitments, message);
+        }
+        value
     }
 
     /// Per (type, AZ ID), the instances the request's applicable open Capacity Reservations
