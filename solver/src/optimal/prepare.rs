@@ -423,7 +423,7 @@ fn coverage_groups(
                 .zip(&h.weights)
                 .filter_map(|(c, w)| position.get(c).map(|&p| (p, *w)))
                 .collect();
-            (!members.is_empty()).then(|| CoverageGroup {
+            (!members.is_empty()).then_some(CoverageGroup {
                 limit: h.limit,
                 members,
             })
