@@ -169,6 +169,8 @@ pub struct SavingsPlanHolding {
     pub rates: BTreeMap<(RegionName, TypeName, Platform), f64>,
     /// Why it covers nothing, whatever the request (state, currency, no rates given).
     pub unusable: Option<String>,
+    /// Whether the plan is `active`: its commitment is billed this hour, used or not.
+    pub active: bool,
     /// File and JSON path it came from.
     pub source: String,
 }
@@ -234,6 +236,7 @@ impl Owned {
                 commitment_per_hour: plan.commitment_per_hour,
                 rates: table,
                 unusable,
+                active: plan.state == SavingsPlanState::Active,
                 source: format!("{file}: {}", plan.location),
             });
         }
@@ -700,12 +703,23 @@ pub fn bill(
             plan_type: sp.plan_type.as_str().to_owned(),
             commitment_per_hour: sp.commitment_per_hour,
             used_per_hour: spent,
-            unused_per_hour: (sp.commitment_per_hour - spent).max(0.0),
+            // An inactive plan bills nothing; an active one bills its commitment, used or not.
+            unused_per_hour: if sp.active {
+                (sp.commitment_per_hour - spent).max(0.0)
+            } else {
+                0.0
+            },
             covered_instance_hours: hours,
             not_applicable: reason,
         });
     }
-    let new_on_demand = (on_demand - committed).max(0.0);
+    // Coverage is summed in another order than the On-Demand cost, so a fully covered plan can
+    // differ from zero by round-off.
+    let new_on_demand = if on_demand - committed <= crate::tolerance::NOISE * on_demand.max(1.0) {
+        0.0
+    } else {
+        on_demand - committed
+    };
     Some(CommitmentReport {
         savings_plans: plan_uses.into_iter().flatten().collect(),
         committed_per_hour: committed,
@@ -720,6 +734,16 @@ pub fn bill(
 pub(crate) fn notes(report: &CommitmentReport) -> Vec<String> {
     let num = |x: f64| crate::prose::number(x, 6);
     let used: u32 = report.held.iter().map(|u| u.used).sum();
+    let hours: f64 = report
+        .savings_plans
+        .iter()
+        .map(|p| p.covered_instance_hours)
+        .sum();
+    let savings = if hours > 0.0 {
+        format!(" and {} instance-hour(s) under Savings Plans", num(hours))
+    } else {
+        String::new()
+    };
     let idle: Vec<String> = report
         .held
         .iter()
@@ -727,7 +751,7 @@ pub(crate) fn notes(report: &CommitmentReport) -> Vec<String> {
         .map(|u| format!("{} ({} of {})", u.id, u.unused, u.available))
         .collect();
     let mut notes = vec![format!(
-        "commitments: {used} instance(s) run on capacity already paid for (${}/h at list price); new spend ${}/h = new On-Demand ${}/h + Spot ${}/h (docs/aws-semantics.md §2.5)",
+        "commitments: {used} instance(s){savings} run on capacity already paid for (${}/h at list price); new spend ${}/h = new On-Demand ${}/h + Spot ${}/h (docs/aws-semantics.md §2.5)",
         num(report.committed_per_hour),
         num(report.new_spend_per_hour),
         num(report.new_on_demand_per_hour),

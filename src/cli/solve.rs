@@ -134,14 +134,29 @@ fn plan_table(plan: &Plan) -> String {
     if let Some(c) = &plan.commitments {
         let used: u32 = c.held.iter().map(|u| u.used).sum();
         let idle: u32 = c.held.iter().map(|u| u.unused).sum();
+        let mut paid = format!(
+            "{} covered, {} idle",
+            plural(used, "instance"),
+            plural(idle, "reserved instance")
+        );
+        if !c.savings_plans.is_empty() {
+            let hours: f64 = c
+                .savings_plans
+                .iter()
+                .map(|p| p.covered_instance_hours)
+                .sum();
+            let spare: f64 = c.savings_plans.iter().map(|p| p.unused_per_hour).sum();
+            paid.push_str(&format!(
+                "; Savings Plans cover {} instance-hours, ${spare:.4}/h of commitment idle",
+                number(hours)
+            ));
+        }
         text.push_str(&format!(
-            "new spend  ${:.4}/h = new on-demand ${:.4}/h + spot ${:.4}/h; ${:.4}/h already paid for ({} covered, {} idle)\n",
+            "new spend  ${:.4}/h = new on-demand ${:.4}/h + spot ${:.4}/h; ${:.4}/h already paid for ({paid})\n",
             c.new_spend_per_hour,
             c.new_on_demand_per_hour,
             c.spot_per_hour,
             c.committed_per_hour,
-            plural(used, "instance"),
-            plural(idle, "reserved instance")
         ));
     }
     text.push_str(&format!(
