@@ -21,7 +21,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::catalog::{Catalog, CatalogInfo, RegionParts, UnpricedOffering, Zone};
+use crate::catalog::{Catalog, CatalogInfo, DedicatedPrice, RegionParts, UnpricedOffering, Zone};
 use crate::error::LoadError;
 use crate::load::{
     Offering, OnDemandPrice, PlacementScore, SpotAdvisor, SpotPriceRecord, ZoneRecord, ZoneRef,
@@ -64,6 +64,23 @@ pub fn shared_on_demand_prices(list: &crate::commitments::PriceList) -> Vec<OnDe
         .collect()
 }
 
+/// A Price List's Dedicated Instance On-Demand prices (`tenancy` `Dedicated`), for
+/// [`Sources::dedicated`]: what a request with `tenancy = "dedicated"` is planned at.
+pub fn dedicated_on_demand_prices(list: &crate::commitments::PriceList) -> Vec<OnDemandPrice> {
+    list.on_demand
+        .iter()
+        .filter(|e| {
+            e.key.tenancy == crate::commitments::Tenancy::Dedicated && e.price_per_hour > 0.0
+        })
+        .map(|e| OnDemandPrice {
+            instance_type: e.key.instance_type.clone(),
+            region: e.key.region.clone(),
+            platform: e.key.platform,
+            price: e.price_per_hour,
+        })
+        .collect()
+}
+
 /// Whether `date` is a source date as a catalogue records it: `YYYY-MM-DD`. A catalogue's
 /// data date is the newest of its sources' dates by string order, which is date order only
 /// for this form.
@@ -97,6 +114,8 @@ pub struct Sources {
     pub zones: Vec<Labelled<Vec<ZoneRecord>>>,
     /// A spot price history used only to shape estimates per AZ, never as prices.
     pub shaping_history: Vec<Labelled<Vec<SpotPriceRecord>>>,
+    /// Dedicated Instance On-Demand prices (a Price List's `Dedicated` tenancy), per file.
+    pub dedicated: Vec<Labelled<Vec<OnDemandPrice>>>,
 }
 
 /// A loaded value and the file it came from.
@@ -237,6 +256,7 @@ pub fn build(
 
     // 2. Prices and risk facts.
     let on_demand = on_demand_prices(&sources.on_demand);
+    let dedicated = on_demand_prices(&sources.dedicated);
     let ratios = match &options.on_demand_reference_region {
         Some(reference) => regional_ratios(&on_demand, reference, offered.keys()),
         None => BTreeMap::new(),
@@ -313,6 +333,21 @@ pub fn build(
                 parts.unpriced.len(),
                 unpriced_types.len()
             ));
+        }
+        // Dedicated Instance prices of the types offered here, for the platforms built.
+        let offered_here: BTreeSet<&TypeName> = zones.values().flatten().collect();
+        for ((name, price_region, platform), price) in &dedicated {
+            if price_region == region
+                && offered_here.contains(name)
+                && types.contains_key(name)
+                && options.platforms.contains(platform)
+            {
+                parts.dedicated.push(DedicatedPrice {
+                    instance_type: name.clone(),
+                    platform: *platform,
+                    price: *price,
+                });
+            }
         }
         regions_out.insert(region.clone(), parts);
     }

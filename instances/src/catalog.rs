@@ -69,6 +69,20 @@ pub struct UnpricedOffering {
     pub market: Market,
 }
 
+/// The On-Demand price of a Dedicated Instance (single-tenant hardware) of one type and
+/// platform in a region, from AWS's Price List (`tenancy` `Dedicated`). The same in every AZ of
+/// the region, as the Price List gives it per region.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DedicatedPrice {
+    /// Instance type.
+    #[serde(rename = "type")]
+    pub instance_type: TypeName,
+    /// Operating-system product.
+    pub platform: Platform,
+    /// USD per instance-hour (> 0).
+    pub price: f64,
+}
+
 /// One region's zones and pools.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Region {
@@ -77,6 +91,8 @@ pub struct Region {
     /// Sorted by (type, zone, platform, market) so a type's pools are contiguous.
     pools: Vec<CapacityPool>,
     unpriced: Vec<UnpricedOffering>,
+    /// Dedicated Instance On-Demand prices by (type, platform).
+    dedicated: BTreeMap<(TypeName, Platform), f64>,
 }
 
 impl Region {
@@ -134,6 +150,25 @@ impl Region {
         &self.unpriced
     }
 
+    /// The Dedicated Instance On-Demand price of a type and platform here, when the catalogue
+    /// has one (from a Price List).
+    pub fn dedicated_price(&self, instance_type: &TypeName, platform: Platform) -> Option<f64> {
+        self.dedicated
+            .get(&(instance_type.clone(), platform))
+            .copied()
+    }
+
+    /// Every Dedicated Instance price, sorted by (type, platform).
+    pub fn dedicated_prices(&self) -> impl Iterator<Item = DedicatedPrice> + '_ {
+        self.dedicated
+            .iter()
+            .map(|((instance_type, platform), price)| DedicatedPrice {
+                instance_type: instance_type.clone(),
+                platform: *platform,
+                price: *price,
+            })
+    }
+
     /// Instance types with at least one pool or offering in the region.
     pub fn offered_types(&self) -> BTreeSet<&TypeName> {
         self.pools
@@ -161,6 +196,8 @@ pub struct RegionParts {
     pub pools: Vec<CapacityPool>,
     /// Offerings without a price.
     pub unpriced: Vec<UnpricedOffering>,
+    /// Dedicated Instance On-Demand prices (each type and platform at most once).
+    pub dedicated: Vec<DedicatedPrice>,
 }
 
 impl Catalog {
@@ -376,6 +413,43 @@ fn check_region(
             ));
         }
     }
+    let mut dedicated = BTreeMap::new();
+    for (i, entry) in parts.dedicated.iter().enumerate() {
+        let field = |f: &str| at(format!("dedicated_on_demand[{i}].{f}"));
+        if !types.contains_key(&entry.instance_type) {
+            return Err(LoadError::at_path(
+                label,
+                field("type"),
+                format!(
+                    "unknown instance type `{}`; it is not in instance_types",
+                    entry.instance_type
+                ),
+            ));
+        }
+        if !(entry.price.is_finite() && entry.price > 0.0) {
+            return Err(LoadError::at_path(
+                label,
+                field("price"),
+                format!(
+                    "expected a positive, finite USD/hour price, found {}",
+                    entry.price
+                ),
+            ));
+        }
+        if dedicated
+            .insert((entry.instance_type.clone(), entry.platform), entry.price)
+            .is_some()
+        {
+            return Err(LoadError::at_path(
+                label,
+                at(format!("dedicated_on_demand[{i}]")),
+                format!(
+                    "duplicate Dedicated price for {} {}",
+                    entry.instance_type, entry.platform
+                ),
+            ));
+        }
+    }
     for (i, offering) in parts.unpriced.iter().enumerate() {
         if !types.contains_key(&offering.instance_type) {
             return Err(LoadError::at_path(
@@ -423,6 +497,7 @@ fn check_region(
         zones,
         pools,
         unpriced,
+        dedicated,
     })
 }
 

@@ -82,6 +82,7 @@ pub(crate) fn region_parts(pools: Vec<CapacityPool>) -> BTreeMap<RegionName, Reg
             zones,
             pools,
             unpriced: Vec::new(),
+            dedicated: Vec::new(),
         },
     )])
 }

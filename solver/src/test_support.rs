@@ -104,6 +104,7 @@ pub fn region_catalog_with_unpriced(
             zones,
             pools,
             unpriced,
+            dedicated: Vec::new(),
         },
     )]);
     match Catalog::new("test", CatalogInfo::default(), types, regions) {

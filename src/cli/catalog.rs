@@ -83,6 +83,15 @@ pub fn build(args: &BuildArgs) -> Result<(), Failure> {
             .collect(),
         zones: load_each(&args.zones, load::zones::load)?,
         shaping_history: load_each(&args.shape_spot_history, load::spot_prices::load)?,
+        dedicated: price_lists
+            .iter()
+            .map(|list| {
+                Labelled::new(
+                    list.label.clone(),
+                    build::dedicated_on_demand_prices(&list.value),
+                )
+            })
+            .collect(),
     };
     let defaults = BuildOptions::default();
     let platforms = if args.platform.is_empty() {

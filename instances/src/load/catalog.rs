@@ -15,7 +15,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::{check_json_text, describe_keys};
-use crate::catalog::{Catalog, CatalogInfo, RegionParts, UnpricedOffering, Zone};
+use crate::catalog::{Catalog, CatalogInfo, DedicatedPrice, RegionParts, UnpricedOffering, Zone};
 use crate::error::{LoadError, parse_json};
 use crate::model::{
     CapacityPool, InstanceType, Market, Platform, PriceSource, RegionName, TypeName, ZoneId,
@@ -81,6 +81,7 @@ fn parse_with(label: &str, text: &str, check_duplicates: bool) -> Result<Catalog
             zones: region.zones,
             pools,
             unpriced: region.unpriced,
+            dedicated: region.dedicated_on_demand,
         };
         if regions.insert(name.clone(), parts).is_some() {
             return Err(LoadError::at_path(
@@ -143,6 +144,7 @@ pub fn to_json(catalog: &Catalog) -> String {
                 zones: r.zones().collect(),
                 pools: r.pools().iter().map(PoolRecord::from_pool).collect(),
                 unpriced: r.unpriced(),
+                dedicated_on_demand: r.dedicated_prices().collect(),
             })
             .collect(),
     };
@@ -173,6 +175,9 @@ struct RegionFile {
     pools: Vec<PoolRecord>,
     #[serde(default)]
     unpriced: Vec<UnpricedOffering>,
+    /// Dedicated Instance On-Demand prices (from a Price List); absent in older catalogues.
+    #[serde(default)]
+    dedicated_on_demand: Vec<DedicatedPrice>,
 }
 
 #[derive(Serialize)]
@@ -190,6 +195,8 @@ struct RegionFileRef<'a> {
     pools: Vec<PoolRecord>,
     #[serde(skip_serializing_if = "<[UnpricedOffering]>::is_empty")]
     unpriced: &'a [UnpricedOffering],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    dedicated_on_demand: Vec<DedicatedPrice>,
 }
 
 /// A pool as stored in a catalogue file: the region is implied by the enclosing region, the

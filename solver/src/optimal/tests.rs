@@ -1610,6 +1610,7 @@ mod commitments {
                     })
                     .collect(),
                 unusable: None,
+                active: true,
                 source: "sp.json: savingsPlans[0]".to_owned(),
             });
         owned
