@@ -61,9 +61,23 @@ macro_rules! aws_enum {
 /// Dedicated Host. EC2 (`Tenancy`, `InstanceTenancy`) spells it `default`, `dedicated`,
 /// `host`; the Price List (`tenancy`, `Tenancy`) spells it `Shared`, `Dedicated`, `Host`;
 /// Savings Plans rates (`tenancy` property) spell it `shared`, `dedicated`, `host`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
 pub enum Tenancy {
     /// Shared hardware (`default` / `Shared`).
+    #[default]
     Default,
     /// Dedicated Instances (`dedicated` / `Dedicated`).
     Dedicated,
@@ -100,6 +114,11 @@ impl Tenancy {
             Tenancy::Dedicated => "dedicated",
             Tenancy::Host => "host",
         }
+    }
+
+    /// Whether this is shared tenancy (`default`), what a plan leaves unsaid.
+    pub fn is_default(&self) -> bool {
+        *self == Tenancy::Default
     }
 
     /// Parses the EC2 spelling, exactly.

@@ -87,6 +87,7 @@ pub mod request;
 pub mod risk;
 pub mod simulate;
 pub mod solve;
+pub mod tenancy;
 #[cfg(test)]
 pub(crate) mod test_support;
 pub mod tolerance;

@@ -134,6 +134,13 @@ pub struct Plan {
     /// carry commitments only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commitments: Option<crate::commitments::CommitmentReport>,
+    /// `dedicated` when the plan is of Dedicated Instances at Dedicated prices; absent for
+    /// shared tenancy.
+    #[serde(
+        default,
+        skip_serializing_if = "fleetopt_instances::Tenancy::is_default"
+    )]
+    pub tenancy: fleetopt_instances::Tenancy,
     /// Facts the reader should know (assumptions, request constraints AWS cannot express).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,

@@ -70,6 +70,9 @@ pub enum SolveError {
         /// ⌈target ÷ weight⌉.
         instances: f64,
     },
+    /// The request's tenancy cannot be priced (bad input).
+    #[error("{0}")]
+    Tenancy(#[from] crate::tenancy::TenancyError),
     /// The planner produced a plan the verifier rejects: a bug in fleetopt.
     #[error(
         "internal error: the plan failed verification: {}",
@@ -82,7 +85,9 @@ impl SolveError {
     /// The class of this failure (the binary maps classes to exit codes).
     pub fn class(&self) -> ErrorClass {
         match self {
-            SolveError::Candidates(_) | SolveError::OutOfScale { .. } => ErrorClass::Input,
+            SolveError::Candidates(_) | SolveError::OutOfScale { .. } | SolveError::Tenancy(_) => {
+                ErrorClass::Input
+            }
             SolveError::Infeasible(_) => ErrorClass::Infeasible,
             SolveError::TimeLimit(_) => ErrorClass::TimeLimit,
             SolveError::Solver(_) | SolveError::Unverified(_) => ErrorClass::Internal,
@@ -161,6 +166,10 @@ pub fn solve(
     options: &SolveOptions,
 ) -> Result<Plan, SolveError> {
     let mut request = effective_request(request, options);
+    // Dedicated Instances are planned at Dedicated prices (`tenancy`); shared tenancy borrows.
+    let priced = crate::tenancy::priced(catalog, &request)?;
+    let catalog = priced.as_ref();
+    request.notes.extend(crate::tenancy::note(&request));
     let candidates = candidates::resolve(catalog, &request)?;
     check_scale(&request, &candidates)?;
     // Whose AZ-name mapping was used, when the request names AZs (aws-semantics §3.1).

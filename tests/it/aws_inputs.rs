@@ -267,15 +267,27 @@ fn launch_template_file_gives_the_type_placement_and_tenancy() {
     // The attribute-based template stands for an InstanceRequirements override.
     let abs = read(&text.replace("ec2-fleet-lt1", "abs-lt")).unwrap();
     assert_eq!(abs.candidates.requirements.len(), 1);
-    // Dedicated tenancy is refused: the catalogue prices shared tenancy only.
-    let error = read(&text.replace("ec2-fleet-lt1", "dedicated-lt"))
-        .unwrap_err()
-        .to_string();
+    // Dedicated tenancy makes the fleet Dedicated Instances, said in a note; planning it needs
+    // Dedicated prices (and no Spot part), which the embedded catalogue does not have.
+    let dedicated = read(&text.replace("ec2-fleet-lt1", "dedicated-lt")).unwrap();
+    assert_eq!(dedicated.tenancy, fleetopt::instances::Tenancy::Dedicated);
     assert!(
-        error.starts_with(
-            "req.json: LaunchTemplateConfigs[0].LaunchTemplateSpecification: launch template \
-             lt-0dedicated000000a version 1 has Placement.Tenancy dedicated"
-        ) && error.contains("fleetopt prices shared tenancy only"),
+        dedicated.notes[0].starts_with(
+            "launch template lt-0dedicated000000a version 1 has Placement.Tenancy dedicated"
+        ),
+        "{:?}",
+        dedicated.notes
+    );
+    let catalog = fleetopt::instances::embedded::catalog().unwrap();
+    let options = fleetopt::solver::solve::SolveOptions {
+        region: Some("us-east-1".into()),
+        ..Default::default()
+    };
+    let error = fleetopt::solver::solve::solve(&catalog, &dedicated, &options).unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .starts_with("tenancy dedicated: fleetopt plans Dedicated Instances On-Demand only"),
         "{error}"
     );
     // A name or version the file lacks: the closest name, the versions it has.

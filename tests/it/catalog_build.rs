@@ -249,6 +249,57 @@ fn the_price_list_prices_on_demand_pools_at_shared_tenancy_in_json_and_csv_alike
     assert!(!on_demand("m5.large").is_empty());
     assert!(on_demand("m5.large").iter().all(|&p| p == 0.096));
     assert!(on_demand("c5.large").iter().all(|&p| p == 0.085));
+    // The Dedicated row is kept as the region's Dedicated price; the Host row ($0, the host is
+    // what is billed) and types without a Dedicated row give none.
+    let m5 = fleetopt::instances::TypeName::new("m5.large");
+    let c5 = fleetopt::instances::TypeName::new("c5.large");
+    let linux = fleetopt::instances::Platform::LinuxUnix;
+    assert_eq!(region.dedicated_price(&m5, linux), Some(0.106));
+    assert_eq!(region.dedicated_price(&c5, linux), None);
+
+    // A native request for Dedicated Instances plans at that price, both modes, and verifies.
+    let request = dir.path().join("dedicated.toml");
+    std::fs::write(
+        &request,
+        "region = \"us-east-1\"\ntenancy = \"dedicated\"\n[target]\ncapacity = 4\non_demand_target = 4\n[candidates]\ninstance_types = [\"m5.large\", \"c5.large\"]\n",
+    )
+    .unwrap();
+    let catalog_file = dir.path().join("json.json");
+    for mode in ["aws", "optimal"] {
+        let plan_file = dir.path().join(format!("{mode}.plan.json"));
+        let run = fleetopt([
+            "solve",
+            request.to_str().unwrap(),
+            "--catalog",
+            catalog_file.to_str().unwrap(),
+            "--mode",
+            mode,
+            "--format",
+            "json",
+            "-o",
+            plan_file.to_str().unwrap(),
+        ]);
+        assert_eq!(run.code, 0, "{}", run.render());
+        let plan: fleetopt::solver::plan::Plan =
+            serde_json::from_str(&std::fs::read_to_string(&plan_file).unwrap()).unwrap();
+        assert_eq!(plan.tenancy, fleetopt::instances::Tenancy::Dedicated);
+        assert!(
+            plan.allocations
+                .iter()
+                .all(|a| a.instance_type == m5 && a.price_per_hour == 0.106),
+            "{mode}: {:?}",
+            plan.allocations
+        );
+        let verified = fleetopt([
+            "verify",
+            plan_file.to_str().unwrap(),
+            "--request",
+            request.to_str().unwrap(),
+            "--catalog",
+            catalog_file.to_str().unwrap(),
+        ]);
+        assert_eq!(verified.code, 0, "{}", verified.render());
+    }
 
     // An `--on-demand-prices` file overrides the Price List.
     let own = dir.path().join("own-prices.csv");

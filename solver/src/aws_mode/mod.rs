@@ -407,6 +407,7 @@ pub fn emulate(request: &FleetRequest, candidates: &CandidateSet<'_>) -> Plan {
         as_safe_as: None,
         shortfall: unmet_minimum.or(od_shortfall).or(spot_shortfall),
         commitments,
+        tenancy: request.tenancy,
         notes,
     }
 }

@@ -79,6 +79,7 @@ fn plan(mode: Mode, spot: SpotStrategy, unit: CapacityUnit, target: f64, rows: &
         allocations,
         shortfall: None,
         commitments: None,
+        tenancy: Default::default(),
         notes: Vec::new(),
         solver: None,
         as_safe_as: None,

@@ -863,6 +863,7 @@ fn build_plan(
         as_safe_as: None,
         shortfall: None,
         commitments,
+        tenancy: request.tenancy,
         notes,
     }
 }

@@ -211,6 +211,7 @@ fn brute_force(
                 as_safe_as: None,
                 shortfall: None,
                 commitments: None,
+                tenancy: Default::default(),
                 notes: Vec::new(),
             };
             let within_caps = caps.is_none_or(|caps| {

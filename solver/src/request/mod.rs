@@ -691,6 +691,9 @@ pub struct FleetRequest {
     /// Capacity the account already holds (Capacity Reservations, Reserved Instances),
     /// supplied beside the request ([`ReadOptions::owned`]).
     pub owned: crate::commitments::Owned,
+    /// Shared (`default`) or Dedicated Instances (`dedicated`, priced from the catalogue's
+    /// Dedicated prices: [`crate::tenancy`]); Dedicated Hosts are refused when read.
+    pub tenancy: fleetopt_instances::Tenancy,
 }
 
 impl FleetRequest {
@@ -731,6 +734,7 @@ impl FleetRequest {
             notes: Vec::new(),
             launch_template: None,
             owned: crate::commitments::Owned::default(),
+            tenancy: fleetopt_instances::Tenancy::Default,
         }
     }
 

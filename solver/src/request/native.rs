@@ -195,20 +195,22 @@ fn build(label: &str, file: File) -> Result<FleetRequest, RequestError> {
             )
         })?;
     }
-    // Shared tenancy (`default`) is what the catalogue prices. Dedicated Instances and Hosts
-    // cost more and fleetopt holds no price for them, so such a request is refused rather
-    // than planned at shared rates.
+    // Shared (`default`) and Dedicated Instances are priced from the catalogue (Dedicated
+    // prices come from a Price List, `crate::tenancy`). A Dedicated Host is billed per host,
+    // whatever runs on it, which no per-instance plan can price, so it is refused rather than
+    // planned at instance rates.
     match file.tenancy.as_deref().map(Tenancy::parse) {
-        None | Some(Some(Tenancy::Default)) => {}
-        Some(Some(tenancy)) => {
+        None => {}
+        Some(Some(tenancy @ (Tenancy::Default | Tenancy::Dedicated))) => {
+            request.tenancy = tenancy;
+        }
+        Some(Some(Tenancy::Host)) => {
             return Err(RequestError::new(
                 label,
                 "tenancy",
-                format!(
-                    "tenancy `{}`: fleetopt prices shared tenancy only (its catalogue has no \
-                     Dedicated Instance or Dedicated Host prices), so it cannot plan this fleet",
-                    tenancy.as_str()
-                ),
+                "tenancy `host`: a Dedicated Host is billed per host, not per instance, and \
+                 fleetopt plans instances; use `dedicated` (Dedicated Instances) or `default`"
+                    .to_owned(),
             ));
         }
         Some(None) => {
@@ -834,17 +836,19 @@ mod tests {
     }
 
     #[test]
-    fn only_shared_tenancy_is_planned() {
+    fn shared_and_dedicated_tenancy_are_read_and_hosts_refused() {
         let tenancy = |t: &str| {
             toml(&format!(
                 "region = \"us-east-1\"\ntenancy = \"{t}\"\n[target]\ncapacity = 10\n"
             ))
         };
-        assert!(tenancy("default").is_ok());
+        assert_eq!(tenancy("default").unwrap().tenancy, Tenancy::Default);
+        assert_eq!(tenancy("dedicated").unwrap().tenancy, Tenancy::Dedicated);
         assert_eq!(
             error(tenancy("host")),
-            "req.toml: tenancy: tenancy `host`: fleetopt prices shared tenancy only (its catalogue \
-             has no Dedicated Instance or Dedicated Host prices), so it cannot plan this fleet"
+            "req.toml: tenancy: tenancy `host`: a Dedicated Host is billed per host, not per \
+             instance, and fleetopt plans instances; use `dedicated` (Dedicated Instances) or \
+             `default`"
         );
         assert_eq!(
             error(tenancy("shared")),
@@ -924,6 +928,7 @@ mod tests {
             notes: vec![],
             launch_template: None,
             owned: crate::commitments::Owned::default(),
+            tenancy: fleetopt_instances::Tenancy::Default,
         };
         assert_eq!(request, expected);
         // 20% of 400 above a base of 0 is On-Demand.

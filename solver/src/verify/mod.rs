@@ -172,6 +172,17 @@ impl fmt::Display for Violation {
 /// Checks `plan` against `request` and `catalog`; empty means valid. Never panics, whatever the
 /// plan holds (NaN, unknown types, empty allocations).
 pub fn verify(catalog: &Catalog, request: &FleetRequest, plan: &Plan) -> Vec<Violation> {
+    // A Dedicated request is checked against the prices it is planned at (`crate::tenancy`).
+    let priced = match crate::tenancy::priced(catalog, request) {
+        Ok(priced) => priced,
+        Err(error) => {
+            return vec![Violation {
+                check: Check::Price,
+                message: error.to_string(),
+            }];
+        }
+    };
+    let catalog = priced.as_ref();
     let mut verifier = Verifier {
         catalog,
         request,
@@ -181,6 +192,16 @@ pub fn verify(catalog: &Catalog, request: &FleetRequest, plan: &Plan) -> Vec<Vio
         out: Vec::new(),
     };
     verifier.run();
+    if plan.tenancy != request.tenancy {
+        verifier.push(
+            Check::Price,
+            format!(
+                "the plan is priced for {} tenancy but the request asks for {}",
+                plan.tenancy.as_str(),
+                request.tenancy.as_str()
+            ),
+        );
+    }
     verifier.out
 }
 

@@ -157,6 +157,7 @@ fn plan() -> Plan {
         as_safe_as: None,
         shortfall: None,
         commitments: None,
+        tenancy: Default::default(),
         notes: Vec::new(),
     }
 }

@@ -167,15 +167,23 @@ impl<'a> Reader<'a> {
             .unwrap_or_default();
         let at = format!("{source} {}.LaunchTemplateData", version.path);
         let what = format!("launch template {} version {}", version.id, version.version);
-        if let Some(tenancy @ ("dedicated" | "host")) = version.tenancy.as_deref() {
-            return Err(self.err(
-                spec_path,
-                format!(
-                    "{what} has Placement.Tenancy {tenancy} ({at}.Placement.Tenancy); fleetopt \
-                     prices shared tenancy only (its catalogue has no Dedicated Instance or \
-                     Dedicated Host prices), so it cannot plan this fleet"
-                ),
-            ));
+        match version.tenancy.as_deref() {
+            Some("host") => {
+                return Err(self.err(
+                    spec_path,
+                    format!(
+                        "{what} has Placement.Tenancy host ({at}.Placement.Tenancy): a Dedicated \
+                         Host is billed per host, not per instance, and fleetopt plans instances"
+                    ),
+                ));
+            }
+            Some("dedicated") if self.dedicated_template.is_none() => {
+                self.notes.push(format!(
+                    "{what} has Placement.Tenancy dedicated ({at}.Placement.Tenancy): the whole fleet is planned as Dedicated Instances at the catalogue's Dedicated prices (docs/aws-semantics.md §2.5)"
+                ));
+                self.dedicated_template = Some(format!("{at}.Placement.Tenancy"));
+            }
+            _ => {}
         }
         let zone = match (&version.availability_zone_id, &version.availability_zone) {
             (Some(id), _) => Some(parse_zone_id(

@@ -134,12 +134,13 @@ pub(super) fn read(
     };
     let wrapped = kind == AwsKind::SpotFleet && root.contains_key("SpotFleetRequestConfig");
     let mut member_notes = Vec::new();
-    shapes::check(label, &root, kind, wrapped, &mut member_notes)?;
+    let dedicated = shapes::check(label, &root, kind, wrapped, &mut member_notes)?;
     let mut reader = Reader {
         label,
         options,
         notes: Vec::new(),
         launch_template: None,
+        dedicated_template: None,
     };
     let mut request = match kind {
         AwsKind::Ec2Fleet => reader.ec2_fleet(&root)?,
@@ -157,6 +158,9 @@ pub(super) fn read(
     request.notes.extend(reader.notes);
     request.notes.extend(member_notes);
     request.launch_template = reader.launch_template;
+    if dedicated || reader.dedicated_template.is_some() {
+        request.tenancy = fleetopt_instances::Tenancy::Dedicated;
+    }
     Ok(request)
 }
 
@@ -178,6 +182,8 @@ struct Reader<'a> {
     notes: Vec<String>,
     /// The first `LaunchTemplateSpecification` read, for [`FleetRequest::launch_template`].
     launch_template: Option<Value>,
+    /// Where a launch template version set `Placement.Tenancy dedicated`, if one did.
+    dedicated_template: Option<String>,
 }
 
 impl Reader<'_> {

@@ -119,8 +119,6 @@ const LAUNCH_SETTING: &str = "a launch setting, not modelled; it does not change
      eligible or what they cost";
 const IMAGE: &str = "the AMI is not read; fleetopt plans for the request's platform \
      (Linux/UNIX), so an AMI of another operating system would change every price";
-const TENANCY: &str = "tenancy is not modelled; the catalogue's prices are for shared tenancy, \
-     and dedicated or host tenancy would change every price";
 const PLACEMENT_HOST: &str = "Dedicated Hosts, partitions and spread domains are not modelled \
      from AWS requests; plan placement with a native request's [placement] table";
 const LOAD_BALANCING: &str = "load balancing is not modelled; it changes where traffic goes, \
@@ -273,7 +271,7 @@ static PLACEMENT: Shape = Shape {
         noted("HostId", PLACEMENT_HOST),
         noted("HostResourceGroupArn", PLACEMENT_HOST),
         noted("SpreadDomain", PLACEMENT_HOST),
-        noted("Tenancy", TENANCY),
+        read("Tenancy"),
     ],
 };
 
@@ -390,7 +388,7 @@ static SPOT_PLACEMENT: Shape = Shape {
         read("AvailabilityZone"),
         read("AvailabilityZoneId"),
         read("GroupName"),
-        noted("Tenancy", TENANCY),
+        read("Tenancy"),
     ],
 };
 
@@ -647,15 +645,33 @@ fn root(kind: AwsKind, wrapped: bool) -> &'static Shape {
 /// that its shape does not have is an error; every accepted member fleetopt does not model adds
 /// a note naming its path. JSON `null` counts as absent, as the readers take it; values of the
 /// wrong kind are left to the readers, which say what they expected.
+///
+/// Returns whether the request asks for Dedicated Instances (`Placement.Tenancy dedicated`
+/// anywhere); one that names both `dedicated` and `default` is refused, since one plan has one
+/// tenancy.
 pub(super) fn check(
     label: &str,
     object: &Map<String, Value>,
     kind: AwsKind,
     wrapped: bool,
     notes: &mut Vec<String>,
-) -> Result<(), RequestError> {
+) -> Result<bool, RequestError> {
     let mut found: Vec<(String, &'static str)> = Vec::new();
     walk_object(label, object, root(kind, wrapped), "", &mut found)?;
+    let dedicated = found.iter().find(|(_, n)| std::ptr::eq(*n, DEDICATED));
+    let shared = found.iter().find(|(_, n)| std::ptr::eq(*n, SHARED));
+    if let (Some((at, _)), Some((other, _))) = (dedicated, shared) {
+        return Err(RequestError::new(
+            label,
+            at,
+            format!(
+                "Tenancy dedicated here but default at {other}: fleetopt plans one fleet at one \
+                 tenancy"
+            ),
+        ));
+    }
+    let dedicated = dedicated.is_some();
+    found.retain(|(_, n)| !std::ptr::eq(*n, SHARED));
     // One note per reason, naming every path it applies to (three launch specifications with
     // an ImageId give one note, not three), in the order the paths first appear.
     let mut grouped: Vec<(&'static str, Vec<String>)> = Vec::new();
@@ -668,8 +684,14 @@ pub(super) fn check(
     for (note, paths) in grouped {
         notes.push(format!("{}: {note}", paths.join(", ")));
     }
-    Ok(())
+    Ok(dedicated)
 }
+
+/// The note a `Tenancy dedicated` member gets (and how `check` finds it).
+static DEDICATED: &str = "Tenancy dedicated: the whole fleet is planned as Dedicated Instances at \
+     the catalogue's Dedicated prices (docs/aws-semantics.md §2.5)";
+/// The marker of a `Tenancy default` member: no note, only the mixed-tenancy check.
+static SHARED: &str = "Tenancy default";
 
 fn walk(
     label: &str,
@@ -718,19 +740,25 @@ fn walk_object(
         {
             notes.push((member_path.clone(), note));
         }
-        // Shared tenancy is what the catalogue prices; a Dedicated Instance or Dedicated Host
-        // fleet priced at shared rates would be a silent lie, so it is refused, never noted.
-        if member.name == "Tenancy"
-            && let Some(tenancy @ ("dedicated" | "host")) = child.as_str()
-        {
-            return Err(RequestError::new(
-                label,
-                &member_path,
-                format!(
-                    "Tenancy {tenancy}: fleetopt prices shared tenancy only (its catalogue has \
-                     no Dedicated Instance or Dedicated Host prices), so it cannot plan this fleet"
-                ),
-            ));
+        // Tenancy changes every price: Dedicated Instances are planned at the catalogue's
+        // Dedicated prices (`crate::tenancy`); a Dedicated Host is billed per host, which no
+        // per-instance plan can price, so it is refused, never noted.
+        if member.name == "Tenancy" {
+            match child.as_str() {
+                Some("host") => {
+                    return Err(RequestError::new(
+                        label,
+                        &member_path,
+                        "Tenancy host: a Dedicated Host is billed per host, not per instance, \
+                         and fleetopt plans instances; use dedicated (Dedicated Instances) or \
+                         default"
+                            .to_owned(),
+                    ));
+                }
+                Some("dedicated") => notes.push((member_path.clone(), DEDICATED)),
+                Some("default") => notes.push((member_path.clone(), SHARED)),
+                _ => {}
+            }
         }
         match member.child {
             Child::Leaf => {}
@@ -907,38 +935,52 @@ mod tests {
     }
 
     #[test]
-    fn dedicated_or_host_tenancy_is_refused_never_priced_at_shared_rates() {
-        let spec = |tenancy: &str| {
-            serde_json::json!({
-                "LaunchSpecifications": [{"InstanceType": "m5.large", "Placement": {"Tenancy": tenancy}}]
-            })
-        };
-        for tenancy in ["dedicated", "host"] {
-            let Value::Object(object) = spec(tenancy) else {
+    fn dedicated_tenancy_is_read_hosts_and_mixed_tenancy_are_refused() {
+        let spec = |tenancies: &[&str]| {
+            let specs: Vec<Value> = tenancies
+                .iter()
+                .map(|t| serde_json::json!({"InstanceType": "m5.large", "Placement": {"Tenancy": t}}))
+                .collect();
+            let Value::Object(object) = serde_json::json!({ "LaunchSpecifications": specs }) else {
                 unreachable!("built as an object")
             };
-            let error = check(
+            object
+        };
+        let run = |tenancies: &[&str], notes: &mut Vec<String>| {
+            check(
                 "req.json",
-                &object,
+                &spec(tenancies),
                 AwsKind::SpotFleet,
                 false,
-                &mut Vec::new(),
+                notes,
             )
+        };
+        let error = run(&["host"], &mut Vec::new()).unwrap_err().to_string();
+        assert!(
+            error.contains("LaunchSpecifications[0].Placement.Tenancy")
+                && error.contains("Tenancy host: a Dedicated Host is billed per host"),
+            "{error}"
+        );
+        let mut notes = Vec::new();
+        assert!(run(&["dedicated", "dedicated"], &mut notes).unwrap());
+        assert_eq!(
+            notes,
+            vec![format!(
+                "LaunchSpecifications[0].Placement.Tenancy, LaunchSpecifications[1].Placement.Tenancy: {DEDICATED}"
+            )]
+        );
+        let mut notes = Vec::new();
+        assert!(!run(&["default"], &mut notes).unwrap());
+        assert!(notes.is_empty(), "{notes:?}");
+        let error = run(&["dedicated", "default"], &mut Vec::new())
             .unwrap_err()
             .to_string();
-            assert!(
-                error.contains("LaunchSpecifications[0].Placement.Tenancy")
-                    && error.contains(&format!(
-                        "Tenancy {tenancy}: fleetopt prices shared tenancy only"
-                    )),
-                "{error}"
-            );
-        }
-        let Value::Object(object) = spec("default") else {
-            unreachable!("built as an object")
-        };
-        let mut notes = Vec::new();
-        check("req.json", &object, AwsKind::SpotFleet, false, &mut notes).unwrap();
+        assert!(
+            error.contains(
+                "Tenancy dedicated here but default at LaunchSpecifications[1].Placement.Tenancy"
+            ),
+            "{error}"
+        );
     }
 
     /// The misspelt-member corpus, generated: every member of every shape of every form, with
