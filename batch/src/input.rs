@@ -152,7 +152,8 @@ impl Input {
     }
 
     /// Every file the scenarios in `range` name, resolved as solving resolves them: a sweep's
-    /// catalogue, and each JSON Lines scenario's `request_file` and `catalog`. A line that does not
+    /// catalogue, and each JSON Lines scenario's `request_file`, `catalog` and commitment files
+    /// (`capacity_reservations`, `reserved_instances`, `savings_plans`, `savings_plan_rates`). A line that does not
     /// parse names nothing (it fails as a scenario either way). The journal binds these files'
     /// bytes ([`crate::runner`]), so one edited between a run and its resume is noticed.
     pub fn named_files(&self, range: Range<u64>) -> Result<BTreeSet<PathBuf>, BatchError> {
@@ -171,6 +172,13 @@ impl Input {
             for key in ["request_file", "catalog"] {
                 if let Some(serde_json::Value::String(name)) = line.get(key) {
                     files.insert(self.dir.join(name));
+                }
+            }
+            for key in crate::scenario::COMMITMENT_FIELDS {
+                if let Some(serde_json::Value::Array(names)) = line.get(key) {
+                    for name in names.iter().filter_map(serde_json::Value::as_str) {
+                        files.insert(self.dir.join(name));
+                    }
                 }
             }
         }

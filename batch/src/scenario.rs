@@ -120,6 +120,16 @@ pub enum ScenarioError {
         /// The cause.
         source: std::io::Error,
     },
+    /// A commitment file a scenario names cannot be used.
+    #[error("{scenario}: {field}: {source}")]
+    CommitmentFile {
+        /// The scenario (`FILE:LINE (id)`).
+        scenario: String,
+        /// The field naming the file (`capacity_reservations`, …).
+        field: &'static str,
+        /// What is wrong with the file.
+        source: Box<LoadError>,
+    },
     /// The request is invalid.
     #[error(transparent)]
     Request(#[from] RequestError),
@@ -231,6 +241,63 @@ pub struct Job {
     label: String,
     request: RequestText,
     catalog: Arc<Catalog>,
+    /// The commitment files the line names, resolved, read when solved.
+    owned: OwnedFiles,
+}
+
+/// The files of what the account already holds a JSON line names, as the CLI's
+/// `--capacity-reservations`, `--reserved-instances`, `--savings-plans` and
+/// `--savings-plan-rates` take them.
+#[derive(Debug, Clone, Default)]
+struct OwnedFiles {
+    capacity_reservations: Vec<PathBuf>,
+    reserved_instances: Vec<PathBuf>,
+    savings_plans: Vec<PathBuf>,
+    savings_plan_rates: Vec<PathBuf>,
+}
+
+/// The members of a JSON line that name commitment files, each a list of paths relative to the
+/// batch file (also what [`crate::input::Input::named_files`] binds in the journal).
+pub(crate) const COMMITMENT_FIELDS: [&str; 4] = [
+    "capacity_reservations",
+    "reserved_instances",
+    "savings_plans",
+    "savings_plan_rates",
+];
+
+impl OwnedFiles {
+    /// Reads the files into what a request carries; errors name the scenario and field.
+    fn load(&self, scenario: &str) -> Result<fleetopt_solver::commitments::Owned, ScenarioError> {
+        use fleetopt_instances::load;
+        let failed = |field: &'static str| {
+            move |source: LoadError| ScenarioError::CommitmentFile {
+                scenario: scenario.to_owned(),
+                field,
+                source: Box::new(source),
+            }
+        };
+        let mut owned = fleetopt_solver::commitments::Owned::default();
+        for path in &self.capacity_reservations {
+            let records =
+                load::capacity_reservations::load(path).map_err(failed("capacity_reservations"))?;
+            owned.add_capacity_reservations(&path.display().to_string(), &records);
+        }
+        for path in &self.reserved_instances {
+            let records =
+                load::reserved_instances::load(path).map_err(failed("reserved_instances"))?;
+            owned.add_reserved_instances(&path.display().to_string(), &records);
+        }
+        let rates = self
+            .savings_plan_rates
+            .iter()
+            .map(|path| load::savings_plans::load_rates(path).map_err(failed("savings_plan_rates")))
+            .collect::<Result<Vec<_>, _>>()?;
+        for path in &self.savings_plans {
+            let plans = load::savings_plans::load(path).map_err(failed("savings_plans"))?;
+            owned.add_savings_plans(&path.display().to_string(), &plans, &rates);
+        }
+        Ok(owned)
+    }
 }
 
 /// A scenario after preparation: its place, its id, and a job or the reason it has none.
@@ -251,6 +318,14 @@ struct LineSpec {
     request: Option<Value>,
     request_file: Option<String>,
     catalog: Option<String>,
+    #[serde(default)]
+    capacity_reservations: Vec<String>,
+    #[serde(default)]
+    reserved_instances: Vec<String>,
+    #[serde(default)]
+    savings_plans: Vec<String>,
+    #[serde(default)]
+    savings_plan_rates: Vec<String>,
 }
 
 /// Understands one raw scenario (parses its line, loads its catalogue).
@@ -268,6 +343,7 @@ pub fn prepare(input: &Input, raw: RawScenario, catalogs: &mut Catalogs) -> Prep
                     label: format!("{}#{index} ({})", input.label, scenario.id),
                     request: RequestText::Native(scenario.request),
                     catalog,
+                    owned: OwnedFiles::default(),
                 });
             Prepared {
                 index,
@@ -330,11 +406,19 @@ fn prepare_line(
     };
     let label = format!("{at} ({})", spec.id);
     let catalog_file = spec.catalog.map(|c| input.dir.join(c));
+    let resolve = |names: &[String]| names.iter().map(|n| input.dir.join(n)).collect();
+    let owned = OwnedFiles {
+        capacity_reservations: resolve(&spec.capacity_reservations),
+        reserved_instances: resolve(&spec.reserved_instances),
+        savings_plans: resolve(&spec.savings_plans),
+        savings_plan_rates: resolve(&spec.savings_plan_rates),
+    };
     let job = match catalogs.get(catalog_file.as_deref()) {
         Ok(catalog) => Ok(Job {
             label: format!("{label}.request"),
             request,
             catalog,
+            owned,
         }),
         Err(source) => Err(ScenarioError::LineCatalog {
             at,
@@ -367,8 +451,15 @@ impl Job {
     /// Optimal plans come back [without timing](Plan::without_timing): a batch's bytes depend
     /// only on its input, never on how fast a machine or thread solved a scenario.
     pub fn solve(&self) -> Result<Plan, ScenarioError> {
+        let scenario = self.label.trim_end_matches(".request");
+        let options = request::ReadOptions {
+            owned: self.owned.load(scenario)?,
+            ..request::ReadOptions::default()
+        };
         let request = match &self.request {
-            RequestText::Inline(value) => request::read(&self.label, &value.to_string()),
+            RequestText::Inline(value) => {
+                request::read_with(&self.label, &value.to_string(), &options)
+            }
             RequestText::Native(value) => native::read(
                 &self.label,
                 &value.to_string(),
@@ -382,7 +473,7 @@ impl Job {
                         source,
                     }
                 })?;
-                request::read(&path.display().to_string(), &text)
+                request::read_with(&path.display().to_string(), &text, &options)
             }
         }?;
         solve(&self.catalog, &request, &SolveOptions::default())

@@ -571,3 +571,60 @@ fn journal_header_of(input: &Input) -> Header {
         named_files: None,
     }
 }
+
+/// A JSON line names the account's commitment files (paths relative to the batch file): the
+/// plan reports them as `fleetopt solve` with the same flags does, a bad one is that
+/// scenario's error line naming the field, and the journal binds the files' bytes.
+#[test]
+fn scenarios_name_commitment_files_like_the_solve_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let docs = root().join("fixtures");
+    let request = docs.join("aws-docs/instant-fleet-example-10-reservations-first.json");
+    let reservations = docs.join("aws/commitments/describe-capacity-reservations.json");
+    let line = |id: &str, reservations: &Path| {
+        serde_json::json!({
+            "id": id,
+            "request_file": request,
+            "capacity_reservations": [reservations],
+        })
+        .to_string()
+    };
+    let bad = dir.path().join("bad-reservations.json");
+    std::fs::write(
+        &bad,
+        r#"{"CapacityReservations": [{"CapacityReservationId": "x"}]}"#,
+    )
+    .unwrap();
+    let input = dir.path().join("owned.jsonl");
+    std::fs::write(
+        &input,
+        format!("{}\n{}\n", line("good", &reservations), line("bad", &bad)),
+    )
+    .unwrap();
+    let out = dir.path().join("out.jsonl");
+    let (run, bytes) = batch_to(path(&input), &out, &[]);
+    assert_eq!(run.code, 5, "{}", run.render());
+    let text = String::from_utf8(bytes).unwrap();
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let used: Vec<u64> = lines[0]["plan"]["commitments"]["held"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["used"].as_u64().unwrap())
+        .collect();
+    assert_eq!(used, vec![3, 3, 0, 0], "{}", lines[0]);
+    let message = lines[1]["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("(bad): capacity_reservations: ")
+            && message.contains("bad-reservations.json"),
+        "{message}"
+    );
+    let files = Input::open(&input).unwrap().named_files(0..2).unwrap();
+    assert!(
+        files.contains(&reservations) && files.contains(&bad),
+        "{files:?}"
+    );
+}
