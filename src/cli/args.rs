@@ -61,8 +61,16 @@ fn source_date_help() -> String {
 
 /// Plan EC2 fleets: what AWS would hand you, and what you should ask for.
 #[derive(Debug, Parser)]
-#[command(name = "fleetopt", version, about, long_about = None)]
+#[command(
+    name = "fleetopt",
+    version = concat!(env!("CARGO_PKG_VERSION"), " (", env!("FLEETOPT_COMMIT"), ")"),
+    about,
+    long_about = None
+)]
 pub struct Cli {
+    /// No progress bars, notes or summaries on stderr; errors and warnings are still printed.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
     /// The largest input file read, bytes (files, devices and FIFOs alike; default 64 MiB).
     #[arg(long, global = true, value_name = "BYTES", default_value_t = fleetopt::instances::read::DEFAULT_MAX_INPUT_SIZE)]
     pub max_input_size: u64,
@@ -109,6 +117,9 @@ pub struct ManArgs {
     /// A command's own page, with all its options (`solve`, `batch`, …; `catalog build` as
     /// `catalog-build`); without it, the top-level page listing every command.
     pub command: Option<String>,
+    /// Write the document to this file (atomically) instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// `fleetopt completions SHELL`.
@@ -117,6 +128,9 @@ pub struct CompletionsArgs {
     /// The shell to complete for.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+    /// Write the document to this file (atomically) instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// Plan output formats.
@@ -192,6 +206,9 @@ pub struct CompareArgs {
     #[arg(long, value_parser = parser::<RiskAxis>(), value_delimiter = ',',
           default_values = every_risk_axis())]
     pub risk: Vec<RiskAxis>,
+    /// Write the document to this file (atomically) instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// `fleetopt pareto`
@@ -229,6 +246,9 @@ pub struct ParetoArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     pub format: CompareFormat,
+    /// Write the document to this file (atomically) instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// How `fleetopt pareto` finds the front.
@@ -380,6 +400,9 @@ pub struct SimulateArgs {
     /// The most work a run may do, trials × steps × pools, checked before the first trial.
     #[arg(long, value_name = "N", default_value_t = fleetopt::solver::simulate::DEFAULT_MAX_WORK)]
     pub max_work: f64,
+    /// Write the document to this file (atomically) instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// `fleetopt catalog …`
@@ -573,6 +596,9 @@ pub struct ListArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     pub format: ListFormat,
+    /// Write the document to this file (atomically) instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// `fleetopt catalog show`
@@ -585,6 +611,9 @@ pub struct ShowArgs {
     /// Only this region's pools.
     #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
+    /// Write the document to this file (atomically) instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// `fleetopt catalog info`
@@ -592,6 +621,9 @@ pub struct ShowArgs {
 pub struct InfoArgs {
     #[command(flatten)]
     pub source: CatalogSource,
+    /// Write the document to this file (atomically) instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// `fleetopt batch`

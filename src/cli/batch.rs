@@ -2,8 +2,6 @@
 //! progress bar on a terminal, a one-line report on stderr, and the exit code (5 when some
 //! scenarios failed).
 
-use std::io::IsTerminal;
-
 use fleetopt::batch::{
     self, BatchError, Destination, ErrorClass, Input, NoProgress, Options, Progress, Shard,
 };
@@ -63,7 +61,7 @@ pub fn batch(args: &BatchArgs) -> Result<(), Failure> {
         max_scenarios: args.max_scenarios,
     };
     // Never draw into redirected output (DESIGN §8): only when stderr is a terminal.
-    let bar = std::io::stderr().is_terminal().then(|| {
+    let bar = super::output::show_progress().then(|| {
         let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
         if let Ok(style) =
             ProgressStyle::with_template("{bar:40} {pos}/{len} scenarios  {per_sec}  eta {eta}")
@@ -105,10 +103,10 @@ pub fn batch(args: &BatchArgs) -> Result<(), Failure> {
     } else {
         String::new()
     };
-    eprintln!(
+    super::output::status(&format!(
         "{}: {} scenario(s){slice}, {} failed{resumed}",
         input.label, report.scenarios, report.failed
-    );
+    ));
     if report.failed > 0 {
         return Err(Failure {
             kind: FailureKind::ScenariosFailed,
@@ -123,13 +121,13 @@ pub fn batch(args: &BatchArgs) -> Result<(), Failure> {
 
 pub fn merge(args: &MergeArgs) -> Result<(), Failure> {
     let report = batch::merge(&args.shards, &args.output).map_err(failure)?;
-    eprintln!(
+    super::output::status(&format!(
         "{}: {} shard(s), {} scenario(s), {} failed",
         args.output.display(),
         report.shards,
         report.scenarios,
         report.failed
-    );
+    ));
     if report.failed > 0 {
         return Err(Failure {
             kind: FailureKind::ScenariosFailed,

@@ -18,7 +18,7 @@ use fleetopt::instances::{
 use serde::Serialize;
 
 use super::args::{BuildArgs, InfoArgs, ListArgs, ListFormat, ShowArgs};
-use super::output::{json_text, print, write_atomically};
+use super::output::{emit, json_text, write_atomically};
 use super::table::{Align, Table};
 use super::{Failure, inputs};
 
@@ -127,13 +127,13 @@ pub fn build(args: &BuildArgs) -> Result<(), Failure> {
     let mut json = load::catalog::to_json(&catalog);
     json.push('\n');
     write_atomically(&args.output, json.as_bytes())?;
-    eprintln!(
+    super::output::status(&format!(
         "wrote {}: {} instance types, {} pools in {} region(s)",
         args.output.display(),
         catalog.type_count(),
         catalog.pools().count(),
         catalog.regions().count()
-    );
+    ));
     Ok(())
 }
 
@@ -241,7 +241,9 @@ pub fn list(args: &ListArgs) -> Result<(), Failure> {
     if from_file {
         let protection = listing::price_protected(&catalog, region, &listed, &requirements);
         for exclusion in protection.excluded() {
-            eprintln!("note: price protection (aws-semantics §1.10): {exclusion}");
+            super::output::status(&format!(
+                "note: price protection (aws-semantics §1.10): {exclusion}"
+            ));
         }
         listed.retain(|l| {
             let name = l.instance_type.name.as_str();
@@ -255,7 +257,7 @@ pub fn list(args: &ListArgs) -> Result<(), Failure> {
         ListFormat::Csv => list_csv(&rows)?,
         ListFormat::Table => list_table(&rows, &catalog, region),
     };
-    print(&text)
+    emit(args.output.as_deref(), &text)
 }
 
 fn pick_region<'a>(catalog: &'a Catalog, wanted: Option<&str>) -> Result<&'a Region, Failure> {
@@ -541,7 +543,7 @@ pub fn show(args: &ShowArgs) -> Result<(), Failure> {
         text.push('\n');
         text.push_str(&pool_table(t, region));
     }
-    print(&text)
+    emit(args.output.as_deref(), &text)
 }
 
 fn describe_type(t: &InstanceType) -> String {
@@ -762,7 +764,7 @@ pub fn info(args: &InfoArgs) -> Result<(), Failure> {
         ]);
     }
     text.push_str(&regions.render());
-    print(&text)
+    emit(args.output.as_deref(), &text)
 }
 
 #[cfg(test)]

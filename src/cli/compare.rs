@@ -7,7 +7,7 @@ use fleetopt::solver::request::Mode;
 use fleetopt::solver::solve::SolveOptions;
 
 use super::args::{CompareArgs, CompareFormat};
-use super::output::{json_text, print, write_atomically};
+use super::output::{emit, json_text, write_atomically};
 use super::pareto;
 use super::solve::{number, percent, solve_failure};
 use super::table::{Align, Table};
@@ -20,8 +20,10 @@ pub fn compare(args: &CompareArgs) -> Result<(), Failure> {
         region: args.region.as_deref().map(Into::into),
         ..SolveOptions::default()
     };
+    let working = super::output::Working::start("comparing every spot strategy, aws and optimal");
     let rows = compare::compare(&catalog, &request, &options)
         .map_err(|e| solve_failure(&args.request, e))?;
+    drop(working);
     if let Some(path) = &args.plot {
         let strategies = pareto::strategy_rows(&rows);
         let cheapest = rows
@@ -50,7 +52,7 @@ pub fn compare(args: &CompareArgs) -> Result<(), Failure> {
         CompareFormat::Json => json_text(&rows)?,
         CompareFormat::Table => compare_table(&rows),
     };
-    print(&text)
+    emit(args.output.as_deref(), &text)
 }
 
 /// The row's first column: its strategy, or `cheapest` for the unanchored cheapest plan.

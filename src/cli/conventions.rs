@@ -6,19 +6,19 @@ use clap_complete::Shell;
 
 use super::Failure;
 use super::args::Cli;
-use super::output::print;
+use super::output::emit;
 
 /// The completion script for `shell`, on stdout.
-pub fn completions(shell: Shell) -> Result<(), Failure> {
+pub fn completions(shell: Shell, output: Option<&std::path::Path>) -> Result<(), Failure> {
     let mut command = Cli::command();
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut command, "fleetopt", &mut script);
-    print(&text(script)?)
+    emit(output, &text(script)?)
 }
 
 /// The manual page (roff) on stdout, as `man -l -` reads it: the top-level page listing every
 /// command, or one command's page with all its options (`catalog-build` for `catalog build`).
-pub fn man(name: Option<&str>) -> Result<(), Failure> {
+pub fn man(name: Option<&str>, output: Option<&std::path::Path>) -> Result<(), Failure> {
     let top = Cli::command();
     let (command, title) = match name {
         None => (top, "fleetopt".to_owned()),
@@ -38,7 +38,7 @@ pub fn man(name: Option<&str>) -> Result<(), Failure> {
         .source(format!("fleetopt {}", env!("CARGO_PKG_VERSION")))
         .render(&mut page)
         .map_err(|e| Failure::other(format!("cannot render the manual page: {e}")))?;
-    print(&text(page)?)
+    emit(output, &text(page)?)
 }
 
 /// The (sub)command `name` names, `catalog-build` reaching `catalog build`; its page is titled

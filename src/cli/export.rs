@@ -47,10 +47,10 @@ pub fn export(args: &ExportArgs) -> Result<(), Failure> {
             .map_err(|e| Failure::new(e.class(), format!("{}: {e}", args.plan.display())))?,
     };
     for note in &exported.notes {
-        eprintln!(
+        super::output::status(&format!(
             "note: {}",
             fleetopt::instances::escape::escape_controls(&note.to_string())
-        );
+        ));
     }
     match &args.output {
         Some(path) => write_atomically(path, text.as_bytes()),

@@ -113,6 +113,7 @@ impl From<PlanError> for Failure {
 /// Runs one parsed command line.
 pub fn run(cli: Cli) -> Result<(), Failure> {
     fleetopt::instances::read::set_max_input_size(cli.max_input_size);
+    output::set_quiet(cli.quiet);
     match cli.command {
         Command::Catalog(command) => match command {
             CatalogCommand::Build(args) => catalog::build(&args),
@@ -128,8 +129,8 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Simulate(args) => simulate::simulate(&args),
         Command::Batch(args) => batch::batch(&args),
         Command::Merge(args) => batch::merge(&args),
-        Command::Completions(args) => conventions::completions(args.shell),
-        Command::Man(args) => conventions::man(args.command.as_deref()),
+        Command::Completions(args) => conventions::completions(args.shell, args.output.as_deref()),
+        Command::Man(args) => conventions::man(args.command.as_deref(), args.output.as_deref()),
     }
 }
 

@@ -13,7 +13,7 @@ use fleetopt::solver::solve::SolveOptions;
 use serde::Serialize;
 
 use super::args::{CompareFormat, FrontMethod, ParetoArgs};
-use super::output::{json_text, print, write_atomically};
+use super::output::{emit, json_text, write_atomically};
 use super::solve::{number, percent, solve_failure};
 use super::table::{Align, Table};
 use super::{Failure, inputs};
@@ -164,8 +164,10 @@ fn exact(args: &ParetoArgs) -> Result<(), Failure> {
         ..SolveOptions::default()
     };
     let axes = axes(&args.risk);
+    let working = super::output::Working::start("walking the exact cost–risk fronts");
     let exploration = frontier::explore(&catalog, &request, &options, &axes, args.max_points)
         .map_err(|e| solve_failure(&args.request, e))?;
+    drop(working);
     let report = Report {
         tolerance: STEP,
         fronts: exploration
@@ -188,7 +190,7 @@ fn exact(args: &ParetoArgs) -> Result<(), Failure> {
         CompareFormat::Json => json_text(&report)?,
         CompareFormat::Table => exact_table(&exploration.fronts, &report.strategies),
     };
-    print(&text)
+    emit(args.output.as_deref(), &text)
 }
 
 /// `40 vCPU in us-east-1`: what the request asks for, for titles.
@@ -418,8 +420,10 @@ fn weighted(args: &ParetoArgs) -> Result<(), Failure> {
         region: args.region.as_deref().map(Into::into),
         ..SolveOptions::default()
     };
+    let working = super::output::Working::start("sweeping risk weights");
     let sweep = pareto::sweep(&catalog, &request, &options, &weights)
         .map_err(|e| Failure::new(e.class(), format!("--loss-hours: {e}")))?;
+    drop(working);
     if let Some(error) = pareto::common_failure(&sweep) {
         return Err(solve_failure(&args.request, error.clone()));
     }
@@ -450,7 +454,7 @@ fn weighted(args: &ParetoArgs) -> Result<(), Failure> {
         CompareFormat::Json => json_text(&rows)?,
         CompareFormat::Table => weighted_table(&rows),
     };
-    print(&text)
+    emit(args.output.as_deref(), &text)
 }
 
 /// The sweep's points on the front, drawn as a front; the weights are in the table.

@@ -1,15 +1,13 @@
 //! `fleetopt simulate`: read a plan (and optionally its request), run the Monte Carlo
 //! simulation of `fleetopt::solver::simulate`, print a summary table or the JSON report.
 
-use std::io::IsTerminal;
-
 use fleetopt::solver::simulate::{
     SimulateError, SimulationOptions, SimulationReport, simulate_with_progress,
 };
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::args::{SimulateArgs, SimulateFormat};
-use super::output::{json_text, print};
+use super::output::{emit, json_text};
 use super::table::{Align, Table};
 use super::{Failure, inputs};
 
@@ -61,13 +59,13 @@ pub fn simulate(args: &SimulateArgs) -> Result<(), Failure> {
         SimulateFormat::Json => json_text(&report)?,
         SimulateFormat::Table => report_table(&args.plan.display().to_string(), &report),
     };
-    print(&text)
+    emit(args.output.as_deref(), &text)
 }
 
 /// A bar of trials on stderr, only when stderr is a terminal (never drawn into redirected
 /// output, DESIGN §8).
 fn trial_bar(trials: u32) -> Option<ProgressBar> {
-    if !std::io::stderr().is_terminal() {
+    if !super::output::show_progress() {
         return None;
     }
     let bar = ProgressBar::with_draw_target(Some(u64::from(trials)), ProgressDrawTarget::stderr());

@@ -33,8 +33,10 @@ pub fn solve(args: &SolveArgs) -> Result<(), Failure> {
             .map_err(|e| Failure::input(format!("--strategy: {e}")))?,
         region: args.region.as_deref().map(Into::into),
     };
+    let working = super::output::Working::start("solving");
     let mut plan =
         solve::solve(&catalog, &request, &options).map_err(|e| solve_failure(&args.request, e))?;
+    drop(working);
     if args.no_timing {
         plan = plan.without_timing();
     }
