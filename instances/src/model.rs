@@ -393,6 +393,24 @@ pub enum StorageKind {
     Hdd,
 }
 
+impl StorageKind {
+    /// Every disk technology, in AWS's `LocalStorageTypes` order.
+    pub const ALL: [StorageKind; 2] = [StorageKind::Hdd, StorageKind::Ssd];
+
+    /// AWS's spelling (`ssd`, `hdd`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StorageKind::Ssd => "ssd",
+            StorageKind::Hdd => "hdd",
+        }
+    }
+
+    /// Parses AWS's spelling, exactly.
+    pub fn parse(text: &str) -> Option<StorageKind> {
+        StorageKind::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+}
+
 /// Local instance storage.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LocalStorage {

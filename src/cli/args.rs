@@ -579,6 +579,59 @@ pub struct ListArgs {
     /// Only current-generation types.
     #[arg(long)]
     pub current_generation: bool,
+    /// Total accelerator (GPU) memory per instance in GiB: `N`, `A..B`, `A..` or `..B`
+    /// (InstanceRequirements `AcceleratorTotalMemoryMiB`).
+    #[arg(long, value_name = "A[..B]")]
+    pub gpu_memory_gib: Option<String>,
+    /// Accelerator manufacturer in AWS's spelling (`nvidia`, `amd`, `amazon-web-services`,
+    /// `xilinx`, `habana`); repeatable.
+    #[arg(long, value_name = "NAME")]
+    pub gpu_manufacturer: Vec<String>,
+    /// Accelerator model in AWS's spelling (`t4`, `a10g`, `h100`, `inferentia2`, …);
+    /// repeatable.
+    #[arg(long, value_name = "NAME")]
+    pub gpu_model: Vec<String>,
+    /// Network bandwidth in Gbit/s (baseline, as InstanceRequirements `NetworkBandwidthGbps`):
+    /// `N`, `A..B`, `A..` or `..B`.
+    #[arg(long, value_name = "A[..B]")]
+    pub network_gbps: Option<String>,
+    /// Network performance label, as AWS prints it (`25 Gigabit`, `Up to 10 Gigabit`);
+    /// case-insensitive, exact.
+    #[arg(long, value_name = "LABEL")]
+    pub network_performance: Option<String>,
+    /// Only types with an Elastic Fabric Adapter.
+    #[arg(long)]
+    pub efa: bool,
+    /// Instance storage: an `Inclusion` (`included`, `required`, `excluded`).
+    #[arg(long, value_name = "MODE", help = inclusion_help("Instance storage"))]
+    pub local_storage: Option<String>,
+    /// Instance storage disk type (`ssd`, `hdd`); repeatable.
+    #[arg(long, value_name = "TYPE")]
+    pub disk_type: Vec<String>,
+    /// Total instance storage in GB: `N`, `A..B`, `A..` or `..B`.
+    #[arg(long, value_name = "A[..B]")]
+    pub local_storage_gb: Option<String>,
+    /// Memory per vCPU in GiB (the vCPU-to-memory ratio): `N`, `A..B`, `A..` or `..B`.
+    #[arg(long, value_name = "A[..B]")]
+    pub memory_per_vcpu: Option<String>,
+    /// Only types sold in this market (usage class): `spot` or `on-demand`.
+    #[arg(long, value_name = "MARKET")]
+    pub usage_class: Option<String>,
+    /// The cheapest On-Demand price in the region, USD/hour: `A..B`, `A..` or `..B`.
+    #[arg(long, value_name = "A[..B]")]
+    pub on_demand_price: Option<String>,
+    /// The cheapest Spot price in the region, USD/hour: `A..B`, `A..` or `..B`.
+    #[arg(long, value_name = "A[..B]")]
+    pub spot_price: Option<String>,
+    /// Only types offered in this AZ ID (`use1-az4`), priced or not; repeatable (any of them).
+    #[arg(long, value_name = "AZ_ID")]
+    pub zone: Vec<String>,
+    /// Only types that support hibernation.
+    #[arg(long)]
+    pub hibernation: bool,
+    /// At most this many rows, after sorting.
+    #[arg(long, value_name = "N")]
+    pub max_results: Option<usize>,
     /// Read the attributes from an AWS `InstanceRequirements` JSON file (what
     /// `aws ec2 get-instance-types-from-instance-requirements` takes, bare or as its
     /// `--cli-input-json`) instead of the attribute flags, and apply AWS's price protection to
@@ -587,7 +640,7 @@ pub struct ListArgs {
     #[arg(
         long,
         value_name = "FILE",
-        conflicts_with_all = ["vcpus", "memory_gib", "arch", "gpus", "cpu", "allow", "placement", "burstable", "bare_metal", "current_generation"]
+        conflicts_with_all = ["vcpus", "memory_gib", "arch", "gpus", "cpu", "allow", "placement", "burstable", "bare_metal", "current_generation", "gpu_memory_gib", "gpu_manufacturer", "gpu_model", "network_gbps", "local_storage", "disk_type", "local_storage_gb", "memory_per_vcpu"]
     )]
     pub requirements: Option<std::path::PathBuf>,
     /// Sort order.

@@ -9,11 +9,12 @@ use fleetopt::instances::build::{
 };
 use fleetopt::instances::listing::{self, LISTING_PLATFORM, Listed, RegionCounts};
 use fleetopt::instances::load;
+use fleetopt::instances::model::StorageKind;
 use fleetopt::instances::model::interruption_bucket_label;
 use fleetopt::instances::select::{self, Requirements};
 use fleetopt::instances::{
-    Architecture, Catalog, CatalogInfo, CpuManufacturer, InstanceType, PlacementStrategy, Platform,
-    Region, SourceInfo,
+    Architecture, Catalog, CatalogInfo, CpuManufacturer, InstanceType, Market, PlacementStrategy,
+    Platform, Region, SourceInfo,
 };
 use serde::Serialize;
 
@@ -251,6 +252,11 @@ pub fn list(args: &ListArgs) -> Result<(), Failure> {
                 || protection.is_allowed(name, fleetopt::instances::Market::Spot)
         });
     }
+    let keep = listing_filters(args, region)?;
+    listed.retain(|l| keep(l));
+    if let Some(n) = args.max_results {
+        listed.truncate(n);
+    }
     let rows: Vec<ListRow<'_>> = listed.into_iter().map(list_row).collect();
     let text = match args.format {
         ListFormat::Json => json_text(&rows)?,
@@ -343,10 +349,135 @@ fn list_requirements(args: &ListArgs) -> Result<Requirements, Failure> {
     if args.current_generation {
         requirements.instance_generations = vec![select::Generation::Current];
     }
+    let non_negative = |v: &str| v.parse::<f64>().ok().filter(|x| x.is_finite() && *x >= 0.0);
+    if let Some(text) = &args.gpu_memory_gib {
+        let (min, max) = parse_range("--gpu-memory-gib", text, |v| {
+            non_negative(v)
+                .filter(|g| *g < 1e12)
+                .map(|g| (g * 1024.0).round() as u64)
+        })?;
+        requirements.accelerator_total_memory_mib = select::U64Range { min, max };
+    }
+    requirements.accelerator_manufacturers = args
+        .gpu_manufacturer
+        .iter()
+        .map(|m| m.to_ascii_lowercase())
+        .collect();
+    requirements.accelerator_names = args
+        .gpu_model
+        .iter()
+        .map(|m| m.to_ascii_lowercase())
+        .collect();
+    // The GPU flags ask about GPUs: memory, manufacturer and model of GPUs, not of FPGAs or
+    // inference chips (InstanceRequirements counts only the `AcceleratorTypes` given).
+    if args.gpu_memory_gib.is_some()
+        || !args.gpu_manufacturer.is_empty()
+        || !args.gpu_model.is_empty()
+    {
+        requirements.accelerator_types = vec![fleetopt::instances::AcceleratorKind::Gpu];
+    }
+    if let Some(text) = &args.network_gbps {
+        let (min, max) = parse_range("--network-gbps", text, non_negative)?;
+        requirements.network_bandwidth_gbps = select::F64Range { min, max };
+    }
+    if let Some(mode) = &args.local_storage {
+        requirements.local_storage = Some(parse_inclusion("--local-storage", mode)?);
+    }
+    for kind in &args.disk_type {
+        requirements
+            .local_storage_types
+            .push(StorageKind::parse(kind).ok_or_else(|| {
+                Failure::input(format!(
+                    "--disk-type: unknown disk type `{kind}`; expected {}",
+                    spellings(&StorageKind::ALL, StorageKind::as_str)
+                ))
+            })?);
+    }
+    if let Some(text) = &args.local_storage_gb {
+        let (min, max) = parse_range("--local-storage-gb", text, non_negative)?;
+        requirements.total_local_storage_gb = select::F64Range { min, max };
+    }
+    if let Some(text) = &args.memory_per_vcpu {
+        let (min, max) = parse_range("--memory-per-vcpu", text, non_negative)?;
+        requirements.memory_gib_per_vcpu = select::F64Range { min, max };
+    }
     requirements
         .validate()
         .map_err(|e| Failure::input(format!("invalid filter: {e}")))?;
     Ok(requirements)
+}
+
+/// The `catalog list` filters that are not `InstanceRequirements` attributes (they also apply
+/// with `--requirements`): network label, EFA, usage class, price per market, AZs offered,
+/// hibernation.
+fn listing_filters<'r>(
+    args: &ListArgs,
+    region: &'r Region,
+) -> Result<impl Fn(&Listed<'_>) -> bool + 'r, Failure> {
+    let price =
+        |flag: &str, text: &Option<String>| -> Result<(Option<f64>, Option<f64>), Failure> {
+            match text {
+                Some(text) => parse_range(flag, text, |v| {
+                    v.parse::<f64>().ok().filter(|x| x.is_finite() && *x >= 0.0)
+                }),
+                None => Ok((None, None)),
+            }
+        };
+    let on_demand = price("--on-demand-price", &args.on_demand_price)?;
+    let spot = price("--spot-price", &args.spot_price)?;
+    let usage = match args.usage_class.as_deref() {
+        None => None,
+        Some(text) => Some(
+            [Market::Spot, Market::OnDemand]
+                .into_iter()
+                .find(|m| m.as_str() == text)
+                .ok_or_else(|| {
+                    Failure::input(format!(
+                        "--usage-class: unknown usage class `{text}`; expected spot, on-demand"
+                    ))
+                })?,
+        ),
+    };
+    for zone in &args.zone {
+        if !region.has_zone(zone) {
+            return Err(Failure::input(format!(
+                "--zone: `{zone}` is not an AZ ID of {}",
+                region.name()
+            )));
+        }
+    }
+    let zones = args.zone.clone();
+    let performance = args
+        .network_performance
+        .as_ref()
+        .map(|p| p.to_ascii_lowercase());
+    let (efa, hibernation) = (args.efa, args.hibernation);
+    let within = |(min, max): (Option<f64>, Option<f64>), value: Option<f64>| match value {
+        Some(v) => min.is_none_or(|m| v >= m) && max.is_none_or(|m| v <= m),
+        None => min.is_none() && max.is_none(),
+    };
+    Ok(move |l: &Listed<'_>| {
+        let t = l.instance_type;
+        let offered_in = |zone: &String| {
+            region
+                .pools_of(t.name.as_str())
+                .iter()
+                .any(|p| p.zone.as_str() == zone)
+                || region
+                    .unpriced()
+                    .iter()
+                    .any(|o| o.instance_type == t.name && o.zone.as_str() == zone)
+        };
+        performance
+            .as_ref()
+            .is_none_or(|p| t.network.performance.to_ascii_lowercase() == *p)
+            && (!efa || t.network.efa)
+            && (!hibernation || t.hibernation)
+            && usage.is_none_or(|m| t.supports_market(m))
+            && within(on_demand, l.on_demand.map(|p| p.price_per_hour))
+            && within(spot, l.spot.map(|p| p.price_per_hour))
+            && (zones.is_empty() || zones.iter().any(offered_in))
+    })
 }
 
 fn parse_inclusion(flag: &str, mode: &str) -> Result<select::Inclusion, Failure> {
