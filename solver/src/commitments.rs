@@ -1,6 +1,6 @@
 //! Capacity the account already holds and pays for: On-Demand Capacity Reservations and
 //! Reserved Instances, as a request carries them ([`Owned`]), which candidate pools each can
-//! cover ([`holdings`]), and what a plan's instances make of them ([`bill`]).
+//! cover (`holdings`), and what a plan's instances make of them ([`bill`]).
 //!
 //! # What covers what (docs/aws-semantics.md §2.5)
 //! - An **open Capacity Reservation** (`active`, capacity left, shared tenancy, the request's
