@@ -570,6 +570,21 @@ def sweep_scenarios(path: PathLike) -> List[Dict[str, Any]]:
     return scenarios
 
 
+# The catalogues scenarios name, each loaded once per process (as `fleetopt batch` loads each
+# distinct catalogue once): a Dask or Ray worker reads a sweep's catalogue file on its first
+# scenario only.
+_SCENARIO_CATALOGS: Dict[str, Catalog] = {}
+
+
+def _scenario_catalog(path: Optional[str]) -> Catalog:
+    if path is None:
+        return Catalog()
+    catalog = _SCENARIO_CATALOGS.get(path)
+    if catalog is None:
+        catalog = _SCENARIO_CATALOGS[path] = Catalog.load(path)
+    return catalog
+
+
 def solve_scenario(
     scenario: Mapping, catalog: Union[Catalog, PathLike, None] = None
 ) -> Dict[str, Any]:
@@ -579,16 +594,16 @@ def solve_scenario(
 
     Args:
         scenario: a dict with ``id``, ``request``, and optionally ``catalog`` and ``label``.
-        catalog: the catalogue to use instead of the scenario's (pass a loaded
-            :class:`Catalog` to skip re-reading the file on every call).
+        catalog: the catalogue to use instead of the scenario's; by default the scenario's
+            ``catalog`` file, loaded once per process, or the embedded catalogue.
 
     Returns:
         ``{"id": id, "plan": plan}`` or ``{"id": id, "error": {"kind", "exit_code",
         "message"}}``: the batch line, as ``json.loads`` reads it.
     """
-    if catalog is None:
-        catalog = scenario.get("catalog")
     try:
+        if catalog is None:
+            catalog = _scenario_catalog(scenario.get("catalog"))
         catalog = _catalog(catalog)
         plan = _fleetopt.solve(
             ("text", json.dumps(scenario["request"]), scenario.get("label")),

@@ -29,10 +29,16 @@ use serde::Serialize;
 use errors::{Failure, detached};
 use inputs::{RequestInputs, Source};
 
-/// The value `json.loads` makes of `value`'s JSON: the CLI's documents, as Python objects.
+/// The value `json.loads` makes of `value`'s JSON: the CLI's documents, as Python objects
+/// (objects keep the field order of the Rust types, as the CLI prints them).
 fn to_python<'py>(py: Python<'py>, value: &impl Serialize) -> PyResult<Bound<'py, PyAny>> {
     let text = serde_json::to_string(value)
         .map_err(|e| Failure::internal(format!("cannot render JSON: {e}")).into_py())?;
+    json_to_python(py, text)
+}
+
+/// `json.loads(text)`.
+fn json_to_python(py: Python<'_>, text: String) -> PyResult<Bound<'_, PyAny>> {
     py.import("json")?.call_method1("loads", (text,))
 }
 
@@ -450,7 +456,7 @@ fn py_catalog_list<'py>(
 ) -> PyResult<Bound<'py, PyAny>> {
     let catalog = Arc::clone(&catalog.inner);
     let rows = detached(py, || listing::list(&catalog, &filters))?;
-    to_python(py, &rows)
+    json_to_python(py, rows)
 }
 
 /// One scenario of a sweep, as `fleetopt batch` expands it.

@@ -144,8 +144,8 @@ fn attribute_flags(f: &ListFilters) -> Vec<&'static str> {
         .collect()
 }
 
-/// The listing's rows as `serde_json` values, in the CLI's order.
-pub fn list(catalog: &Catalog, filters: &ListFilters) -> Result<serde_json::Value, Failure> {
+/// The listing's rows as the CLI's JSON text (rows in its order, fields in `ListRow`'s).
+pub fn list(catalog: &Catalog, filters: &ListFilters) -> Result<String, Failure> {
     let sort = match &filters.sort {
         None => SortKey::Name,
         Some(text) => SortKey::ALL
@@ -188,7 +188,7 @@ pub fn list(catalog: &Catalog, filters: &ListFilters) -> Result<serde_json::Valu
         listed.truncate(n);
     }
     let rows: Vec<ListRow<'_>> = listed.into_iter().map(list_row).collect();
-    serde_json::to_value(&rows).map_err(|e| Failure::internal(format!("cannot render JSON: {e}")))
+    serde_json::to_string(&rows).map_err(|e| Failure::internal(format!("cannot render JSON: {e}")))
 }
 
 fn pick_region<'a>(catalog: &'a Catalog, wanted: Option<&str>) -> Result<&'a Region, Failure> {
