@@ -102,6 +102,13 @@
 //! is not a choice but what the group does, so it is a hard rule (`rows::zone_balance`): each
 //! AZ within one instance of its even share, both markets together.
 //!
+//! # How a stage is solved
+//! Each stage's model is exact; two exact reductions decide how fast it is solved. The first
+//! stage of a region-scale model sees only the pools its LP relaxation prices in, each bounded
+//! by the instances a plan within the proven gap can hold ([`pricing`]). A stage with AZ rows
+//! is solved first without them, and the relaxation's optimum is spread over the AZs by a
+//! bounded repair search; only when the AZ rows bind is the whole model solved ([`zones`]).
+//!
 //! # Limits
 //! `request.solver.time_limit_seconds` bounds the whole solve (all stages) and `mip_gap` is the
 //! relative gap each stage stops at. A stage stopped by the time limit ends the solve: the
@@ -116,6 +123,7 @@ pub(crate) mod pricing;
 pub(crate) mod rows;
 #[cfg(test)]
 mod tests;
+pub(crate) mod zones;
 
 use std::time::Instant;
 
@@ -625,12 +633,12 @@ fn run_stages(
                 (first.solved, counts, None, first.prep)
             })
         } else {
-            let built = model::build(request, &prep, &fixed, Goal::Stage(stage));
-            let (x, slot_columns) = (built.x.clone(), built.slots.clone());
-            model::solve(built, backend, left, gap).map(|solved| {
-                let counts = solved.counts(&x);
-                let slots = slot_columns.map(|columns| solved.slot_counts(&columns));
-                (solved, counts, slots, prep.clone())
+            zones::solve_stage(request, &prep, &fixed, stage, backend, left, gap).map(|stage| {
+                let counts = stage.solved.counts(&stage.x);
+                let slots = stage
+                    .slots
+                    .map(|columns| stage.solved.slot_counts(&columns));
+                (stage.solved, counts, slots, prep.clone())
             })
         };
         match outcome {

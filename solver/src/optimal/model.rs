@@ -75,6 +75,15 @@ pub(crate) struct Built {
     holds_earlier_stages: bool,
     /// The coverage columns ([`rows::commitment_coverage`]): (pool position, column).
     pub(super) coverage: Vec<(usize, usize)>,
+    /// Whether the AZ rows (`max_az_share`, `survive_az_loss`, the anchor's worst-AZ cap) are
+    /// built: without them the model is the zone relaxation of [`zones`](super::zones).
+    pub(super) zone_rows: bool,
+    /// Whether HiGHS's presolve runs, when the caller knows better than the size rule of
+    /// [`PRESOLVE_MIN_COLUMNS`].
+    pub(super) presolve: Option<bool>,
+    /// HiGHS's node limit (`mip_max_nodes`), when the solve must stay bounded without a clock:
+    /// a node count is the same on every machine, so the outcome is too.
+    pub(super) node_limit: Option<i32>,
 }
 
 impl Built {
@@ -194,6 +203,35 @@ impl Built {
         self.constraints.push(expr.leq(cap));
     }
 
+    /// Turns the model into a search for a plan whose objective is at most `value` (in the
+    /// objective's unit): the objective becomes the row `objective ≤ value` (within
+    /// [`ILP_FEASIBILITY`](tolerance::ILP_FEASIBILITY) of its scaled form) and the model
+    /// minimises nothing, so HiGHS stops at the first plan it finds. Returns the objective as
+    /// it was, to evaluate that plan with.
+    pub(super) fn cut_off_at(&mut self, value: f64) -> Objective {
+        let expression = std::mem::take(&mut self.objective);
+        let scaled = value / self.objective_scale;
+        let slack = tolerance::ILP_FEASIBILITY * scaled.abs().max(1.0);
+        self.constraints
+            .push(expression.clone().leq(scaled + slack));
+        Objective {
+            expression,
+            columns: self.columns.clone(),
+            scale: self.objective_scale,
+        }
+    }
+
+    /// Adds the rows `Σ_{p ∈ group} x_p = total` for each group of model pools.
+    pub(super) fn fix_totals(&mut self, groups: &[(Vec<usize>, u32)]) {
+        for (pools, total) in groups {
+            let mut e = Expression::with_capacity(pools.len());
+            for &i in pools {
+                e.add_mul(1.0, self.var(self.x[i]));
+            }
+            self.constraints.push(e.eq(f64::from(*total)));
+        }
+    }
+
     /// The model as text, one line per objective, row and column bound, with the names the
     /// rows and columns carry: for debugging a plan against the request that made it.
     #[cfg_attr(not(test), allow(dead_code))]
@@ -216,6 +254,26 @@ impl Built {
     }
 }
 
+/// A model's objective, kept apart from the model (see [`Built::cut_off_at`]).
+pub(crate) struct Objective {
+    expression: Expression,
+    columns: Vec<Variable>,
+    scale: f64,
+}
+
+impl Objective {
+    /// The objective's value, in its unit, at a solution's column values.
+    pub(crate) fn value(&self, values: &[f64]) -> f64 {
+        let at: std::collections::HashMap<Variable, f64> = self
+            .columns
+            .iter()
+            .zip(values)
+            .map(|(v, x)| (*v, *x))
+            .collect();
+        self.expression.eval_with(&at) * self.scale
+    }
+}
+
 /// What the model is asked to minimise.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum Goal {
@@ -235,7 +293,18 @@ pub(crate) fn build(
     fixed: &[(Stage, f64)],
     goal: Goal,
 ) -> Built {
-    build_with(request, prep, fixed, goal, false)
+    build_with(request, prep, fixed, goal, false, true)
+}
+
+/// [`build`] without the AZ rows: the zone relaxation of [`zones`](super::zones), with the
+/// same columns in the same order.
+pub(crate) fn build_without_zone_rows(
+    request: &FleetRequest,
+    prep: &Prepared,
+    fixed: &[(Stage, f64)],
+    goal: Goal,
+) -> Built {
+    build_with(request, prep, fixed, goal, false, false)
 }
 
 /// [`build`] with integrality dropped: the LP relaxation of the same model, row for row.
@@ -245,7 +314,7 @@ pub(crate) fn build_relaxation(
     fixed: &[(Stage, f64)],
     goal: Goal,
 ) -> Built {
-    build_with(request, prep, fixed, goal, true)
+    build_with(request, prep, fixed, goal, true, true)
 }
 
 fn build_with(
@@ -254,6 +323,7 @@ fn build_with(
     fixed: &[(Stage, f64)],
     goal: Goal,
     relaxed: bool,
+    zone_rows: bool,
 ) -> Built {
     let mut m = Built {
         vars: ProblemVariables::new(),
@@ -272,6 +342,9 @@ fn build_with(
         slots: None,
         holds_earlier_stages: !fixed.is_empty(),
         coverage: Vec::new(),
+        zone_rows,
+        presolve: None,
+        node_limit: None,
     };
     rows::instance_columns(&mut m, prep);
     rows::commitment_coverage(&mut m, prep);
@@ -506,17 +579,19 @@ const LATER_STAGE_PRESOLVE_MIN_COLUMNS: usize = 250;
 
 fn solve_highs(built: Built, time_limit: f64, gap: f64) -> Result<Solved, Failure> {
     use highs::{HighsModelStatus, HighsSolutionStatus};
-    let presolve = built.columns.len()
+    let by_size = built.columns.len()
         > match built.holds_earlier_stages {
             true => LATER_STAGE_PRESOLVE_MIN_COLUMNS,
             false => PRESOLVE_MIN_COLUMNS,
         };
+    let presolve = built.presolve.unwrap_or(by_size);
     let Built {
         vars,
         objective,
         constraints,
         objective_scale,
         relaxed,
+        node_limit,
         ..
     } = built;
     let mut problem = vars
@@ -559,6 +634,11 @@ fn solve_highs(built: Built, time_limit: f64, gap: f64) -> Result<Solved, Failur
         model
             .try_set_option("presolve", "off")
             .map_err(rejected("presolve"))?;
+    }
+    if let Some(nodes) = node_limit {
+        model
+            .try_set_option("mip_max_nodes", nodes)
+            .map_err(rejected("mip_max_nodes"))?;
     }
     let solved = model.try_solve().map_err(BackendError::SolveFailed)?;
     let status = match solved.status() {

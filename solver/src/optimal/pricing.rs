@@ -13,7 +13,9 @@
 //!
 //! since every term is ≥ 0 (each dual has the sign of its row, each reduced cost the sign of
 //! its bound). So a plan using pool `p` (`x_p ≥ 1`) costs at least `LB + d_p`: **a plan cheaper
-//! than `LB + θ` uses no pool with `d_p > θ`.**
+//! than `LB + θ` uses no pool with `d_p > θ`**, and of a pool with `0 < d_p ≤ θ` at most
+//! `⌊θ ÷ d_p⌋` instances. Every set below carries those bounds, so its MIP holds every plan
+//! within `θ` of `LB` and fewer plans beyond.
 //!
 //! # The walk
 //! 1. Solve the relaxation; take `θ = 10⁻⁶ × |LB|` (at least × the largest objective
@@ -38,7 +40,7 @@
 
 use super::model::{self, Failure, Goal, Solved};
 use super::prepare::Prepared;
-use super::{Backend, Stage};
+use super::{Backend, Stage, zones};
 use crate::plan::SolverStatus;
 use crate::request::FleetRequest;
 use crate::tolerance;
@@ -115,23 +117,15 @@ pub(crate) fn solve_first(
     let finish = |solved: Solved, x: Vec<usize>, restricted: Prepared| {
         let held = solved.objective
             + tolerance::ILP_STAGE * (solved.objective / scale).abs().max(1.0) * scale;
-        let later_keep: Vec<bool> = reduced
-            .iter()
-            .map(|d| *d <= held - lower + margin)
-            .collect();
         FirstStage {
-            later: restrict(prep, &later_keep),
+            later: restrict(prep, &reduced, held - lower + margin).0,
             solved,
             x,
             prep: restricted,
         }
     };
     loop {
-        let keep: Vec<bool> = reduced.iter().map(|d| *d <= threshold + margin).collect();
-        let whole = keep.iter().all(|k| *k);
-        let restricted = restrict(prep, &keep);
-        let built = model::build(request, &restricted, &[], Goal::Stage(stage));
-        let x = built.x.clone();
+        let (restricted, whole) = restrict(prep, &reduced, threshold + margin);
         // The first set, unless it is the whole problem, gets half the time left, so that
         // when it is hard the wider set (which may hold a cheaper plan) still gets its turn.
         let budget = if whole || widened {
@@ -139,8 +133,17 @@ pub(crate) fn solve_first(
         } else {
             time_left() / 2.0
         };
-        match model::solve(built, Backend::Highs, budget, gap) {
-            Ok(mut solved) => {
+        let solution = zones::solve_stage(
+            request,
+            &restricted,
+            &[],
+            stage,
+            Backend::Highs,
+            budget,
+            gap,
+        );
+        match solution.map(|s| (s.solved, s.x)) {
+            Ok((mut solved, x)) => {
                 let widen = solved.objective - lower;
                 let proven = whole || widen <= threshold;
                 let out_of_time = solved.status == SolverStatus::TimeLimit;
@@ -169,15 +172,31 @@ pub(crate) fn solve_first(
     }
 }
 
-/// `prep` with only the pools `keep` marks.
-fn restrict(prep: &Prepared, keep: &[bool]) -> Prepared {
+/// `prep` with only the pools a plan within `limit` of the relaxation's optimum can use, each
+/// bounded by how many of its instances such a plan can hold: `d_p x_p ≤ f(x) − LB ≤ limit`
+/// (module docs), so `x_p ≤ ⌊limit ÷ d_p⌋`, and a pool whose bound is 0 is left out. The flag
+/// is true when nothing was left out or tightened (the model is the whole problem).
+fn restrict(prep: &Prepared, reduced: &[f64], limit: f64) -> (Prepared, bool) {
     let mut out = prep.clone();
-    out.pools = prep
-        .pools
-        .iter()
-        .zip(keep)
-        .filter(|(_, k)| **k)
-        .map(|(p, _)| p.clone())
-        .collect();
-    out
+    out.pools.clear();
+    let mut whole = true;
+    for (pool, &d) in prep.pools.iter().zip(reduced) {
+        let most = if d > 0.0 {
+            (limit / d + tolerance::ILP_BOUND_ROUNDING).floor()
+        } else {
+            f64::INFINITY
+        };
+        if most < 1.0 {
+            whole = false;
+            continue;
+        }
+        let mut kept = pool.clone();
+        if most < f64::from(pool.cap) {
+            // `most` is below a u32 here, so the cast is exact.
+            kept.cap = most as u32;
+            whole = false;
+        }
+        out.pools.push(kept);
+    }
+    (out, whole)
 }

@@ -271,7 +271,7 @@ pub(crate) fn risk_caps(m: &mut Built, prep: &Prepared, request: &FleetRequest) 
             }
         }
     }
-    if let Some(cap) = prep.caps.az {
+    if let Some(cap) = prep.caps.az.filter(|_| m.zone_rows) {
         for z in 0..prep.zones.len() {
             let most: f64 = pools
                 .iter()
@@ -334,7 +334,7 @@ pub(crate) fn type_shares(m: &mut Built, prep: &Prepared, request: &FleetRequest
 
 /// AZ shares: for each AZ `z` with a pool, `Σ_{P_z} w_p x_p ≤ max_az_share × T`.
 pub(crate) fn az_shares(m: &mut Built, prep: &Prepared, request: &FleetRequest) {
-    let Some(share) = request.constraints.max_az_share else {
+    let Some(share) = request.constraints.max_az_share.filter(|_| m.zone_rows) else {
         return;
     };
     let pools = &prep.pools;
@@ -350,7 +350,7 @@ pub(crate) fn az_shares(m: &mut Built, prep: &Prepared, request: &FleetRequest) 
 /// AZ-loss survival: for every AZ `z` of the candidate set (with pools or not),
 /// `Σ_{P ∖ P_z} w_p x_p ≥ survive_az_loss × T`.
 pub(crate) fn az_loss_survival(m: &mut Built, prep: &Prepared, request: &FleetRequest) {
-    let Some(share) = request.constraints.survive_az_loss else {
+    let Some(share) = request.constraints.survive_az_loss.filter(|_| m.zone_rows) else {
         return;
     };
     let pools = &prep.pools;

@@ -1320,8 +1320,16 @@ mod dominance {
                         .iter()
                         .map(|p| (p.candidate, p.market, p.zone))
                         .collect();
-                    for pool in used(&prep, &whole.counts(&x)) {
+                    let counts = whole.counts(&x);
+                    for pool in used(&prep, &counts) {
                         prop_assert!(later.contains(&pool), "{:?} priced out of the later stages", pool);
+                    }
+                    // Nor does a pool's bound in that set cut off the whole MIP's optimum.
+                    for (p, n) in prep.pools.iter().zip(&counts).filter(|(_, n)| **n > 0) {
+                        let kept = priced.later.pools.iter().find(|q| {
+                            (q.candidate, q.market, q.zone) == (p.candidate, p.market, p.zone)
+                        });
+                        prop_assert!(kept.is_some_and(|q| q.cap >= *n), "{:?} bounded below {}", (p.candidate, p.market, p.zone), n);
                     }
                 }
                 (whole, priced) => prop_assert!(
@@ -1330,6 +1338,110 @@ mod dominance {
                     whole.map(|s| s.objective).map_err(|e| format!("{e:?}")),
                     priced.map(|s| s.solved.objective).map_err(|e| format!("{e:?}"))
                 ),
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+        /// The zone relaxation (`zones::solve_stage`) is exact: over random catalogues (Spot
+        /// prices per pool, or per type so that AZ families exist), with AZ-loss survival, AZ
+        /// shares, type shares and the aws-mode anchor, every stage's optimum equals the whole
+        /// model's, with the same earlier stages held, and the plan it returns keeps every AZ
+        /// row the relaxation left out.
+        #[test]
+        fn the_zone_relaxation_keeps_the_optimum(
+            spot in proptest::collection::vec((10u32..=90, 0u8..5, proptest::bool::weighted(0.85)), 15),
+            od_per_vcpu in proptest::collection::vec(30u32..=60, 5),
+            strategy in strategy_and_pools(),
+            target in 8u32..=96,
+            od in (0u8..3, 0u32..=16, 0u32..=100),
+            type_share in proptest::option::weighted(0.4, 25u32..=70),
+            survive in proptest::option::weighted(0.7, 30u32..=70),
+            az_share in proptest::option::weighted(0.5, 34u32..=80),
+            per_type in proptest::bool::ANY,
+        ) {
+            use crate::optimal::anchor::RiskCaps;
+            use crate::optimal::model::{self, Goal};
+            use crate::optimal::prepare::{self, Bounds};
+            use crate::optimal::{zones, Stage};
+
+            let mut spot = spot;
+            if per_type {
+                // Every AZ of a type gets the first AZ's price and bucket.
+                for i in 0..spot.len() {
+                    let first = i / ZONES.len() * ZONES.len();
+                    (spot[i].0, spot[i].1) = (spot[first].0, spot[first].1);
+                }
+            }
+            let catalog = random_catalog(&spot, &od_per_vcpu);
+            let mut r = random_request(strategy, target, false, od, false, None, None);
+            r.constraints.max_type_share = type_share.map(|s| f64::from(s) / 100.0);
+            r.constraints.survive_az_loss = survive.map(|s| f64::from(s) / 100.0);
+            r.constraints.max_az_share = az_share.map(|s| f64::from(s) / 100.0);
+            let set = resolve(&catalog, &r).unwrap();
+            let stages = stages(&r);
+            let caps = if r.safety_reference() == SafetyReference::Aws {
+                RiskCaps::of_plan(&crate::aws_mode::emulate(&r, &set))
+            } else {
+                RiskCaps::default()
+            };
+            let bounds = Bounds { caps, ..Bounds::default() };
+            let prep = prepare::prepare(&r, &set, &stages, true, bounds);
+            let mut fixed: Vec<(Stage, f64)> = Vec::new();
+            for &stage in &stages {
+                if matches!(stage, Stage::MaxPoolShare | Stage::MaxAzShare) {
+                    // The share stages change the model between stages (`run_stages`).
+                    break;
+                }
+                let whole = model::build(&r, &prep, &fixed, Goal::Stage(stage));
+                let whole = model::solve(whole, Backend::Highs, 60.0, 0.0);
+                let split = zones::solve_stage(&r, &prep, &fixed, stage, Backend::Highs, 60.0, 0.0);
+                let (whole, split) = match (whole, split) {
+                    (Ok(whole), Ok(split)) => (whole, split),
+                    (Err(a), Err(b)) => {
+                        prop_assert_eq!(format!("{a:?}"), format!("{b:?}"));
+                        break;
+                    }
+                    (whole, split) => {
+                        prop_assert!(
+                            false,
+                            "whole {:?} against the zone relaxation {:?}",
+                            whole.map(|s| s.objective).map_err(|e| format!("{e:?}")),
+                            split.map(|s| s.solved.objective).map_err(|e| format!("{e:?}"))
+                        );
+                        unreachable!();
+                    }
+                };
+                prop_assert_eq!(split.solved.status, SolverStatus::Optimal);
+                let tolerance = 1e-6 * whole.objective.abs() + 1e-12;
+                prop_assert!(
+                    (split.solved.objective - whole.objective).abs() <= tolerance,
+                    "{:?}: zone relaxation {} against whole {}",
+                    stage, split.solved.objective, whole.objective
+                );
+                prop_assert!(split.solved.bound <= split.solved.objective + tolerance);
+                // The AZ rows hold at the plan it returns.
+                let counts = split.solved.counts(&split.x);
+                let mut by_zone = vec![0.0_f64; prep.zones.len()];
+                for (pool, &n) in prep.pools.iter().zip(&counts) {
+                    by_zone[pool.zone] += f64::from(n) * pool.weight;
+                }
+                let total: f64 = by_zone.iter().sum();
+                let capacity = r.target.capacity;
+                for held in &by_zone {
+                    if let Some(share) = r.constraints.survive_az_loss {
+                        prop_assert!(total - held >= share * capacity - 1e-6);
+                    }
+                    if let Some(share) = r.constraints.max_az_share {
+                        prop_assert!(*held <= share * capacity + 1e-6);
+                    }
+                    if let Some(cap) = prep.caps.az {
+                        prop_assert!(*held <= cap + 1e-6);
+                    }
+                }
+                fixed.push((stage, whole.objective));
             }
         }
     }
