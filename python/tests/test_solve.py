@@ -119,3 +119,35 @@ def test_compare_is_the_cli_compare(cli):
         )
         aws_cost = aws["plan"]["metrics"]["cost_per_hour"]
         assert optimal["plan"]["metrics"]["cost_per_hour"] <= aws_cost * (1 + 1e-9)
+
+
+def test_a_catalog_pickles_as_its_source():
+    import pickle
+
+    for catalog in [fleetopt.Catalog(), fleetopt.Catalog(SMALL_CATALOG)]:
+        copy = pickle.loads(pickle.dumps(catalog))
+        assert (copy.path, copy.regions, copy.type_count) == (
+            catalog.path,
+            catalog.regions,
+            catalog.type_count,
+        )
+        assert repr(copy) == repr(catalog)
+
+
+def test_threads_share_one_catalog_and_get_the_sequential_plans():
+    from concurrent.futures import ThreadPoolExecutor
+
+    catalog = fleetopt.Catalog()
+    strategies = ["lowestPrice", "capacityOptimized", "priceCapacityOptimized", "diversified"]
+    sequential = [
+        fleetopt.solve(M, catalog, mode="optimal", strategy=s, timing=False) for s in strategies
+    ]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        threaded = list(
+            pool.map(
+                lambda s: fleetopt.solve(M, catalog, mode="optimal", strategy=s, timing=False),
+                strategies,
+            )
+        )
+    assert threaded == sequential
+    assert len({p["metrics"]["cost_per_hour"] for p in sequential}) > 1
