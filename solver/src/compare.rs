@@ -3,9 +3,12 @@
 //! like, and the rows with their failure class.
 //!
 //! A comparison solves the request once per spot strategy of [`SpotStrategy::ALL`] and mode
-//! (aws, then optimal), in that order. Every solve is independent, so they run in parallel (rayon,
-//! order-preserving collect): the rows do not depend on the thread count. Plans in rows carry no
-//! solve time ([`Plan::without_timing`]), so a comparison's bytes repeat.
+//! (aws, then optimal), in that order. The aws rows are solved first; optimal solves that would
+//! repeat each other (the same stages and the same aws-mode plan to be as safe as: `solve_key`)
+//! are solved once and the plan reused, verified, for each strategy. Every solve is independent,
+//! so they run in parallel (rayon, order-preserving collect): the rows do not depend on the
+//! thread count. Plans in rows carry no solve time ([`Plan::without_timing`]), so a
+//! comparison's bytes repeat.
 //!
 //! Optimal mode's default is the cheapest plan at least as safe as the aws-mode plan (see
 //! [`crate::optimal`]), so whenever the aws-mode plan meets its target and the request's
@@ -185,6 +188,25 @@ const INEXPRESSIBLE: [&str; 8] = [
     "max_expected_interruptions_per_hour",
 ];
 
+/// What an optimal-mode solve depends on that can differ between spot strategies, when that is
+/// all it depends on: under the aws-mode anchor, the stages and the aws-mode plan the caps come
+/// from (the strategy itself enters only through them). Strategies with the same key get the
+/// same plan but for its strategy, so a comparison solves it once: EC2 hands capacityOptimized
+/// and priceCapacityOptimized the same plan whenever the lowest-risk pools are also the
+/// cheapest of them (scenarios M and L-spot). `None`: solve it on its own.
+fn solve_key(effective: &FleetRequest, aws: Option<&Plan>) -> Option<String> {
+    if effective.safety_reference() != SafetyReference::Aws {
+        return None;
+    }
+    let aws = aws?;
+    let stages: Vec<&str> = crate::optimal::stages(effective)
+        .iter()
+        .map(|s| s.name())
+        .collect();
+    let reference = serde_json::to_string(&(&aws.allocations, &aws.shortfall)).ok()?;
+    Some(format!("{}|{reference}", stages.join(",")))
+}
+
 /// `request` without the named constraints.
 fn without(request: &FleetRequest, names: &[&str]) -> FleetRequest {
     let mut free = request.clone();
@@ -223,22 +245,81 @@ pub fn compare(
     let mut cheapest = request.clone();
     cheapest.spot.pools = None;
     cheapest.constraints.as_safe_as = Some(SafetyReference::None);
-    let mut cases: Vec<(Role, SpotStrategy, Mode, &FleetRequest)> = SpotStrategy::ALL
-        .into_iter()
-        .flat_map(|strategy| MODES.map(|mode| (Role::Strategy, strategy, mode, request)))
-        .collect();
-    cases.push((
-        Role::Cheapest,
-        SpotStrategy::LowestPrice,
-        Mode::Optimal,
-        &cheapest,
-    ));
-    let outcomes: Vec<Result<Plan, SolveError>> = cases
+    // The aws rows first (fast), so the optimal solves that would repeat each other are known.
+    let aws: Vec<Result<Plan, SolveError>> = SpotStrategy::ALL
         .par_iter()
-        .map(|&(_, strategy, mode, request)| solve(catalog, request, &options_for(mode, strategy)))
+        .map(|&strategy| solve(catalog, request, &options_for(Mode::Aws, strategy)))
         .collect();
+    let keys: Vec<Option<String>> = SpotStrategy::ALL
+        .iter()
+        .zip(&aws)
+        .map(|(&strategy, aws)| {
+            let effective = effective_request(request, &options_for(Mode::Optimal, strategy));
+            solve_key(&effective, aws.as_ref().ok())
+        })
+        .collect();
+    // Each distinct optimal solve once (the first strategy with its key), and the cheapest row:
+    // `jobs` are the strategies solved, `job_of[i]` the job strategy `i` takes its plan from.
+    let mut jobs: Vec<usize> = Vec::new();
+    let mut job_of: Vec<usize> = Vec::with_capacity(keys.len());
+    for (i, key) in keys.iter().enumerate() {
+        let same = key
+            .as_ref()
+            .and_then(|key| keys[..i].iter().position(|k| k.as_ref() == Some(key)));
+        match same {
+            Some(earlier) => job_of.push(job_of[earlier]),
+            None => {
+                jobs.push(i);
+                job_of.push(jobs.len() - 1);
+            }
+        }
+    }
+    let (solved, cheapest_outcome): (Vec<Result<Plan, SolveError>>, _) = rayon::join(
+        || {
+            jobs.par_iter()
+                .map(|&i| {
+                    solve(
+                        catalog,
+                        request,
+                        &options_for(Mode::Optimal, SpotStrategy::ALL[i]),
+                    )
+                })
+                .collect()
+        },
+        || {
+            solve(
+                catalog,
+                &cheapest,
+                &options_for(Mode::Optimal, SpotStrategy::LowestPrice),
+            )
+        },
+    );
+    let optimal: Vec<Result<Plan, SolveError>> = job_of
+        .iter()
+        .enumerate()
+        .map(|(i, &job)| match &solved[job] {
+            Ok(plan) if jobs[job] != i => crate::solve::reuse(
+                catalog,
+                request,
+                &options_for(Mode::Optimal, SpotStrategy::ALL[i]),
+                plan,
+            ),
+            outcome => outcome.clone(),
+        })
+        .collect();
+    let mut cases: Vec<(Role, SpotStrategy, Mode)> = SpotStrategy::ALL
+        .into_iter()
+        .flat_map(|strategy| MODES.map(|mode| (Role::Strategy, strategy, mode)))
+        .collect();
+    cases.push((Role::Cheapest, SpotStrategy::LowestPrice, Mode::Optimal));
+    let mut outcomes: Vec<Result<Plan, SolveError>> = Vec::with_capacity(cases.len());
+    for (aws, optimal) in aws.into_iter().zip(optimal) {
+        outcomes.push(aws);
+        outcomes.push(optimal);
+    }
+    outcomes.push(cheapest_outcome);
     let mut rows: Vec<Comparison> = Vec::with_capacity(cases.len());
-    for ((role, strategy, mode, _), outcome) in cases.into_iter().zip(outcomes) {
+    for ((role, strategy, mode), outcome) in cases.into_iter().zip(outcomes) {
         let outcome = match outcome {
             Err(error) if error.class() == ErrorClass::Input => return Err(error),
             outcome => outcome.map(Plan::without_timing),

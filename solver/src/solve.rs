@@ -159,6 +159,27 @@ pub fn request_answered_by(request: &FleetRequest, plan: &Plan) -> FleetRequest 
     request
 }
 
+/// The plan of `request` under `options`, given the plan of a solve that differs from it only
+/// in its spot strategy and leads to the same model (`compare`'s shared solves): `plan` with
+/// the strategy it is for, verified against this request like any plan [`solve`] returns.
+pub(crate) fn reuse(
+    catalog: &Catalog,
+    request: &FleetRequest,
+    options: &SolveOptions,
+    plan: &Plan,
+) -> Result<Plan, SolveError> {
+    let request = effective_request(request, options);
+    let priced = crate::tenancy::priced(catalog, &request)?;
+    let mut plan = plan.clone();
+    plan.strategy.spot = request.spot.strategy;
+    let violations = verify::verify(priced.as_ref(), &request, &plan);
+    if violations.is_empty() {
+        Ok(plan)
+    } else {
+        Err(SolveError::Unverified(violations))
+    }
+}
+
 /// Plans a fleet: resolves candidates, runs the mode, verifies the plan.
 pub fn solve(
     catalog: &Catalog,

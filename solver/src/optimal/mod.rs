@@ -623,6 +623,17 @@ fn run_stages(
             stopped = true;
             break;
         }
+        if best.is_some() && neutral(request, &prep, stage) {
+            // Every plan scores 0 on this stage (no priorities differ): the plan in hand is
+            // optimal for it, and a solve would only pick another of the earlier stages' ties.
+            reports.push(StageReport {
+                objective_name: stage.name().to_owned(),
+                status: SolverStatus::Optimal,
+                objective: 0.0,
+                bound: 0.0,
+            });
+            continue;
+        }
         // The first stage over the pools its relaxation prices in (`pricing`), the later
         // stages over the pools it leaves them; or every stage over every pool.
         let outcome = if position == 0 && pricing::applies(stage, backend, &prep) {
@@ -694,6 +705,16 @@ fn run_stages(
         stopped,
         unsolved,
     })
+}
+
+/// Whether `stage` scores every plan over `prep` 0: a priority stage when no priorities
+/// differ (every pool of rank 1).
+fn neutral(request: &FleetRequest, prep: &prepare::Prepared, stage: Stage) -> bool {
+    matches!(stage, Stage::SpotPriority | Stage::OdPriority)
+        && prep
+            .pools
+            .iter()
+            .all(|pool| stage.coefficient(request, pool) == 0.0)
 }
 
 /// The least relative relaxation of `caps` that the request's constraints allow (see
