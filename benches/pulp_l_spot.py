@@ -12,6 +12,14 @@ hour with the cost held at its optimum. Spot pools at or above their On-Demand p
 
 Run: python3 benches/pulp_l_spot.py   (prints the cost, the status and the seconds per part;
 benches/README.md records it beside fleetopt's time). Without PuLP it says so and exits 0.
+
+An independent check of the anchored strategies (priceCapacityOptimized and the capacity
+strategies, as safe as the aws-mode plan): `--interruption-cap H` adds the aws-mode plan's
+expected interruptions per hour as a cap (its other caps, 90 % of a pool and all of a type or an
+AZ, do not bind under the request's own shares), and `--without-survival` leaves out the AZ-loss
+rows, a relaxation whose optimum is a lower bound on the whole model's: when it equals the cost
+of fleetopt's plan (which meets every row, as its verifier checks), that plan is optimal by a
+model written apart from fleetopt's.
 """
 
 import json
@@ -79,6 +87,9 @@ def pools():
 
 
 def main():
+    args = sys.argv[1:]
+    cap = float(args[args.index("--interruption-cap") + 1]) if "--interruption-cap" in args else None
+    survival = "--without-survival" not in args
     read = time.perf_counter()
     ps = pools()
     model = pulp.LpProblem("l_spot_lowest_price", pulp.LpMinimize)
@@ -100,9 +111,11 @@ def main():
     for name in sorted({p["type"] for p in ps}):
         members = [i for i, p in enumerate(ps) if p["type"] == name]
         model += pulp.lpSum(ps[i]["weight"] * x[i] for i in members) <= MAX_TYPE_SHARE * TARGET
-    for zone in sorted({p["zone"] for p in ps}):
+    for zone in sorted({p["zone"] for p in ps}) if survival else []:
         rest = [i for i, p in enumerate(ps) if p["zone"] != zone]
         model += pulp.lpSum(ps[i]["weight"] * x[i] for i in rest) >= SURVIVE_AZ_LOSS * TARGET
+    if cap is not None:
+        model += pulp.lpSum(p["hazard"] * x[i] for i, p in enumerate(ps)) <= cap
     built = time.perf_counter()
     solver = pulp.PULP_CBC_CMD(msg=False, gapRel=0, threads=1)
     model.solve(solver)
