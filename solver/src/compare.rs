@@ -204,7 +204,12 @@ fn solve_key(effective: &FleetRequest, aws: Option<&Plan>) -> Option<String> {
         .map(|s| s.name())
         .collect();
     let reference = serde_json::to_string(&(&aws.allocations, &aws.shortfall)).ok()?;
-    Some(format!("{}|{reference}", stages.join(",")))
+    // `spot.pools` stays only on lowestPrice requests, and an optimal plan notes it.
+    Some(format!(
+        "{}|{:?}|{reference}",
+        stages.join(","),
+        effective.spot.pools
+    ))
 }
 
 /// `request` without the named constraints.
@@ -435,6 +440,57 @@ mod tests {
             })
             .collect();
         request
+    }
+
+    #[test]
+    fn a_shared_optimal_solve_gives_each_strategy_the_plan_its_own_solve_gives() {
+        let (catalog, request) = (catalog(), request());
+        let rows = compare(&catalog, &request, &SolveOptions::default()).unwrap();
+        for row in rows.iter().filter(|r| r.role == Role::Strategy) {
+            let options = SolveOptions {
+                mode: Some(row.mode),
+                spot_strategy: Some(row.strategy),
+                ..SolveOptions::default()
+            };
+            let alone = solve(&catalog, &request, &options)
+                .unwrap()
+                .without_timing();
+            assert_eq!(
+                row.plan(),
+                Some(&alone),
+                "{:?} {:?}",
+                row.strategy,
+                row.mode
+            );
+        }
+        // The sharing is exercised: priceCapacityOptimized and capacityOptimized get the same
+        // aws-mode plan here, so their optimal rows come from one solve.
+        let key = |strategy| {
+            let effective = effective_request(
+                &request,
+                &SolveOptions {
+                    mode: Some(Mode::Optimal),
+                    spot_strategy: Some(strategy),
+                    ..SolveOptions::default()
+                },
+            );
+            let aws = solve(
+                &catalog,
+                &request,
+                &SolveOptions {
+                    mode: Some(Mode::Aws),
+                    spot_strategy: Some(strategy),
+                    ..SolveOptions::default()
+                },
+            )
+            .unwrap();
+            solve_key(&effective, Some(&aws))
+        };
+        let shared = key(SpotStrategy::PriceCapacityOptimized);
+        assert!(shared.is_some());
+        assert_eq!(shared, key(SpotStrategy::CapacityOptimized));
+        assert_ne!(shared, key(SpotStrategy::CapacityOptimizedPrioritized));
+        assert_eq!(key(SpotStrategy::LowestPrice), None);
     }
 
     #[test]
