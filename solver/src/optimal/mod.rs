@@ -105,9 +105,9 @@
 //! # How a stage is solved
 //! Each stage's model is exact; two exact reductions decide how fast it is solved. The first
 //! stage of a region-scale model sees only the pools its LP relaxation prices in, each bounded
-//! by the instances a plan within the proven gap can hold ([`pricing`]). A stage with AZ rows
+//! by the instances a plan within the proven gap can hold (`pricing`). A stage with AZ rows
 //! is solved first without them, and the relaxation's optimum is spread over the AZs by a
-//! bounded repair search; only when the AZ rows bind is the whole model solved ([`zones`]).
+//! bounded repair search; only when the AZ rows bind is the whole model solved (`zones`).
 //!
 //! # Limits
 //! `request.solver.time_limit_seconds` bounds the whole solve (all stages) and `mip_gap` is the
