@@ -26,6 +26,10 @@
 //!    to optimality, with `R`'s gap otherwise. When neither search finds one, the AZ rows bind
 //!    and `F` is solved whole.
 //!
+//! The relaxation is solved with HiGHS's presolve on, whatever its size (`model`'s size rule
+//! turns it off below 1,000 columns): without it L-spot's 93-column relaxation also runs to its
+//! limit, while presolve folds it to a few rows and restarts.
+//!
 //! So the relaxation changes how fast a stage is solved, never what it proves; the plan it
 //! returns may be another of the stage's optima than `F` solved whole would return (the later
 //! stages then break the tie as always).
