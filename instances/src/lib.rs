@@ -40,6 +40,7 @@ pub mod embedded;
 pub mod error;
 pub mod escape;
 pub mod json;
+pub mod list_filters;
 pub mod listing;
 pub mod load;
 pub mod model;

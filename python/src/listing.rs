@@ -1,22 +1,14 @@
 //! `catalog_list`: the filters of `fleetopt catalog list`, from the same text the flags take
-//! (`"4..8"`, `"24.."`), to `select::Requirements` and the listing's extra filters, then
+//! (`"4..8"`, `"24.."`), read by the library's `list_filters` (the CLI reads its flags through
+//! the same module, so both give the same rows and messages), then
 //! `instances::listing::list` and the CLI's JSON rows.
-//!
-//! The flag parsing lives in the binary (`src/cli/catalog.rs`: `list_requirements`,
-//! `listing_filters`, `parse_range`, `ListRow`), which a library cannot call, so it is stated
-//! again here rule for rule, with the CLI's messages; `tests/test_catalog_list.py` runs the
-//! CLI with each filter and asserts the same rows, so the two cannot drift unnoticed.
 
 use std::path::PathBuf;
 
-use fleetopt_instances::listing::{self, Listed, SortKey};
-use fleetopt_instances::model::{StorageKind, interruption_bucket_label};
-use fleetopt_instances::select::{self, Requirements};
-use fleetopt_instances::{
-    AcceleratorKind, Architecture, Catalog, CpuManufacturer, Market, PlacementStrategy, Region,
-};
+use fleetopt_instances::list_filters::{self, ListRow, list_row, spellings};
+use fleetopt_instances::listing::{self, SortKey};
+use fleetopt_instances::{Catalog, Market, Region};
 use pyo3::prelude::*;
-use serde::Serialize;
 
 use crate::errors::Failure;
 
@@ -86,35 +78,6 @@ pub struct ListFilters {
     sort: Option<String>,
 }
 
-/// One row of `catalog list --format json`: the CLI's `ListRow`, field for field.
-#[derive(Debug, Serialize)]
-pub struct ListRow<'a> {
-    instance_type: &'a str,
-    vcpus: u32,
-    memory_gib: f64,
-    architectures: Vec<&'static str>,
-    gpus: u32,
-    network: &'a str,
-    on_demand_price: Option<f64>,
-    spot_price: Option<f64>,
-    spot_price_estimated: bool,
-    interruption_bucket: Option<&'static str>,
-    placement_strategies: Vec<&'static str>,
-}
-
-/// `a, b, c or d` (the CLI's `one_of`).
-fn one_of(names: &[&str]) -> String {
-    match names.split_last() {
-        Some((last, [])) => (*last).to_owned(),
-        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
-        None => String::new(),
-    }
-}
-
-fn spellings<T: Copy>(values: &[T], name: impl Fn(T) -> &'static str) -> String {
-    one_of(&values.iter().map(|&v| name(v)).collect::<Vec<_>>())
-}
-
 /// The attribute filters `--requirements` cannot be combined with (clap's `conflicts_with_all`
 /// on the CLI), by their flag names.
 fn attribute_flags(f: &ListFilters) -> Vec<&'static str> {
@@ -168,9 +131,10 @@ pub fn list(catalog: &Catalog, filters: &ListFilters) -> Result<String, Failure>
         }
     }
     let region = pick_region(catalog, filters.region.as_deref())?;
+    let text = filters.text();
     let (requirements, from_file) = match &filters.requirements {
         Some(path) => (fleetopt_instances::load::requirements::load(path)?, true),
-        None => (list_requirements(filters)?, false),
+        None => (text.requirements().map_err(filter_error)?, false),
     };
     let mut listed = listing::list(catalog, region, &requirements, &filters.exclude, sort);
     if from_file {
@@ -182,7 +146,7 @@ pub fn list(catalog: &Catalog, filters: &ListFilters) -> Result<String, Failure>
                 || protection.is_allowed(name, Market::Spot)
         });
     }
-    let keep = listing_filters(filters, region)?;
+    let keep = text.matcher(region).map_err(filter_error)?;
     listed.retain(|l| keep(l));
     if let Some(n) = filters.max_results {
         listed.truncate(n);
@@ -204,264 +168,40 @@ fn pick_region<'a>(catalog: &'a Catalog, wanted: Option<&str>) -> Result<&'a Reg
     })
 }
 
-fn list_requirements(args: &ListFilters) -> Result<Requirements, Failure> {
-    let mut requirements = Requirements::any();
-    if let Some(text) = &args.vcpus {
-        let (min, max) = parse_range("--vcpus", text, |v| v.parse::<u32>().ok())?;
-        requirements.vcpus = select::U32Range { min, max };
-    }
-    if let Some(text) = &args.memory_gib {
-        let (min, max) = parse_range("--memory-gib", text, |v| {
-            v.parse::<f64>()
-                .ok()
-                .filter(|g| g.is_finite() && (0.0..1e12).contains(g))
-                .map(|g| (g * 1024.0).round() as u64)
-        })?;
-        requirements.memory_mib = select::U64Range { min, max };
-    }
-    if let Some(text) = &args.gpus {
-        let (min, max) = parse_range("--gpus", text, |v| v.parse::<u32>().ok())?;
-        requirements.gpus = select::U32Range { min, max };
-    }
-    for arch in &args.arch {
-        requirements
-            .architectures
-            .push(Architecture::parse(arch).ok_or_else(|| {
-                Failure::input(format!(
-                    "--arch: unknown architecture `{arch}`; expected {}",
-                    spellings(&Architecture::ALL, Architecture::as_str)
-                ))
-            })?);
-    }
-    for cpu in &args.cpu {
-        requirements
-            .cpu_manufacturers
-            .push(CpuManufacturer::parse(cpu).ok_or_else(|| {
-                Failure::input(format!(
-                    "--cpu: unknown manufacturer `{cpu}`; expected {}",
-                    spellings(&CpuManufacturer::ALL, CpuManufacturer::as_str)
-                ))
-            })?);
-    }
-    // The exclusions are checked here and applied after selection (`listing::list`).
-    requirements.allowed_instance_types = args.allow.clone();
-    let exclusions = Requirements {
-        excluded_instance_types: args.exclude.clone(),
-        ..Requirements::any()
-    };
-    exclusions
-        .validate()
-        .map_err(|e| Failure::input(format!("invalid filter: {e}")))?;
-    if let Some(strategy) = &args.placement {
-        requirements.placement = Some(PlacementStrategy::parse(strategy).ok_or_else(|| {
-            Failure::input(format!(
-                "--placement: unknown strategy `{strategy}`; expected {}",
-                spellings(&PlacementStrategy::ALL, PlacementStrategy::as_str)
-            ))
-        })?);
-    }
-    if let Some(mode) = &args.burstable {
-        requirements.burstable = Some(parse_inclusion("--burstable", mode)?);
-    }
-    if let Some(mode) = &args.bare_metal {
-        requirements.bare_metal = Some(parse_inclusion("--bare-metal", mode)?);
-    }
-    if args.current_generation {
-        requirements.instance_generations = vec![select::Generation::Current];
-    }
-    let non_negative = |v: &str| v.parse::<f64>().ok().filter(|x| x.is_finite() && *x >= 0.0);
-    if let Some(text) = &args.gpu_memory_gib {
-        let (min, max) = parse_range("--gpu-memory-gib", text, |v| {
-            non_negative(v)
-                .filter(|g| *g < 1e12)
-                .map(|g| (g * 1024.0).round() as u64)
-        })?;
-        requirements.accelerator_total_memory_mib = select::U64Range { min, max };
-    }
-    requirements.accelerator_manufacturers = args
-        .gpu_manufacturer
-        .iter()
-        .map(|m| m.to_ascii_lowercase())
-        .collect();
-    requirements.accelerator_names = args
-        .gpu_model
-        .iter()
-        .map(|m| m.to_ascii_lowercase())
-        .collect();
-    // The GPU flags ask about GPUs (InstanceRequirements counts only the `AcceleratorTypes`
-    // given).
-    if args.gpu_memory_gib.is_some()
-        || !args.gpu_manufacturer.is_empty()
-        || !args.gpu_model.is_empty()
-    {
-        requirements.accelerator_types = vec![AcceleratorKind::Gpu];
-    }
-    if let Some(text) = &args.network_gbps {
-        let (min, max) = parse_range("--network-gbps", text, non_negative)?;
-        requirements.network_bandwidth_gbps = select::F64Range { min, max };
-    }
-    if let Some(mode) = &args.local_storage {
-        requirements.local_storage = Some(parse_inclusion("--local-storage", mode)?);
-    }
-    for kind in &args.disk_type {
-        requirements
-            .local_storage_types
-            .push(StorageKind::parse(kind).ok_or_else(|| {
-                Failure::input(format!(
-                    "--disk-type: unknown disk type `{kind}`; expected {}",
-                    spellings(&StorageKind::ALL, StorageKind::as_str)
-                ))
-            })?);
-    }
-    if let Some(text) = &args.local_storage_gb {
-        let (min, max) = parse_range("--local-storage-gb", text, non_negative)?;
-        requirements.total_local_storage_gb = select::F64Range { min, max };
-    }
-    if let Some(text) = &args.memory_per_vcpu {
-        let (min, max) = parse_range("--memory-per-vcpu", text, non_negative)?;
-        requirements.memory_gib_per_vcpu = select::F64Range { min, max };
-    }
-    requirements
-        .validate()
-        .map_err(|e| Failure::input(format!("invalid filter: {e}")))?;
-    Ok(requirements)
-}
-
-/// The filters that are not `InstanceRequirements` attributes (they also apply with
-/// `requirements`): network label, EFA, usage class, price per market, AZs offered, hibernation.
-fn listing_filters<'r>(
-    args: &ListFilters,
-    region: &'r Region,
-) -> Result<impl Fn(&Listed<'_>) -> bool + 'r, Failure> {
-    let price =
-        |flag: &str, text: &Option<String>| -> Result<(Option<f64>, Option<f64>), Failure> {
-            match text {
-                Some(text) => parse_range(flag, text, |v| {
-                    v.parse::<f64>().ok().filter(|x| x.is_finite() && *x >= 0.0)
-                }),
-                None => Ok((None, None)),
-            }
-        };
-    let on_demand = price("--on-demand-price", &args.on_demand_price)?;
-    let spot = price("--spot-price", &args.spot_price)?;
-    let usage = match args.usage_class.as_deref() {
-        None => None,
-        Some(text) => Some(
-            [Market::Spot, Market::OnDemand]
-                .into_iter()
-                .find(|m| m.as_str() == text)
-                .ok_or_else(|| {
-                    Failure::input(format!(
-                        "--usage-class: unknown usage class `{text}`; expected spot, on-demand"
-                    ))
-                })?,
-        ),
-    };
-    for zone in &args.zone {
-        if !region.has_zone(zone) {
-            return Err(Failure::input(format!(
-                "--zone: `{zone}` is not an AZ ID of {}",
-                region.name()
-            )));
+impl ListFilters {
+    /// The library's filters of these.
+    fn text(&self) -> list_filters::ListFilters {
+        list_filters::ListFilters {
+            vcpus: self.vcpus.clone(),
+            memory_gib: self.memory_gib.clone(),
+            arch: self.arch.clone(),
+            gpus: self.gpus.clone(),
+            cpu: self.cpu.clone(),
+            allow: self.allow.clone(),
+            exclude: self.exclude.clone(),
+            placement: self.placement.clone(),
+            burstable: self.burstable.clone(),
+            bare_metal: self.bare_metal.clone(),
+            current_generation: self.current_generation,
+            gpu_memory_gib: self.gpu_memory_gib.clone(),
+            gpu_manufacturer: self.gpu_manufacturer.clone(),
+            gpu_model: self.gpu_model.clone(),
+            network_gbps: self.network_gbps.clone(),
+            network_performance: self.network_performance.clone(),
+            efa: self.efa,
+            local_storage: self.local_storage.clone(),
+            disk_type: self.disk_type.clone(),
+            local_storage_gb: self.local_storage_gb.clone(),
+            memory_per_vcpu: self.memory_per_vcpu.clone(),
+            usage_class: self.usage_class.clone(),
+            on_demand_price: self.on_demand_price.clone(),
+            spot_price: self.spot_price.clone(),
+            zone: self.zone.clone(),
+            hibernation: self.hibernation,
         }
     }
-    let zones = args.zone.clone();
-    let performance = args
-        .network_performance
-        .as_ref()
-        .map(|p| p.to_ascii_lowercase());
-    let (efa, hibernation) = (args.efa, args.hibernation);
-    let within = |(min, max): (Option<f64>, Option<f64>), value: Option<f64>| match value {
-        Some(v) => min.is_none_or(|m| v >= m) && max.is_none_or(|m| v <= m),
-        None => min.is_none() && max.is_none(),
-    };
-    Ok(move |l: &Listed<'_>| {
-        let t = l.instance_type;
-        let offered_in = |zone: &String| {
-            region
-                .pools_of(t.name.as_str())
-                .iter()
-                .any(|p| p.zone.as_str() == zone)
-                || region
-                    .unpriced()
-                    .iter()
-                    .any(|o| o.instance_type == t.name && o.zone.as_str() == zone)
-        };
-        performance
-            .as_ref()
-            .is_none_or(|p| t.network.performance.to_ascii_lowercase() == *p)
-            && (!efa || t.network.efa)
-            && (!hibernation || t.hibernation)
-            && usage.is_none_or(|m| t.supports_market(m))
-            && within(on_demand, l.on_demand.map(|p| p.price_per_hour))
-            && within(spot, l.spot.map(|p| p.price_per_hour))
-            && (zones.is_empty() || zones.iter().any(offered_in))
-    })
 }
 
-fn parse_inclusion(flag: &str, mode: &str) -> Result<select::Inclusion, Failure> {
-    select::Inclusion::parse(mode).ok_or_else(|| {
-        Failure::input(format!(
-            "{flag}: expected {}, found `{mode}`",
-            spellings(&select::Inclusion::ALL, select::Inclusion::as_str)
-        ))
-    })
-}
-
-/// Parses `N`, `A..B`, `A..` or `..B` into a requirements range.
-fn parse_range<T: Copy + PartialOrd + std::fmt::Display>(
-    flag: &str,
-    text: &str,
-    parse: impl Fn(&str) -> Option<T>,
-) -> Result<(Option<T>, Option<T>), Failure> {
-    let bad = || {
-        Failure::input(format!(
-            "{flag}: expected `N`, `A..B`, `A..` or `..B` with non-negative numbers, found `{text}`"
-        ))
-    };
-    let value = |part: &str| -> Result<Option<T>, Failure> {
-        if part.is_empty() {
-            Ok(None)
-        } else {
-            parse(part.trim()).map(Some).ok_or_else(bad)
-        }
-    };
-    let (min, max) = match text.split_once("..") {
-        Some((a, b)) => (value(a)?, value(b)?),
-        None => {
-            let v = value(text)?.ok_or_else(bad)?;
-            (Some(v), Some(v))
-        }
-    };
-    if let (Some(a), Some(b)) = (min, max)
-        && a > b
-    {
-        return Err(Failure::input(format!(
-            "{flag}: the minimum {a} is greater than the maximum {b}"
-        )));
-    }
-    Ok((min, max))
-}
-
-fn list_row(listed: Listed<'_>) -> ListRow<'_> {
-    let Listed {
-        instance_type: t,
-        on_demand,
-        spot,
-    } = listed;
-    ListRow {
-        instance_type: t.name.as_str(),
-        vcpus: t.vcpus,
-        memory_gib: t.memory_gib(),
-        architectures: t.architectures.iter().map(|a| a.as_str()).collect(),
-        gpus: t.gpu_count(),
-        network: &t.network.performance,
-        on_demand_price: on_demand.map(|p| p.price_per_hour),
-        spot_price: spot.map(|p| p.price_per_hour),
-        spot_price_estimated: spot.is_some_and(|p| p.price_source.is_estimated()),
-        interruption_bucket: spot
-            .and_then(|p| p.interruption_bucket)
-            .map(interruption_bucket_label),
-        placement_strategies: t.placement_strategies.iter().map(|s| s.as_str()).collect(),
-    }
+fn filter_error(error: list_filters::FilterError) -> Failure {
+    Failure::input(error.0)
 }

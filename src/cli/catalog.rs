@@ -1,5 +1,5 @@
 //! `fleetopt catalog build | list | show | info`: flags to the catalogue crate's values
-//! (`build`, `select::Requirements`, `listing`), and its answers rendered as tables, JSON or
+//! (`build`, `list_filters`, `listing`), and its answers rendered as tables, JSON or
 //! CSV. Which types a listing holds, their prices, orders and counts are `listing`'s rules.
 
 use std::path::{Path, PathBuf};
@@ -7,16 +7,11 @@ use std::path::{Path, PathBuf};
 use fleetopt::instances::build::{
     self, BuildOptions, Labelled, SOURCE_KINDS, Sources, build as build_catalog, is_source_date,
 };
-use fleetopt::instances::listing::{self, LISTING_PLATFORM, Listed, RegionCounts};
+use fleetopt::instances::list_filters::{FilterError, ListFilters, ListRow, list_row};
+use fleetopt::instances::listing::{self, LISTING_PLATFORM, RegionCounts};
 use fleetopt::instances::load;
-use fleetopt::instances::model::StorageKind;
 use fleetopt::instances::model::interruption_bucket_label;
-use fleetopt::instances::select::{self, Requirements};
-use fleetopt::instances::{
-    Architecture, Catalog, CatalogInfo, CpuManufacturer, InstanceType, Market, PlacementStrategy,
-    Platform, Region, SourceInfo,
-};
-use serde::Serialize;
+use fleetopt::instances::{Catalog, CatalogInfo, InstanceType, Platform, Region, SourceInfo};
 
 use super::args::{BuildArgs, InfoArgs, ListArgs, ListFormat, ShowArgs};
 use super::output::{emit, json_text, write_atomically};
@@ -139,13 +134,7 @@ pub fn build(args: &BuildArgs) -> Result<(), Failure> {
 }
 
 /// `a, b, c or d`: a list of accepted values for a message.
-pub(super) fn one_of(names: &[&str]) -> String {
-    match names.split_last() {
-        Some((last, [])) => (*last).to_owned(),
-        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
-        None => String::new(),
-    }
-}
+pub(super) use fleetopt::instances::list_filters::one_of;
 
 /// Every input file with its kind, in the order `catalog info` lists them (the files of each
 /// flag, in [`SOURCE_KINDS`] order).
@@ -215,28 +204,13 @@ fn parse_source_dates(
         .collect()
 }
 
-/// One line of `catalog list`.
-#[derive(Debug, Serialize)]
-struct ListRow<'a> {
-    instance_type: &'a str,
-    vcpus: u32,
-    memory_gib: f64,
-    architectures: Vec<&'static str>,
-    gpus: u32,
-    network: &'a str,
-    on_demand_price: Option<f64>,
-    spot_price: Option<f64>,
-    spot_price_estimated: bool,
-    interruption_bucket: Option<&'static str>,
-    placement_strategies: Vec<&'static str>,
-}
-
 pub fn list(args: &ListArgs) -> Result<(), Failure> {
     let catalog = inputs::catalog(&args.source)?;
     let region = pick_region(&catalog, args.region.as_deref())?;
+    let filters = list_filters(args);
     let (requirements, from_file) = match &args.requirements {
         Some(path) => (fleetopt::instances::load::requirements::load(path)?, true),
-        None => (list_requirements(args)?, false),
+        None => (filters.requirements().map_err(filter_error)?, false),
     };
     let mut listed = listing::list(&catalog, region, &requirements, &args.exclude, args.sort);
     if from_file {
@@ -252,7 +226,7 @@ pub fn list(args: &ListArgs) -> Result<(), Failure> {
                 || protection.is_allowed(name, fleetopt::instances::Market::Spot)
         });
     }
-    let keep = listing_filters(args, region)?;
+    let keep = filters.matcher(region).map_err(filter_error)?;
     listed.retain(|l| keep(l));
     if let Some(n) = args.max_results {
         listed.truncate(n);
@@ -279,271 +253,39 @@ fn pick_region<'a>(catalog: &'a Catalog, wanted: Option<&str>) -> Result<&'a Reg
     })
 }
 
-/// The spellings of `values`, for a message.
-fn spellings<T: Copy>(values: &[T], name: impl Fn(T) -> &'static str) -> String {
-    one_of(&values.iter().map(|&v| name(v)).collect::<Vec<_>>())
+fn filter_error(error: FilterError) -> Failure {
+    Failure::input(error.0)
 }
 
-fn list_requirements(args: &ListArgs) -> Result<Requirements, Failure> {
-    let mut requirements = Requirements::any();
-    if let Some(text) = &args.vcpus {
-        let (min, max) = parse_range("--vcpus", text, |v| v.parse::<u32>().ok())?;
-        requirements.vcpus = select::U32Range { min, max };
-    }
-    if let Some(text) = &args.memory_gib {
-        let (min, max) = parse_range("--memory-gib", text, |v| {
-            v.parse::<f64>()
-                .ok()
-                .filter(|g| g.is_finite() && (0.0..1e12).contains(g))
-                .map(|g| (g * 1024.0).round() as u64)
-        })?;
-        requirements.memory_mib = select::U64Range { min, max };
-    }
-    if let Some(text) = &args.gpus {
-        let (min, max) = parse_range("--gpus", text, |v| v.parse::<u32>().ok())?;
-        requirements.gpus = select::U32Range { min, max };
-    }
-    for arch in &args.arch {
-        requirements
-            .architectures
-            .push(Architecture::parse(arch).ok_or_else(|| {
-                Failure::input(format!(
-                    "--arch: unknown architecture `{arch}`; expected {}",
-                    spellings(&Architecture::ALL, Architecture::as_str)
-                ))
-            })?);
-    }
-    for cpu in &args.cpu {
-        requirements
-            .cpu_manufacturers
-            .push(CpuManufacturer::parse(cpu).ok_or_else(|| {
-                Failure::input(format!(
-                    "--cpu: unknown manufacturer `{cpu}`; expected {}",
-                    spellings(&CpuManufacturer::ALL, CpuManufacturer::as_str)
-                ))
-            })?);
-    }
-    // The exclusions are checked here and applied after selection (`listing::list`).
-    requirements.allowed_instance_types = args.allow.clone();
-    let exclusions = Requirements {
-        excluded_instance_types: args.exclude.clone(),
-        ..Requirements::any()
-    };
-    exclusions
-        .validate()
-        .map_err(|e| Failure::input(format!("invalid filter: {e}")))?;
-    if let Some(strategy) = &args.placement {
-        requirements.placement = Some(PlacementStrategy::parse(strategy).ok_or_else(|| {
-            Failure::input(format!(
-                "--placement: unknown strategy `{strategy}`; expected {}",
-                spellings(&PlacementStrategy::ALL, PlacementStrategy::as_str)
-            ))
-        })?);
-    }
-    if let Some(mode) = &args.burstable {
-        requirements.burstable = Some(parse_inclusion("--burstable", mode)?);
-    }
-    if let Some(mode) = &args.bare_metal {
-        requirements.bare_metal = Some(parse_inclusion("--bare-metal", mode)?);
-    }
-    if args.current_generation {
-        requirements.instance_generations = vec![select::Generation::Current];
-    }
-    let non_negative = |v: &str| v.parse::<f64>().ok().filter(|x| x.is_finite() && *x >= 0.0);
-    if let Some(text) = &args.gpu_memory_gib {
-        let (min, max) = parse_range("--gpu-memory-gib", text, |v| {
-            non_negative(v)
-                .filter(|g| *g < 1e12)
-                .map(|g| (g * 1024.0).round() as u64)
-        })?;
-        requirements.accelerator_total_memory_mib = select::U64Range { min, max };
-    }
-    requirements.accelerator_manufacturers = args
-        .gpu_manufacturer
-        .iter()
-        .map(|m| m.to_ascii_lowercase())
-        .collect();
-    requirements.accelerator_names = args
-        .gpu_model
-        .iter()
-        .map(|m| m.to_ascii_lowercase())
-        .collect();
-    // The GPU flags ask about GPUs: memory, manufacturer and model of GPUs, not of FPGAs or
-    // inference chips (InstanceRequirements counts only the `AcceleratorTypes` given).
-    if args.gpu_memory_gib.is_some()
-        || !args.gpu_manufacturer.is_empty()
-        || !args.gpu_model.is_empty()
-    {
-        requirements.accelerator_types = vec![fleetopt::instances::AcceleratorKind::Gpu];
-    }
-    if let Some(text) = &args.network_gbps {
-        let (min, max) = parse_range("--network-gbps", text, non_negative)?;
-        requirements.network_bandwidth_gbps = select::F64Range { min, max };
-    }
-    if let Some(mode) = &args.local_storage {
-        requirements.local_storage = Some(parse_inclusion("--local-storage", mode)?);
-    }
-    for kind in &args.disk_type {
-        requirements
-            .local_storage_types
-            .push(StorageKind::parse(kind).ok_or_else(|| {
-                Failure::input(format!(
-                    "--disk-type: unknown disk type `{kind}`; expected {}",
-                    spellings(&StorageKind::ALL, StorageKind::as_str)
-                ))
-            })?);
-    }
-    if let Some(text) = &args.local_storage_gb {
-        let (min, max) = parse_range("--local-storage-gb", text, non_negative)?;
-        requirements.total_local_storage_gb = select::F64Range { min, max };
-    }
-    if let Some(text) = &args.memory_per_vcpu {
-        let (min, max) = parse_range("--memory-per-vcpu", text, non_negative)?;
-        requirements.memory_gib_per_vcpu = select::F64Range { min, max };
-    }
-    requirements
-        .validate()
-        .map_err(|e| Failure::input(format!("invalid filter: {e}")))?;
-    Ok(requirements)
-}
-
-/// The `catalog list` filters that are not `InstanceRequirements` attributes (they also apply
-/// with `--requirements`): network label, EFA, usage class, price per market, AZs offered,
-/// hibernation.
-fn listing_filters<'r>(
-    args: &ListArgs,
-    region: &'r Region,
-) -> Result<impl Fn(&Listed<'_>) -> bool + 'r, Failure> {
-    let price =
-        |flag: &str, text: &Option<String>| -> Result<(Option<f64>, Option<f64>), Failure> {
-            match text {
-                Some(text) => parse_range(flag, text, |v| {
-                    v.parse::<f64>().ok().filter(|x| x.is_finite() && *x >= 0.0)
-                }),
-                None => Ok((None, None)),
-            }
-        };
-    let on_demand = price("--on-demand-price", &args.on_demand_price)?;
-    let spot = price("--spot-price", &args.spot_price)?;
-    let usage = match args.usage_class.as_deref() {
-        None => None,
-        Some(text) => Some(
-            [Market::Spot, Market::OnDemand]
-                .into_iter()
-                .find(|m| m.as_str() == text)
-                .ok_or_else(|| {
-                    Failure::input(format!(
-                        "--usage-class: unknown usage class `{text}`; expected spot, on-demand"
-                    ))
-                })?,
-        ),
-    };
-    for zone in &args.zone {
-        if !region.has_zone(zone) {
-            return Err(Failure::input(format!(
-                "--zone: `{zone}` is not an AZ ID of {}",
-                region.name()
-            )));
-        }
-    }
-    let zones = args.zone.clone();
-    let performance = args
-        .network_performance
-        .as_ref()
-        .map(|p| p.to_ascii_lowercase());
-    let (efa, hibernation) = (args.efa, args.hibernation);
-    let within = |(min, max): (Option<f64>, Option<f64>), value: Option<f64>| match value {
-        Some(v) => min.is_none_or(|m| v >= m) && max.is_none_or(|m| v <= m),
-        None => min.is_none() && max.is_none(),
-    };
-    Ok(move |l: &Listed<'_>| {
-        let t = l.instance_type;
-        let offered_in = |zone: &String| {
-            region
-                .pools_of(t.name.as_str())
-                .iter()
-                .any(|p| p.zone.as_str() == zone)
-                || region
-                    .unpriced()
-                    .iter()
-                    .any(|o| o.instance_type == t.name && o.zone.as_str() == zone)
-        };
-        performance
-            .as_ref()
-            .is_none_or(|p| t.network.performance.to_ascii_lowercase() == *p)
-            && (!efa || t.network.efa)
-            && (!hibernation || t.hibernation)
-            && usage.is_none_or(|m| t.supports_market(m))
-            && within(on_demand, l.on_demand.map(|p| p.price_per_hour))
-            && within(spot, l.spot.map(|p| p.price_per_hour))
-            && (zones.is_empty() || zones.iter().any(offered_in))
-    })
-}
-
-fn parse_inclusion(flag: &str, mode: &str) -> Result<select::Inclusion, Failure> {
-    select::Inclusion::parse(mode).ok_or_else(|| {
-        Failure::input(format!(
-            "{flag}: expected {}, found `{mode}`",
-            spellings(&select::Inclusion::ALL, select::Inclusion::as_str)
-        ))
-    })
-}
-
-/// Parses `N`, `A..B`, `A..` or `..B` into a requirements range.
-fn parse_range<T: Copy + PartialOrd + std::fmt::Display>(
-    flag: &str,
-    text: &str,
-    parse: impl Fn(&str) -> Option<T>,
-) -> Result<(Option<T>, Option<T>), Failure> {
-    let bad = || {
-        Failure::input(format!(
-            "{flag}: expected `N`, `A..B`, `A..` or `..B` with non-negative numbers, found `{text}`"
-        ))
-    };
-    let value = |part: &str| -> Result<Option<T>, Failure> {
-        if part.is_empty() {
-            Ok(None)
-        } else {
-            parse(part.trim()).map(Some).ok_or_else(bad)
-        }
-    };
-    let (min, max) = match text.split_once("..") {
-        Some((a, b)) => (value(a)?, value(b)?),
-        None => {
-            let v = value(text)?.ok_or_else(bad)?;
-            (Some(v), Some(v))
-        }
-    };
-    if let (Some(a), Some(b)) = (min, max)
-        && a > b
-    {
-        return Err(Failure::input(format!(
-            "{flag}: the minimum {a} is greater than the maximum {b}"
-        )));
-    }
-    Ok((min, max))
-}
-
-fn list_row(listed: Listed<'_>) -> ListRow<'_> {
-    let Listed {
-        instance_type: t,
-        on_demand,
-        spot,
-    } = listed;
-    ListRow {
-        instance_type: t.name.as_str(),
-        vcpus: t.vcpus,
-        memory_gib: t.memory_gib(),
-        architectures: t.architectures.iter().map(|a| a.as_str()).collect(),
-        gpus: t.gpu_count(),
-        network: &t.network.performance,
-        on_demand_price: on_demand.map(|p| p.price_per_hour),
-        spot_price: spot.map(|p| p.price_per_hour),
-        spot_price_estimated: spot.is_some_and(|p| p.price_source.is_estimated()),
-        interruption_bucket: spot
-            .and_then(|p| p.interruption_bucket)
-            .map(interruption_bucket_label),
-        placement_strategies: t.placement_strategies.iter().map(|s| s.as_str()).collect(),
+/// The `catalog list` flags as the library's filters.
+fn list_filters(args: &ListArgs) -> ListFilters {
+    ListFilters {
+        vcpus: args.vcpus.clone(),
+        memory_gib: args.memory_gib.clone(),
+        arch: args.arch.clone(),
+        gpus: args.gpus.clone(),
+        cpu: args.cpu.clone(),
+        allow: args.allow.clone(),
+        exclude: args.exclude.clone(),
+        placement: args.placement.clone(),
+        burstable: args.burstable.clone(),
+        bare_metal: args.bare_metal.clone(),
+        current_generation: args.current_generation,
+        gpu_memory_gib: args.gpu_memory_gib.clone(),
+        gpu_manufacturer: args.gpu_manufacturer.clone(),
+        gpu_model: args.gpu_model.clone(),
+        network_gbps: args.network_gbps.clone(),
+        network_performance: args.network_performance.clone(),
+        efa: args.efa,
+        local_storage: args.local_storage.clone(),
+        disk_type: args.disk_type.clone(),
+        local_storage_gb: args.local_storage_gb.clone(),
+        memory_per_vcpu: args.memory_per_vcpu.clone(),
+        usage_class: args.usage_class.clone(),
+        on_demand_price: args.on_demand_price.clone(),
+        spot_price: args.spot_price.clone(),
+        zone: args.zone.clone(),
+        hibernation: args.hibernation,
     }
 }
 
